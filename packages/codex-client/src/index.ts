@@ -1,0 +1,2 @@
+/** @module @cmp/codex-client */
+export {};

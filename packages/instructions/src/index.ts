@@ -1,0 +1,2 @@
+/** @module @cmp/instructions */
+export {};

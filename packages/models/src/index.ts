@@ -1,0 +1,2 @@
+/** @module @cmp/models */
+export {};

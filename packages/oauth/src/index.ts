@@ -1,0 +1,2 @@
+/** @module @cmp/oauth */
+export {};

@@ -1,0 +1,2 @@
+/** @module @cmp/testkit */
+export {};

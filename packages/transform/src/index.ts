@@ -1,0 +1,2 @@
+/** @module @cmp/transform */
+export {};
