@@ -1,2 +1,62 @@
 /** @module @cmp/testkit */
-export {};
+export {
+  CODEX_CLIENT_ID,
+  type FakeAuthConfig,
+  type FakeAuthConfigUpdate,
+  type TokenEndpointMode,
+} from "./auth-config.js";
+export { type RefreshRefusal, refreshRefusalBody } from "./auth-errors.js";
+export { type AuthJsonFile, type AuthJsonTokens, buildAuthJson, writeAuthJson } from "./auth-json.js";
+export {
+  BUILTIN_SCENARIO_NAMES,
+  builtinScenarios,
+  DEFAULT_REPLY_TEXT,
+  OFFICIAL_FIXTURE_SSE,
+} from "./builtin-scenarios.js";
+export { ACCEPTED_BODY_FIELDS, type CodexHttpError, validateCodexRequest } from "./codex-validation.js";
+export { type FakeAuthServer, type FakeAuthServerOptions, startFakeAuthServer } from "./fake-auth-server.js";
+export {
+  CODEX_BASE_PATH,
+  type FakeCodexServer,
+  type FakeCodexServerOptions,
+  type RequestClosedInfo,
+  startFakeCodexServer,
+} from "./fake-codex-server.js";
+export { type FakeUpstream, type FakeUpstreamOptions, startFakeUpstream } from "./fake-upstream.js";
+export type { ListenOptions } from "./loopback-server.js";
+export { loadBundledCatalog, loadBundledCatalogText } from "./model-catalog.js";
+export { computeS256Challenge } from "./pkce.js";
+export {
+  buildQuotaHeaders,
+  type FakeQuota,
+  type FakeQuotaUpdate,
+  type QuotaWindow,
+} from "./quota-headers.js";
+export type { RecordedRequest } from "./recorded-request.js";
+export {
+  buildResponseEvents,
+  type OutputItemSpec,
+  type ResponseEndSpec,
+  type ResponseEventsSpec,
+  type ResponseUsage,
+  splitIntoDeltas,
+} from "./response-events.js";
+export type {
+  Scenario,
+  ScenarioDelay,
+  ScenarioInput,
+  ScenarioRaw,
+  ScenarioRequest,
+  ScenarioStep,
+} from "./scenario.js";
+export { createSigningKey, type SigningKey } from "./signing-key.js";
+export { encodeSseEvent, encodeSseEvents, type ResponseStreamEvent } from "./sse-encode.js";
+export { TestkitError, type TestkitErrorCode } from "./testkit-error.js";
+export {
+  DEFAULT_FAKE_ACCOUNT,
+  type FakeAccount,
+  OPENAI_AUTH_CLAIM,
+  OPENAI_PROFILE_CLAIM,
+} from "./token-claims.js";
+export type { AuthCounters } from "./token-endpoint.js";
+export type { FakeTokenSet, IssueTokensOptions } from "./token-issuer.js";

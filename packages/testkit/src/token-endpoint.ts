@@ -1,0 +1,175 @@
+import type { ServerResponse } from "node:http";
+import type { FakeAuthConfig } from "./auth-config.js";
+import {
+  CLOUDFLARE_BLOCK_HTML,
+  CLOUDFLARE_HEADERS,
+  oauthErrorBody,
+  type RefreshRefusal,
+  refreshRefusalBody,
+} from "./auth-errors.js";
+import { sendJson, sendText } from "./loopback-server.js";
+import { safeEqual, verifyPkce } from "./pkce.js";
+import type { RecordedRequest } from "./recorded-request.js";
+import type { FakeAccount } from "./token-claims.js";
+import type { TokenIssuer } from "./token-issuer.js";
+
+/** An authorization code waiting to be exchanged. */
+export interface PendingCode {
+  clientId: string;
+  redirectUri: string;
+  codeChallenge: string;
+  account: FakeAccount;
+  expiresAt: number;
+  used: boolean;
+}
+
+/** Grant counters of the fake auth server. */
+export interface AuthCounters {
+  authorizationCode: number;
+  refresh: number;
+  revoke: number;
+  deviceCodes: number;
+  devicePolls: number;
+}
+
+/** What the token endpoint needs from the server. */
+export interface TokenEndpointContext {
+  config: FakeAuthConfig;
+  clientId: string;
+  issuer: TokenIssuer;
+  codes: Map<string, PendingCode>;
+  counters: AuthCounters;
+  now: () => number;
+  /** Called for a `timeout` fault: the response must stay open. */
+  hold(res: ServerResponse): void;
+}
+
+function field(body: unknown, name: string): string | undefined {
+  if (typeof body !== "object" || body === null || !(name in body)) return undefined;
+  const value = (body as Record<string, unknown>)[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Applies the configured fault, if any; returns true when the response was handled. */
+function applyFault(ctx: TokenEndpointContext, res: ServerResponse, grantType: string | undefined): boolean {
+  const mode = ctx.config.tokenEndpoint;
+  if (mode === "ok") return false;
+  const refusal = mode === "refresh_token_expired" || mode === "refresh_token_invalidated";
+  if (refusal && grantType !== "refresh_token") return false;
+  if (ctx.config.tokenEndpointFaultTimes !== null) {
+    ctx.config.tokenEndpointFaultTimes -= 1;
+    if (ctx.config.tokenEndpointFaultTimes <= 0) {
+      ctx.config.tokenEndpoint = "ok";
+      ctx.config.tokenEndpointFaultTimes = null;
+    }
+  }
+  switch (mode) {
+    case "fail500":
+      sendJson(res, 500, { error: { message: "Internal server error", type: "server_error", code: null } });
+      return true;
+    case "fail503":
+      sendJson(res, 503, { error: { message: "Service unavailable", type: "server_error", code: null } });
+      return true;
+    case "html":
+      sendText(res, 403, "text/html; charset=UTF-8", CLOUDFLARE_BLOCK_HTML, CLOUDFLARE_HEADERS);
+      return true;
+    case "timeout":
+      ctx.hold(res);
+      return true;
+    default:
+      sendJson(res, 401, refreshRefusalBody(mode));
+      return true;
+  }
+}
+
+async function exchangeCode(ctx: TokenEndpointContext, body: unknown, res: ServerResponse): Promise<void> {
+  const code = field(body, "code");
+  const verifier = field(body, "code_verifier");
+  const redirectUri = field(body, "redirect_uri");
+  const clientId = field(body, "client_id");
+  if (!code || !verifier || !redirectUri || !clientId) {
+    sendJson(
+      res,
+      400,
+      oauthErrorBody("invalid_request", "code, code_verifier, redirect_uri and client_id are required"),
+    );
+    return;
+  }
+  if (!safeEqual(clientId, ctx.clientId)) {
+    sendJson(res, 401, oauthErrorBody("invalid_client", "Unknown client_id"));
+    return;
+  }
+  const pending = ctx.codes.get(code);
+  if (!pending || pending.used || pending.expiresAt < ctx.now() || !safeEqual(pending.clientId, clientId)) {
+    if (pending) pending.used = true;
+    sendJson(res, 400, oauthErrorBody("invalid_grant", "Invalid authorization code"));
+    return;
+  }
+  pending.used = true;
+  if (!safeEqual(pending.redirectUri, redirectUri)) {
+    sendJson(
+      res,
+      400,
+      oauthErrorBody("invalid_grant", "redirect_uri does not match the authorization request"),
+    );
+    return;
+  }
+  if (!verifyPkce(verifier, pending.codeChallenge)) {
+    sendJson(res, 400, oauthErrorBody("invalid_grant", "Invalid code_verifier"));
+    return;
+  }
+  ctx.counters.authorizationCode += 1;
+  sendJson(res, 200, await ctx.issuer.issue(pending.account, ctx.config.accessTokenTtlSeconds));
+}
+
+async function refresh(ctx: TokenEndpointContext, body: unknown, res: ServerResponse): Promise<void> {
+  const token = field(body, "refresh_token");
+  const clientId = field(body, "client_id");
+  if (!token || !clientId) {
+    sendJson(res, 400, oauthErrorBody("invalid_request", "refresh_token and client_id are required"));
+    return;
+  }
+  if (!safeEqual(clientId, ctx.clientId)) {
+    sendJson(res, 401, oauthErrorBody("invalid_client", "Unknown client_id"));
+    return;
+  }
+  const record = ctx.issuer.lookupRefresh(token);
+  if (!record) {
+    sendJson(res, 401, refreshRefusalBody("refresh_token_invalidated"));
+    return;
+  }
+  if (record.state !== "active") {
+    const code: RefreshRefusal =
+      record.state === "used" ? "refresh_token_reused" : "refresh_token_invalidated";
+    sendJson(res, 401, refreshRefusalBody(code));
+    return;
+  }
+  ctx.issuer.markRefresh(token, "used");
+  ctx.counters.refresh += 1;
+  sendJson(res, 200, await ctx.issuer.issue(record.account, ctx.config.accessTokenTtlSeconds));
+}
+
+/**
+ * `POST /oauth/token`: authorization_code (PKCE S256) and refresh_token (rotating, single use) grants,
+ * JSON or form bodies.
+ * @see codex-backend-protocol.md §1.4, §1.6
+ */
+export async function handleTokenRequest(
+  ctx: TokenEndpointContext,
+  request: RecordedRequest,
+  res: ServerResponse,
+): Promise<void> {
+  const grantType = field(request.body, "grant_type");
+  if (applyFault(ctx, res, grantType)) return;
+  if (request.body === null || typeof request.body !== "object") {
+    sendJson(res, 400, oauthErrorBody("invalid_request", "Expected a JSON or form-encoded body"));
+    return;
+  }
+  if (grantType === "authorization_code") return exchangeCode(ctx, request.body, res);
+  if (grantType === "refresh_token") return refresh(ctx, request.body, res);
+  sendJson(
+    res,
+    400,
+    oauthErrorBody("unsupported_grant_type", `Unsupported grant_type: ${grantType ?? "(none)"}`),
+  );
+}
