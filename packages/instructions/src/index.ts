@@ -1,2 +1,24 @@
 /** @module @cmp/instructions */
-export {};
+export { BUNDLED_CODEX_PROMPT } from "./bundled-prompt.js";
+export type { GithubPromptEvent } from "./github-prompt-source.js";
+export { InstructionsError, type InstructionsErrorCode } from "./instructions-error.js";
+export {
+  createInstructionsModeMemory,
+  type InstructionsModeMemory,
+  type InstructionsModeMemoryOptions,
+} from "./instructions-mode-memory.js";
+export {
+  createInstructionsProvider,
+  type InstructionsProvider,
+  type InstructionsProviderOptions,
+  type InstructionsSource,
+  type ResolvedInstructions,
+} from "./instructions-provider.js";
+export { isInstructionsRejection } from "./instructions-rejection.js";
+export { DEFAULT_PROMPT_FILE, PROMPT_FILES, type PromptFileRule, promptFileFor } from "./prompt-files.js";
+export {
+  type InstructionsMode,
+  type SelectedInstructions,
+  type SelectInstructionsInput,
+  selectInstructions,
+} from "./select-instructions.js";

@@ -1,0 +1,70 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { type CatalogModel, catalogModelSchema } from "./catalog-model-schema.js";
+
+/** What is kept on disk per account: the catalog and the validators to revalidate it. */
+export interface CachedCatalog {
+  accountId: string;
+  clientVersion: string;
+  etag: string | null;
+  /** Milliseconds since the epoch, from the injected clock. */
+  fetchedAt: number;
+  models: CatalogModel[];
+}
+
+const cacheFileSchema = z.object({
+  version: z.literal(1),
+  accountId: z.string(),
+  clientVersion: z.string(),
+  etag: z.string().nullable(),
+  fetchedAt: z.number(),
+  models: z.array(z.unknown()),
+});
+
+/** The cache file of one account: `models-<account>.json`, safe for any account id. */
+export function catalogCachePath(cacheDir: string, accountId: string): string {
+  const safe = /^[A-Za-z0-9_-]{1,64}$/.test(accountId)
+    ? accountId
+    : createHash("sha256").update(accountId).digest("hex").slice(0, 32);
+  return join(cacheDir, `models-${safe}.json`);
+}
+
+/** Reads an account's cache file; `null` when missing, unreadable, corrupt or of another account. */
+export async function readCatalogCache(cacheDir: string, accountId: string): Promise<CachedCatalog | null> {
+  let text: string;
+  try {
+    text = await readFile(catalogCachePath(cacheDir, accountId), "utf8");
+  } catch {
+    return null;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = cacheFileSchema.safeParse(json);
+  if (!parsed.success || parsed.data.accountId !== accountId) return null;
+  const models = parsed.data.models.flatMap((entry) => {
+    const model = catalogModelSchema.safeParse(entry);
+    return model.success ? [model.data] : [];
+  });
+  if (models.length === 0) return null;
+  return { ...parsed.data, models };
+}
+
+/** Writes an account's cache file atomically (temp file + rename), mode 0600, folder 0700. */
+export async function writeCatalogCache(cacheDir: string, cache: CachedCatalog): Promise<void> {
+  await mkdir(cacheDir, { recursive: true, mode: 0o700 });
+  const path = catalogCachePath(cacheDir, cache.accountId);
+  const temp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    await writeFile(temp, JSON.stringify({ version: 1, ...cache }), { mode: 0o600 });
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
