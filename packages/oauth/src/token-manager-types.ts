@@ -1,0 +1,83 @@
+import type { FetchLike } from "./http-request.js";
+import type { TokenStore } from "./token-store.js";
+
+/** What a request to the backend needs. */
+export interface AuthCredentials {
+  accessToken: string;
+  /** Sent as `ChatGPT-Account-ID`. */
+  accountId: string;
+}
+
+/** Who is logged in and until when; never secrets. */
+export interface LoginStatus {
+  email: string | null;
+  plan: string | null;
+  accountId: string;
+  /** Expiry of the current access token (the manager refreshes before it). */
+  expiresAt: Date;
+  lastRefresh: Date | null;
+  /** True once the refresh token was refused for good; only a new login helps. */
+  reauthRequired: boolean;
+}
+
+/** Events for the dashboard; they carry no secrets. */
+export type TokenManagerEvent =
+  | { type: "refreshed"; at: Date; accountId: string; expiresAt: Date }
+  | {
+      type: "refresh_failed";
+      at: Date;
+      code: "reauth_required" | "refresh_failed";
+      message: string;
+      retryable: boolean;
+    }
+  | { type: "logged_out"; at: Date };
+
+/** The event names of {@link TokenManagerEvent}. */
+export type TokenManagerEventType = TokenManagerEvent["type"];
+
+/** Options of `createTokenManager`. */
+export interface TokenManagerOptions {
+  store: TokenStore;
+  /** Default `https://auth.openai.com`. */
+  issuer?: string;
+  clientId?: string;
+  fetch?: FetchLike;
+  /** Milliseconds since the epoch; default `Date.now`. */
+  now?: () => number;
+  /** Refresh this long before the access token's `exp`; default 5 minutes. */
+  refreshLeadMs?: number;
+  /** Locked across processes while refreshing; default the store's `lockPath`; `null` = no file lock. */
+  lockPath?: string | null;
+  /** Time limit of one refresh call; default 15 s. */
+  refreshTimeoutMs?: number;
+  /** How often, at most, to look for changes made by other processes; default 1000 ms. */
+  storeCheckIntervalMs?: number;
+  /** Backoff after a transient refresh failure: first wait, doubled per failure up to `maxMs`. */
+  backoff?: { initialMs?: number; maxMs?: number };
+  /** Sent as `originator` on refresh calls; default `chatgpt_max_proxy`. */
+  originator?: string;
+  /** Ends the `not_logged_in` / `reauth_required` messages; default "run `cmp-server login`". */
+  loginHint?: string;
+}
+
+/** Hands out valid tokens to every request, refreshing them once at a time. */
+export interface TokenManager {
+  /**
+   * A valid access token and account id. Cheap when the token is fresh (in-memory, a store change
+   * check at most once a second). Refreshes ahead of expiry. Throws `OAuthError` `not_logged_in`,
+   * `reauth_required`, or a retryable `refresh_failed` when the token expired and the refresh failed.
+   */
+  getAuth(): Promise<AuthCredentials>;
+  /**
+   * After the backend answered 401 to `staleAccessToken`: returns the newer token if another caller
+   * already replaced it, otherwise refreshes once (joined by concurrent callers).
+   */
+  refreshAfterUnauthorized(staleAccessToken: string): Promise<AuthCredentials>;
+  /** The current login's status, or `null` when not logged in. Never refreshes. */
+  getStatus(): Promise<LoginStatus | null>;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<T extends TokenManagerEventType>(
+    type: T,
+    listener: (event: Extract<TokenManagerEvent, { type: T }>) => void,
+  ): () => void;
+}

@@ -1,0 +1,285 @@
+import { DEFAULT_ORIGINATOR } from "./constants.js";
+import { OAuthError } from "./oauth-errors.js";
+import { timingSafeEqualStrings } from "./pkce.js";
+import { acquireRefreshLock, type ReleaseLock } from "./refresh-lock.js";
+import type { StoredLogin } from "./stored-login.js";
+import { decodeLoginClaims, type LoginClaims } from "./token-claims.js";
+import type {
+  AuthCredentials,
+  TokenManager,
+  TokenManagerEvent,
+  TokenManagerEventType,
+  TokenManagerOptions,
+} from "./token-manager-types.js";
+import { refreshTokens } from "./token-refresh.js";
+
+interface Snapshot {
+  login: StoredLogin;
+  /** `null` when the access token cannot be read; such a login is refreshed before use. */
+  claims: LoginClaims | null;
+}
+
+function readClaims(login: StoredLogin): LoginClaims | null {
+  try {
+    return decodeLoginClaims({
+      idToken: login.idToken,
+      accessToken: login.accessToken,
+      fallbackAccountId: login.accountId,
+    });
+  } catch {
+    return null;
+  }
+}
+
+const sameLogin = (a: StoredLogin, b: StoredLogin) =>
+  a.refreshToken === b.refreshToken && a.accessToken === b.accessToken;
+
+/**
+ * Creates the token manager the server calls for every request. Refreshes are single-flight per
+ * manager and, through a file lock plus a re-read of the store, across processes sharing the store;
+ * the rotated refresh token is saved before the new access token is handed out. Terminal refusals
+ * (`refresh_token_reused`/`_expired`/`_invalidated`, 401) are remembered until the store changes.
+ */
+export function createTokenManager(options: TokenManagerOptions): TokenManager {
+  const { store } = options;
+  const now = options.now ?? Date.now;
+  const leadMs = options.refreshLeadMs ?? 5 * 60_000;
+  const checkIntervalMs = options.storeCheckIntervalMs ?? 1000;
+  const lockPath = options.lockPath === undefined ? store.lockPath : (options.lockPath ?? undefined);
+  const loginHint = options.loginHint ?? "run `cmp-server login`";
+  const backoffInitialMs = options.backoff?.initialMs ?? 1000;
+  const backoffMaxMs = options.backoff?.maxMs ?? 30_000;
+  const listeners = new Map<TokenManagerEventType, Set<(event: TokenManagerEvent) => void>>();
+
+  let current: Snapshot | null | undefined;
+  let revision: string | undefined;
+  let lastCheckAt = Number.NEGATIVE_INFINITY;
+  let syncing: Promise<void> | null = null;
+  let inflight: Promise<Snapshot> | null = null;
+  let terminal: { refreshToken: string; error: OAuthError } | null = null;
+  let backoff: { until: number; failures: number } | null = null;
+
+  const emit = (event: TokenManagerEvent) => {
+    for (const listener of listeners.get(event.type) ?? []) {
+      try {
+        listener(event);
+      } catch {
+        // a dashboard listener must never break token handling
+      }
+    }
+  };
+
+  const adopt = (login: StoredLogin | null) => {
+    if (!login) {
+      if (current) emit({ type: "logged_out", at: new Date(now()) });
+      current = null;
+      return;
+    }
+    if (current && sameLogin(current.login, login)) {
+      current = { ...current, login };
+      return;
+    }
+    current = { login, claims: readClaims(login) };
+    if (terminal && terminal.refreshToken !== login.refreshToken) terminal = null;
+    backoff = null;
+  };
+
+  const readStore = async (force: boolean) => {
+    lastCheckAt = now();
+    const next = store.revision ? await store.revision() : undefined;
+    if (!force && current !== undefined && next !== undefined && next === revision) return;
+    const login = await store.get();
+    revision = next;
+    adopt(login);
+  };
+
+  /** Re-reads the store when it changed (checked at most every `checkIntervalMs`), or always when forced. */
+  const sync = async (force: boolean): Promise<void> => {
+    if (!force && current !== undefined && now() - lastCheckAt < checkIntervalMs) return;
+    if (syncing && !force) return syncing;
+    while (syncing) await syncing.catch(() => undefined);
+    syncing = readStore(force).finally(() => {
+      syncing = null;
+    });
+    return syncing;
+  };
+
+  const notLoggedIn = () => new OAuthError("not_logged_in", `Not logged in to ChatGPT; ${loginHint}.`);
+  const toCredentials = (snap: Snapshot): AuthCredentials => ({
+    accessToken: snap.login.accessToken,
+    accountId: snap.claims?.accountId ?? snap.login.accountId ?? "",
+  });
+  const isValid = (snap: Snapshot, marginMs = 0) =>
+    snap.claims !== null && snap.claims.expiresAt.getTime() - marginMs > now();
+  const terminalFor = (snap: Snapshot) =>
+    terminal && terminal.refreshToken === snap.login.refreshToken ? terminal.error : null;
+  const backoffError = () =>
+    new OAuthError(
+      "refresh_failed",
+      `Refreshing the ChatGPT login failed; retrying in ${Math.ceil(((backoff?.until ?? now()) - now()) / 1000)} s.`,
+      { retryable: true },
+    );
+
+  async function runRefresh(start: Snapshot): Promise<Snapshot> {
+    let release: ReleaseLock | undefined;
+    if (lockPath) release = await acquireRefreshLock(lockPath);
+    try {
+      await sync(true);
+      const snap = current;
+      if (!snap) throw notLoggedIn();
+      if (!sameLogin(snap.login, start.login) && isValid(snap)) return snap;
+      const known = terminalFor(snap);
+      if (known) throw known;
+      const result = await refreshTokens({
+        refreshToken: snap.login.refreshToken,
+        issuer: options.issuer,
+        clientId: options.clientId,
+        fetch: options.fetch,
+        timeoutMs: options.refreshTimeoutMs,
+        originator: options.originator ?? DEFAULT_ORIGINATOR,
+      });
+      if (result.ok) {
+        const next: StoredLogin = {
+          idToken: result.idToken ?? snap.login.idToken,
+          accessToken: result.accessToken,
+          refreshToken: result.refreshToken ?? snap.login.refreshToken,
+          accountId: snap.login.accountId,
+          lastRefresh: new Date(now()).toISOString(),
+        };
+        const claims = readClaims(next);
+        if (claims) next.accountId = claims.accountId;
+        if (!(await store.compareAndSet(snap.login.refreshToken, next))) {
+          await sync(true);
+          if (current) return current;
+          throw notLoggedIn();
+        }
+        revision = store.revision ? await store.revision() : undefined;
+        adopt(next);
+        if (!claims) {
+          const error = new OAuthError("refresh_failed", "The refreshed access token has no usable claims.", {
+            retryable: true,
+          });
+          emit({
+            type: "refresh_failed",
+            at: new Date(now()),
+            code: "refresh_failed",
+            message: error.message,
+            retryable: true,
+          });
+          throw error;
+        }
+        emit({
+          type: "refreshed",
+          at: new Date(now()),
+          accountId: claims.accountId,
+          expiresAt: claims.expiresAt,
+        });
+        return { login: next, claims };
+      }
+      if (result.reason === "reauth_required") {
+        const error = new OAuthError(
+          "reauth_required",
+          `The ChatGPT login can no longer be refreshed (${result.errorCode ?? `HTTP ${result.status}`}); ${loginHint}.`,
+          { status: result.status },
+        );
+        terminal = { refreshToken: snap.login.refreshToken, error };
+        emit({
+          type: "refresh_failed",
+          at: new Date(now()),
+          code: "reauth_required",
+          message: error.message,
+          retryable: false,
+        });
+        throw error;
+      }
+      const failures = (backoff?.failures ?? 0) + 1;
+      backoff = { failures, until: now() + Math.min(backoffInitialMs * 2 ** (failures - 1), backoffMaxMs) };
+      const error = new OAuthError(
+        "refresh_failed",
+        `${result.error.message} The login is kept; retrying later.`,
+        {
+          cause: result.error,
+          retryable: true,
+          status: result.error.status,
+        },
+      );
+      emit({
+        type: "refresh_failed",
+        at: new Date(now()),
+        code: "refresh_failed",
+        message: error.message,
+        retryable: true,
+      });
+      throw error;
+    } finally {
+      await release?.();
+    }
+  }
+
+  const refreshOnce = (start: Snapshot): Promise<Snapshot> => {
+    inflight ??= runRefresh(start).finally(() => {
+      inflight = null;
+    });
+    return inflight;
+  };
+
+  async function getAuth(): Promise<AuthCredentials> {
+    await sync(false);
+    if (inflight && !(current && isValid(current))) await inflight.catch(() => undefined);
+    const snap = current;
+    if (!snap) throw notLoggedIn();
+    const known = terminalFor(snap);
+    if (known) throw known;
+    if (isValid(snap, leadMs)) return toCredentials(snap);
+    const inBackoff = backoff !== null && backoff.until > now();
+    if (isValid(snap)) {
+      if (!inBackoff) refreshOnce(snap).catch(() => undefined);
+      return toCredentials(snap);
+    }
+    if (inBackoff) throw backoffError();
+    return toCredentials(await refreshOnce(snap));
+  }
+
+  async function refreshAfterUnauthorized(staleAccessToken: string): Promise<AuthCredentials> {
+    if (inflight) await inflight.catch(() => undefined);
+    await sync(true);
+    const snap = current;
+    if (!snap) throw notLoggedIn();
+    if (!timingSafeEqualStrings(snap.login.accessToken, staleAccessToken)) return getAuth();
+    const known = terminalFor(snap);
+    if (known) throw known;
+    if (backoff !== null && backoff.until > now()) throw backoffError();
+    const next = await refreshOnce(snap);
+    if (timingSafeEqualStrings(next.login.accessToken, staleAccessToken)) {
+      throw new OAuthError("refresh_failed", "The refreshed login still has the rejected access token.", {
+        retryable: true,
+      });
+    }
+    return toCredentials(next);
+  }
+
+  return {
+    getAuth,
+    refreshAfterUnauthorized,
+    async getStatus() {
+      await sync(false);
+      const snap = current;
+      if (!snap) return null;
+      return {
+        email: snap.claims?.email ?? null,
+        plan: snap.claims?.plan ?? null,
+        accountId: snap.claims?.accountId ?? snap.login.accountId ?? "",
+        expiresAt: snap.claims?.expiresAt ?? new Date(0),
+        lastRefresh: snap.login.lastRefresh ? new Date(snap.login.lastRefresh) : null,
+        reauthRequired: terminalFor(snap) !== null,
+      };
+    },
+    on(type, listener) {
+      const set = listeners.get(type) ?? new Set();
+      listeners.set(type, set);
+      const wrapped = listener as (event: TokenManagerEvent) => void;
+      set.add(wrapped);
+      return () => set.delete(wrapped);
+    },
+  };
+}

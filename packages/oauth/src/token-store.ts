@@ -1,0 +1,27 @@
+import type { StoredLogin } from "./stored-login.js";
+
+/**
+ * Where a login lives. `createFileTokenStore` and `createMemoryTokenStore` implement it; a shared store
+ * for several server instances (Keyv/Redis) can too, see the package README.
+ */
+export interface TokenStore {
+  /** The stored login, or `null`. Throws `OAuthError` `store_corrupt` for an unreadable login. */
+  get(): Promise<StoredLogin | null>;
+  /** Replaces the login. */
+  set(login: StoredLogin): Promise<void>;
+  /** Removes the login; succeeds when there is none. */
+  delete(): Promise<void>;
+  /**
+   * Writes `next` only if the stored refresh token is still `expectedRefreshToken`; returns whether
+   * it wrote. This is how a rotated refresh token is saved without overwriting a newer login.
+   */
+  compareAndSet(expectedRefreshToken: string, next: StoredLogin): Promise<boolean>;
+  /**
+   * A cheap token that changes whenever the stored login may have changed (file identity and mtime,
+   * a counter, a version key). The token manager polls it at most about once a second to notice
+   * logins and refreshes made elsewhere. Optional: without it, the manager re-reads the login instead.
+   */
+  revision?(): Promise<string>;
+  /** A path to lock across processes while refreshing (the file store's `auth.json`). */
+  readonly lockPath?: string;
+}
