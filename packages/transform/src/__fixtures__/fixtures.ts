@@ -1,0 +1,49 @@
+import { readFileSync } from "node:fs";
+import { parseResponsesEvent, type ResponsesEvent } from "../responses/responses-api.js";
+
+/** Reads `<name>.chunks.txt` (one backend event JSON per line) as raw JSON objects. */
+export function loadRawEvents(name: string): Record<string, unknown>[] {
+  const text = readFileSync(new URL(`./${name}.chunks.txt`, import.meta.url), "utf8");
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** Reads a fixture as validated backend events (unknown types dropped, like the SSE parser does). */
+export function loadEvents(name: string): ResponsesEvent[] {
+  const events: ResponsesEvent[] = [];
+  for (const raw of loadRawEvents(name)) {
+    const result = parseResponsesEvent(raw);
+    if (result.ok) events.push(result.event);
+  }
+  return events;
+}
+
+/** Frames raw events as backend SSE text (`event:` + `data:` lines, like the real backend). */
+export function toSse(events: readonly Record<string, unknown>[], options: { eventLines?: boolean; crlf?: boolean } = {}): string {
+  const nl = options.crlf ? "\r\n" : "\n";
+  return events
+    .map((event) => {
+      const data = `data: ${JSON.stringify(event)}${nl}${nl}`;
+      return options.eventLines === false ? data : `event: ${String(event["type"])}${nl}${data}`;
+    })
+    .join("");
+}
+
+/** A `ReadableStream` of the given byte slices. */
+export function streamOf<T>(parts: readonly T[]): ReadableStream<T> {
+  return new ReadableStream<T>({
+    start(controller) {
+      for (const part of parts) controller.enqueue(part);
+      controller.close();
+    },
+  });
+}
+
+/** Reads a stream to the end. */
+export async function readAll<T>(stream: ReadableStream<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const value of stream as unknown as AsyncIterable<T>) out.push(value);
+  return out;
+}

@@ -1,0 +1,216 @@
+import { describe, expect, it } from "vitest";
+import { mapUpstreamError } from "./map-upstream-error.js";
+import { OpenAIHttpError } from "./openai-http-error.js";
+
+const now = Date.UTC(2026, 10, 27, 18, 0, 0);
+const json = (value: unknown) => JSON.stringify(value);
+
+describe("mapUpstreamError", () => {
+  it("maps a 429 usage_limit_reached to 429 with Retry-After, plan, window and ISO reset time", () => {
+    const resetsAt = now / 1000 + 2 * 3600;
+    const error = mapUpstreamError({
+      status: 429,
+      headers: new Headers({
+        "x-codex-primary-used-percent": "100",
+        "x-codex-primary-window-minutes": "300",
+      }),
+      bodyText: json({
+        error: {
+          type: "usage_limit_reached",
+          message: "You've hit your usage limit.",
+          plan_type: "plus",
+          resets_at: resetsAt,
+        },
+      }),
+      now,
+    });
+    expect(error.status).toBe(429);
+    expect(error.body.error).toMatchObject({
+      code: "usage_limit_reached",
+      type: "rate_limit_error",
+      param: null,
+    });
+    expect(error.headers["retry-after"]).toBe("7200");
+    expect(error.headers["x-should-retry"]).toBe("false");
+    expect(error.message).toContain("ChatGPT Plus 5-hour usage limit reached");
+    expect(error.message).toContain("2026-11-27T20:00:00Z");
+  });
+
+  it("uses resets_in_seconds and names a weekly window from the headers", () => {
+    const error = mapUpstreamError({
+      status: 429,
+      headers: {
+        "x-codex-primary-used-percent": "20",
+        "x-codex-primary-window-minutes": "300",
+        "x-codex-secondary-used-percent": "100",
+        "x-codex-secondary-window-minutes": "10080",
+      },
+      bodyText: json({ error: { type: "usage_limit_reached", plan_type: "pro", resets_in_seconds: 90 } }),
+      now,
+    });
+    expect(error.headers["retry-after"]).toBe("90");
+    expect(error.message).toContain("Pro weekly usage limit");
+  });
+
+  it.each([
+    [404, json({ detail: "usage_limit_reached" })],
+    [404, json({ error: { code: "usage_not_included", message: "Not included" } })],
+    [400, json({ detail: "Usage limit reached for this model." })],
+  ])("normalises the %i usage-limit variant %s to 429", (status, bodyText) => {
+    const error = mapUpstreamError({ status, bodyText, now });
+    expect(error.status).toBe(429);
+    expect(error.code).toBe("usage_limit_reached");
+  });
+
+  it("maps the model-not-supported 400 to 404 model_not_found", () => {
+    const error = mapUpstreamError({
+      status: 400,
+      bodyText: json({
+        detail: "The 'gpt-5.2' model is not supported when using Codex with a ChatGPT account.",
+      }),
+      now,
+    });
+    expect(error.status).toBe(404);
+    expect(error.body.error).toMatchObject({ code: "model_not_found", param: "model" });
+  });
+
+  it("maps context length errors to 400 context_length_exceeded", () => {
+    const error = mapUpstreamError({
+      status: 400,
+      bodyText: json({
+        error: { code: "context_length_exceeded", message: "Your input exceeds the context window." },
+      }),
+      now,
+    });
+    expect(error.status).toBe(400);
+    expect(error.code).toBe("context_length_exceeded");
+  });
+
+  it("never passes an HTML page through: 502 upstream_blocked", () => {
+    const html = "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>cf</body></html>";
+    const error = mapUpstreamError({
+      status: 403,
+      headers: { "content-type": "text/html; charset=UTF-8" },
+      bodyText: html,
+      now,
+    });
+    expect(error.status).toBe(502);
+    expect(error.code).toBe("upstream_blocked");
+    expect(error.message).not.toContain("<");
+    expect(mapUpstreamError({ status: 403, bodyText: html, now }).code).toBe("upstream_blocked");
+  });
+
+  it.each([
+    [500, 502, "upstream_error"],
+    [502, 502, "upstream_error"],
+    [520, 502, "upstream_error"],
+    [503, 503, "upstream_unavailable"],
+  ])("maps upstream %i to %i %s", (status, expected, code) => {
+    const error = mapUpstreamError({ status, bodyText: "oops", now });
+    expect(error.status).toBe(expected);
+    expect(error.code).toBe(code);
+    expect(error.body.error.type).toBe("server_error");
+  });
+
+  it("maps capacity messages to 503, not to the usage-limit code", () => {
+    const error = mapUpstreamError({
+      status: 429,
+      bodyText: json({ detail: "Selected model is at capacity. Please try a different model." }),
+      now,
+    });
+    expect(error.status).toBe(503);
+    expect(error.code).toBe("upstream_unavailable");
+  });
+
+  it("maps 401 to upstream_unauthorized without echoing tokens or headers", () => {
+    const token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJl";
+    const error = mapUpstreamError({
+      status: 401,
+      headers: {
+        authorization: `Bearer ${token}`,
+        "chatgpt-account-id": "acc_secret",
+        "x-request-id": "req_123",
+      },
+      bodyText: json({ detail: `Invalid token Bearer ${token}` }),
+      now,
+    });
+    expect(error.status).toBe(401);
+    expect(error.code).toBe("upstream_unauthorized");
+    const serialized = JSON.stringify({ body: error.body, headers: error.headers, message: error.message });
+    expect(serialized).not.toContain(token);
+    expect(serialized).not.toContain("acc_secret");
+    expect(error.message).toContain("req_123");
+  });
+
+  it("passes other 400s through as invalid_request_error with the upstream message, both body styles", () => {
+    const detail = mapUpstreamError({
+      status: 400,
+      bodyText: json({ detail: "Unsupported parameter: max_output_tokens" }),
+      now,
+    });
+    expect(detail.status).toBe(400);
+    expect(detail.body.error.type).toBe("invalid_request_error");
+    expect(detail.message).toContain("Unsupported parameter: max_output_tokens");
+    const openai = mapUpstreamError({
+      status: 400,
+      bodyText: json({
+        error: {
+          message: "Invalid 'input[2]'",
+          type: "invalid_request_error",
+          param: "input[2]",
+          code: "invalid_value",
+        },
+      }),
+      now,
+    });
+    expect(openai.body.error).toMatchObject({ code: "invalid_value", param: "input[2]" });
+    expect(openai.message).toContain("Invalid 'input[2]'");
+  });
+
+  it("maps a plan entitlement 403 to plan_not_eligible", () => {
+    const error = mapUpstreamError({
+      status: 403,
+      bodyText: json({ detail: "To use Codex with your ChatGPT plan, upgrade to Plus." }),
+      now,
+    });
+    expect(error.status).toBe(403);
+    expect(error.code).toBe("plan_not_eligible");
+  });
+
+  it("reads FastAPI validation details", () => {
+    const error = mapUpstreamError({
+      status: 400,
+      bodyText: json({
+        detail: [{ loc: ["body", "input"], msg: "field required", type: "value_error.missing" }],
+      }),
+      now,
+    });
+    expect(error.message).toContain("field required");
+    const nested = mapUpstreamError({
+      status: 400,
+      bodyText: json({ detail: { message: "Store must be set to false" } }),
+      now,
+    });
+    expect(nested.message).toContain("Store must be set to false");
+  });
+
+  it("maps a plain rate limit 429 to rate_limit_exceeded", () => {
+    const error = mapUpstreamError({
+      status: 429,
+      headers: { "retry-after": "3" },
+      bodyText: json({
+        error: { type: "rate_limit_exceeded", message: "Rate limit reached, try again in 3s" },
+      }),
+      now,
+    });
+    expect(error.code).toBe("rate_limit_exceeded");
+    expect(error.headers["retry-after"]).toBe("3");
+  });
+
+  it("is an OpenAIHttpError recognised across copies", () => {
+    const error = mapUpstreamError({ status: 500, bodyText: "", now });
+    expect(OpenAIHttpError.isInstance(error)).toBe(true);
+    expect(OpenAIHttpError.isInstance(new Error("x"))).toBe(false);
+    expect(error).toBeInstanceOf(Error);
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { loadRawEvents, readAll, streamOf, toSse } from "../__fixtures__/fixtures.js";
+import { createResponsesPassthroughBody } from "./create-responses-passthrough-body.js";
+
+const encoder = new TextEncoder();
+const decode = (parts: Uint8Array[]) => parts.map((p) => new TextDecoder().decode(p)).join("");
+
+describe("createResponsesPassthroughBody", () => {
+  it("forwards every event as-is, re-framed with event: lines, including unknown types", async () => {
+    const raw = loadRawEvents("unknown-events");
+    const input = toSse(raw, { eventLines: false });
+    const { body, state } = createResponsesPassthroughBody(
+      streamOf([encoder.encode(`: ping\n\ngarbage\n\n${input}`)]),
+    );
+    const text = decode(await readAll(body));
+    expect(text).toBe(toSse(raw));
+    expect(state.status).toBe("completed");
+    expect(state.usage?.total_tokens).toBe(162);
+    expect(state.responseId).toBe("resp_abc123");
+  });
+
+  it("adds a Responses-shaped error event when the stream ends without a terminal event", async () => {
+    const { body, state } = createResponsesPassthroughBody(
+      streamOf([encoder.encode(toSse(loadRawEvents("truncated")))]),
+    );
+    const text = decode(await readAll(body));
+    const last = text.trim().split("\n\n").at(-1) ?? "";
+    expect(last.split("\n")[0]).toBe("event: error");
+    expect(JSON.parse(last.split("\n")[1]?.slice(6) ?? "")).toMatchObject({
+      type: "error",
+      code: "stream_incomplete",
+      param: null,
+    });
+    expect(state.truncated).toBe(true);
+  });
+
+  it("ends after response.failed and cancels the upstream", async () => {
+    let cancelled = false;
+    const upstream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(toSse(loadRawEvents("failed-usage-limit"))));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const { body, state } = createResponsesPassthroughBody(upstream);
+    const text = decode(await readAll(body));
+    expect(text).toContain("event: response.failed");
+    expect(text).not.toContain("event: error");
+    expect(state.status).toBe("failed");
+    expect(cancelled).toBe(true);
+  });
+});

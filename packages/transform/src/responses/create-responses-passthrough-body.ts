@@ -1,0 +1,155 @@
+import { createParser } from "eventsource-parser";
+import { encodeSseEvent } from "../sse/encode-sse.js";
+import type { SseParseStats } from "../sse/responses-event-parser.js";
+import { parseResponsesEvent, type ResponsesUsage } from "./responses-api.js";
+
+/** What the passthrough saw, for logging and the dashboard. */
+export interface ResponsesPassthroughState {
+  /** `completed`, `incomplete`, `failed`, or `null` while no terminal event arrived. */
+  status: "completed" | "incomplete" | "failed" | null;
+  usage: ResponsesUsage | null;
+  responseId: string | null;
+  /** The backend event stream ended without a terminal event (an `error` event was added). */
+  truncated: boolean;
+}
+
+/** Options of {@link createResponsesPassthroughBody}. */
+export interface ResponsesPassthroughOptions {
+  /** Called once when the body is complete. */
+  onDone?: (state: ResponsesPassthroughState) => void;
+}
+
+/** The client-facing body and the state behind it. */
+export interface ResponsesPassthroughBody {
+  body: ReadableStream<Uint8Array>;
+  state: ResponsesPassthroughState;
+  stats: SseParseStats;
+}
+
+const encoder = new TextEncoder();
+const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed", "error"]);
+
+/**
+ * For streaming `/v1/responses`: forwards the backend events as they are, re-framed as
+ * `event: <type>` + `data: <json>` (each `data` is parsed once to check it and never
+ * re-serialised), skipping garbage. An EOF or read failure without a terminal event becomes a
+ * Responses API `error` event (`{type:"error", code:"stream_incomplete", message, param}`).
+ * After a terminal event the body ends and the upstream is cancelled.
+ */
+export function createResponsesPassthroughBody(
+  upstream: ReadableStream<Uint8Array>,
+  options: ResponsesPassthroughOptions = {},
+): ResponsesPassthroughBody {
+  const state: ResponsesPassthroughState = { status: null, usage: null, responseId: null, truncated: false };
+  const stats: SseParseStats = { events: 0, unknown: 0, skipped: 0 };
+  const decoder = new TextDecoder();
+  let pending = "";
+  let terminal = false;
+  const parser = createParser({
+    onEvent(message) {
+      if (terminal || message.data === "[DONE]" || message.data === "") return;
+      let json: unknown;
+      try {
+        json = JSON.parse(message.data);
+      } catch {
+        stats.skipped++;
+        return;
+      }
+      const type = typeof json === "object" && json !== null ? (json as { type?: unknown }).type : undefined;
+      if (typeof type !== "string") {
+        stats.skipped++;
+        return;
+      }
+      const parsed = parseResponsesEvent(json);
+      if (parsed.ok) {
+        stats.events++;
+        const event = parsed.event;
+        if (
+          event.type === "response.created" ||
+          event.type === "response.completed" ||
+          event.type === "response.incomplete" ||
+          event.type === "response.failed"
+        ) {
+          state.responseId ??= event.response.id ?? null;
+          if (event.response.usage) state.usage = event.response.usage;
+        }
+      } else if (parsed.reason === "unknown_type") stats.unknown++;
+      else {
+        stats.skipped++;
+        return;
+      }
+      pending += `event: ${type}\ndata: ${message.data}\n\n`;
+      if (TERMINAL.has(type)) {
+        terminal = true;
+        state.status =
+          type === "response.completed"
+            ? "completed"
+            : type === "response.incomplete"
+              ? "incomplete"
+              : "failed";
+      }
+    },
+    onError() {
+      stats.skipped++;
+    },
+  });
+  const reader = upstream.getReader();
+  let notified = false;
+  const end = (controller: ReadableStreamDefaultController<Uint8Array>): void => {
+    if (!terminal) {
+      state.truncated = true;
+      pending += encodeSseEvent("error", {
+        type: "error",
+        code: "stream_incomplete",
+        message:
+          "The ChatGPT backend closed the stream before the response was completed; the answer may be cut off.",
+        param: null,
+      });
+    }
+    if (pending !== "") controller.enqueue(encoder.encode(pending));
+    pending = "";
+    controller.close();
+    if (!notified) {
+      notified = true;
+      options.onDone?.(state);
+    }
+  };
+
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        let result: Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>>;
+        try {
+          result = await reader.read();
+        } catch {
+          end(controller);
+          return;
+        }
+        if (result.done) {
+          parser.feed(`${decoder.decode()}\n\n`);
+          end(controller);
+          return;
+        }
+        parser.feed(decoder.decode(result.value, { stream: true }));
+        if (terminal) {
+          end(controller);
+          reader.cancel().catch(() => {});
+          return;
+        }
+        if (pending !== "") {
+          controller.enqueue(encoder.encode(pending));
+          pending = "";
+          return;
+        }
+      }
+    },
+    cancel(reason) {
+      if (!notified) {
+        notified = true;
+        options.onDone?.(state);
+      }
+      return reader.cancel(reason);
+    },
+  });
+  return { body, state, stats };
+}

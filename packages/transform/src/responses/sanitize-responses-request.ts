@@ -1,0 +1,218 @@
+import { createErrorFromZodIssue } from "../chat/format-zod-issue.js";
+import type { ModelResolution } from "../convert/convert-chat-request-to-responses.js";
+import { derivePromptCacheKey } from "../convert/prompt-cache-key.js";
+import { createInvalidRequestError } from "../errors/openai-http-error.js";
+import {
+  knownResponsesRequestKeys,
+  type ResponsesRequest,
+  responsesRequestSchema,
+} from "./responses-request-api.js";
+
+type Item = Record<string, unknown>;
+
+/** Options of {@link sanitizeResponsesRequest}. */
+export interface SanitizeResponsesOptions {
+  model: ModelResolution;
+  /** The upstream `instructions` (from `selectInstructions()` over {@link collectResponsesSystemPrompts}). */
+  instructions: string;
+  /** `instructions`: system/developer input messages are already in `instructions` and are left out. */
+  systemMessages: "instructions" | "developer";
+}
+
+/** The backend body for a `/v1/responses` request, what was changed, and the cache key. */
+export interface SanitizeResponsesResult {
+  value: Record<string, unknown>;
+  warnings: string[];
+  promptCacheKey: string;
+  /** The client asked for a stream (`stream: true`); upstream always streams. */
+  stream: boolean;
+}
+
+const DROPPED = [
+  "max_output_tokens",
+  "max_tool_calls",
+  "temperature",
+  "top_p",
+  "top_logprobs",
+  "truncation",
+  "metadata",
+  "user",
+  "safety_identifier",
+  "prompt_cache_retention",
+  "background",
+  "stream_options",
+] as const;
+
+function asItems(input: ResponsesRequest["input"]): Item[] {
+  if (typeof input === "string")
+    return [{ type: "message", role: "user", content: [{ type: "input_text", text: input }] }];
+  return input.map((item) => ({ ...item }));
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content
+    .map((part: unknown) =>
+      typeof part === "object" && part !== null && typeof (part as Item)["text"] === "string"
+        ? String((part as Item)["text"])
+        : "",
+    )
+    .join("");
+}
+
+const isSystem = (item: Item): boolean =>
+  (item["type"] === "message" || item["type"] === undefined || item["type"] === null) &&
+  (item["role"] === "system" || item["role"] === "developer");
+
+/** The client's `instructions` and the texts of its system/developer input messages, in order. */
+export function collectResponsesSystemPrompts(request: ResponsesRequest): string[] {
+  const prompts = request.instructions ? [request.instructions] : [];
+  if (typeof request.input !== "string") {
+    for (const item of request.input) if (isSystem(item)) prompts.push(textOf(item["content"]));
+  }
+  return prompts;
+}
+
+/** Validates a `/v1/responses` body (400 with `param` on failure). */
+export function parseResponsesRequest(body: unknown): ResponsesRequest {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw createInvalidRequestError("The request body must be a JSON object.", null, "invalid_json");
+  }
+  const result = responsesRequestSchema.safeParse(body);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw issue ? createErrorFromZodIssue(issue, body) : createInvalidRequestError("Invalid request body.");
+  }
+  if (result.data["conversation"] !== undefined && result.data["conversation"] !== null) {
+    throw createInvalidRequestError(
+      "'conversation' is not supported: the ChatGPT backend does not store conversations (store: false). Send the whole conversation in 'input'.",
+      "conversation",
+      "unsupported_parameter",
+    );
+  }
+  if (result.data.previous_response_id) {
+    throw createInvalidRequestError(
+      "'previous_response_id' is not supported: the ChatGPT backend does not store responses (store: false). Send the whole conversation in 'input'.",
+      "previous_response_id",
+      "unsupported_parameter",
+    );
+  }
+  return result.data;
+}
+
+function sanitizeInput(items: Item[], options: SanitizeResponsesOptions, warnings: string[]): Item[] {
+  const out: Item[] = [];
+  const calls = new Set<string>();
+  let droppedReferences = 0;
+  for (const original of items) {
+    const { id: _id, ...item } = original;
+    if (item["type"] === undefined || item["type"] === null) {
+      if (typeof item["role"] !== "string") continue;
+      item["type"] = "message";
+    }
+    const type = item["type"];
+    if (type === "item_reference") {
+      droppedReferences++;
+      continue;
+    }
+    if (isSystem(item)) {
+      if (options.systemMessages === "instructions") continue;
+      item["role"] = "developer";
+    }
+    if (type === "reasoning" && !item["encrypted_content"]) {
+      warnings.push("a reasoning item without encrypted_content was dropped (nothing is stored upstream)");
+      continue;
+    }
+    if ((type === "function_call" || type === "custom_tool_call") && typeof item["call_id"] === "string") {
+      calls.add(item["call_id"]);
+    }
+    if (
+      (type === "function_call_output" || type === "custom_tool_call_output") &&
+      typeof item["call_id"] === "string"
+    ) {
+      if (!calls.has(item["call_id"])) {
+        const output =
+          typeof item["output"] === "string" ? item["output"] : JSON.stringify(item["output"] ?? "");
+        warnings.push(
+          `the output of tool call ${item["call_id"]} has no matching call in input; sent as a text note`,
+        );
+        out.push({
+          type: "message",
+          role: "user",
+          content: [
+            { type: "input_text", text: `[Result of earlier tool call ${item["call_id"]}]\n${output}` },
+          ],
+        });
+        continue;
+      }
+    }
+    out.push(item);
+  }
+  if (droppedReferences > 0)
+    warnings.push(`${droppedReferences} item_reference item(s) dropped (nothing is stored upstream)`);
+  return out;
+}
+
+/**
+ * Sanitises a client's Responses request for the backend: `store: false` and `stream: true`
+ * forced; item ids and `item_reference` items stripped; orphan tool outputs turned into text;
+ * string `input` → one user message; system/developer messages handled per `systemMessages`;
+ * reasoning effort/summary, verbosity and service tier from the model resolution; rejected
+ * parameters (`max_output_tokens`, `temperature`, …) dropped with warnings.
+ */
+export function sanitizeResponsesRequest(
+  body: unknown,
+  options: SanitizeResponsesOptions,
+): SanitizeResponsesResult {
+  const request = parseResponsesRequest(body);
+  const warnings: string[] = [];
+  for (const key of DROPPED) {
+    if (request[key] !== null && request[key] !== undefined) {
+      warnings.push(`parameter '${key}' is not supported by the ChatGPT backend; dropped`);
+    }
+  }
+  for (const key of Object.keys(request)) {
+    if (!knownResponsesRequestKeys.has(key)) warnings.push(`unknown parameter '${key}' dropped`);
+  }
+  if (request.store === true)
+    warnings.push("parameter 'store' dropped: the ChatGPT backend never stores responses");
+
+  const items = asItems(request.input);
+  const firstUser = items.find((item) => item["role"] === "user");
+  const input = sanitizeInput(items, options, warnings);
+  const { model } = options;
+  const value: Record<string, unknown> = { model: model.slug, instructions: options.instructions, input };
+
+  const tools = (request.tools ?? []).map((tool) =>
+    tool.type === "web_search_preview" ? { ...tool, type: "web_search" } : tool,
+  );
+  if (tools.length > 0) {
+    value["tools"] = tools;
+    value["tool_choice"] = request.tool_choice ?? "auto";
+    if (request.parallel_tool_calls !== null && request.parallel_tool_calls !== undefined) {
+      value["parallel_tool_calls"] = request.parallel_tool_calls;
+    }
+  }
+  const include = new Set(request.include ?? []);
+  if (model.effort) {
+    value["reasoning"] = {
+      effort: model.effort,
+      ...(model.summary && model.summary !== "none" ? { summary: model.summary } : {}),
+    };
+    include.add("reasoning.encrypted_content");
+  }
+  if (include.size > 0) value["include"] = [...include];
+  const verbosity = model.verbosity ?? request.text?.verbosity;
+  const format = request.text?.format;
+  if (verbosity || format)
+    value["text"] = { ...(verbosity ? { verbosity } : {}), ...(format ? { format } : {}) };
+  if (model.serviceTier === "priority") value["service_tier"] = "priority";
+  const promptCacheKey =
+    request.prompt_cache_key ||
+    derivePromptCacheKey(options.instructions, firstUser ? textOf(firstUser["content"]) : "");
+  value["prompt_cache_key"] = promptCacheKey;
+  value["store"] = false;
+  value["stream"] = true;
+  return { value, warnings, promptCacheKey, stream: request.stream === true };
+}
