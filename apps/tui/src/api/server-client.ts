@@ -1,0 +1,231 @@
+import { EventSourceParserStream } from "eventsource-parser/stream";
+import type { z } from "zod";
+import {
+  type AuthEvent,
+  authEventSchema,
+  type ModelInfo,
+  modelListSchema,
+  type QuotaSnapshot,
+  quotaSnapshotSchema,
+  type RequestRecord,
+  requestRecordSchema,
+  type ServerStatus,
+  serverStatusSchema,
+  snapshotEventSchema,
+} from "./server-api.js";
+import { ServerError } from "./server-error.js";
+
+/** One event of `GET /v1/management/events`, validated. */
+export type ManagementEvent =
+  | { type: "snapshot"; status: ServerStatus; recent: RequestRecord[] }
+  | { type: "request"; record: RequestRecord }
+  | { type: "quota"; quota: QuotaSnapshot }
+  | { type: "auth"; event: AuthEvent };
+
+/** What the dashboard asks of the proxy server. */
+export interface ServerClient {
+  /** The server's base URL, for display. */
+  readonly baseUrl: string;
+  /** `GET /v1/status`. */
+  getStatus(signal?: AbortSignal): Promise<ServerStatus>;
+  /** `GET /v1/models`. */
+  getModels(signal?: AbortSignal): Promise<ModelInfo[]>;
+  /**
+   * Opens `GET /v1/management/events` and calls `onEvent` for each valid event. Resolves when the
+   * server ends the stream, rejects with a `ServerError` when it cannot connect; abort with `signal`.
+   */
+  watchEvents(options: {
+    signal: AbortSignal;
+    onOpen?: () => void;
+    onEvent: (event: ManagementEvent) => void;
+  }): Promise<void>;
+}
+
+/** Options of `createServerClient`. */
+export interface ServerClientOptions {
+  baseUrl: string;
+  apiKey?: string | null;
+  fetch?: typeof globalThis.fetch;
+  /** How long a call may wait for the server's answer (headers and JSON body); default 10 s. */
+  requestTimeoutMs?: number;
+  /** The management stream is considered dead after this long without a byte; default 60 s (the server sends keep-alives every 15 s). */
+  idleTimeoutMs?: number;
+}
+
+const eventSchemas = {
+  snapshot: snapshotEventSchema,
+  request: requestRecordSchema,
+  quota: quotaSnapshotSchema,
+  auth: authEventSchema,
+} as const;
+
+function toEvent(name: string, data: string): ManagementEvent | null {
+  if (!(name in eventSchemas)) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  const kind = name as keyof typeof eventSchemas;
+  const parsed = (eventSchemas[kind] as z.ZodType).safeParse(json);
+  if (!parsed.success) return null;
+  switch (kind) {
+    case "snapshot":
+      return { type: "snapshot", ...(parsed.data as z.output<typeof snapshotEventSchema>) };
+    case "request":
+      return { type: "request", record: parsed.data as RequestRecord };
+    case "quota":
+      return { type: "quota", quota: parsed.data as QuotaSnapshot };
+    case "auth":
+      return { type: "auth", event: parsed.data as AuthEvent };
+  }
+}
+
+/** Creates the HTTP client for the proxy's status, models and management stream. */
+export function createServerClient({
+  baseUrl,
+  apiKey,
+  fetch = globalThis.fetch,
+  requestTimeoutMs = 10_000,
+  idleTimeoutMs = 60_000,
+}: ServerClientOptions): ServerClient {
+  const base = baseUrl.replace(/\/+$/, "");
+  const headers: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+
+  /** Runs `work` with a signal that also fires after `requestTimeoutMs`. */
+  async function withTimeout<T>(
+    signal: AbortSignal | undefined,
+    work: (bounded: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const controller = new AbortController();
+    const forward = () => controller.abort(signal?.reason);
+    signal?.addEventListener("abort", forward, { once: true });
+    const timer = setTimeout(() => controller.abort(), requestTimeoutMs);
+    try {
+      return await work(controller.signal);
+    } catch (error) {
+      if (controller.signal.aborted && !signal?.aborted) {
+        throw new ServerError("unreachable", `the server at ${base} did not answer in time`, {
+          cause: error,
+        });
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", forward);
+    }
+  }
+
+  async function request(path: string, accept: string, signal?: AbortSignal): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}`, { headers: { ...headers, accept }, signal });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new ServerError("unreachable", `cannot reach the server at ${base}`, { cause: error });
+    }
+    if (response.status === 401 || response.status === 403) {
+      await response.body?.cancel();
+      throw new ServerError(
+        "unauthorized",
+        apiKey
+          ? `the server at ${base} refused CMP_API_KEY (HTTP ${response.status})`
+          : `the server at ${base} needs an API key: set CMP_API_KEY (HTTP ${response.status})`,
+        { status: response.status },
+      );
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new ServerError("http_error", `${path} answered HTTP ${response.status}`, {
+        status: response.status,
+      });
+    }
+    return response;
+  }
+
+  async function getJson<T>(path: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
+    const json = await withTimeout(signal, async (bounded) => {
+      const response = await request(path, "application/json", bounded);
+      try {
+        return (await response.json()) as unknown;
+      } catch (error) {
+        if (bounded.aborted) throw error;
+        throw new ServerError("bad_response", `${path} did not answer JSON`, { cause: error });
+      }
+    });
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new ServerError("bad_response", `${path} answered an unexpected shape`);
+    return parsed.data;
+  }
+
+  return {
+    baseUrl: base,
+    getStatus: (signal) => getJson("/v1/status", serverStatusSchema, signal),
+    getModels: (signal) => getJson("/v1/models", modelListSchema, signal),
+    async watchEvents({ signal, onOpen, onEvent }) {
+      // Only the wait for the headers is bounded by requestTimeoutMs; the stream itself by idleTimeoutMs.
+      const stream = new AbortController();
+      let stopReason: "aborted" | "idle" | null = null;
+      let stop: (() => void) | undefined;
+      const stopped = new Promise<never>((_resolve, reject) => {
+        stop = () => reject(new Error("stopped"));
+      });
+      stopped.catch(() => {});
+      const halt = (reason: "aborted" | "idle") => {
+        stopReason ??= reason;
+        stop?.();
+        stream.abort();
+      };
+      const onAbort = () => halt("aborted");
+      signal.addEventListener("abort", onAbort, { once: true });
+      let watchdog: ReturnType<typeof setTimeout> | undefined;
+      const arm = () => {
+        clearTimeout(watchdog);
+        watchdog = setTimeout(() => halt("idle"), idleTimeoutMs);
+      };
+      let reader: ReadableStreamDefaultReader<{ event?: string | undefined; data: string }> | undefined;
+      try {
+        const connectTimer = setTimeout(() => stream.abort(), requestTimeoutMs);
+        const response = await request("/v1/management/events", "text/event-stream", stream.signal).finally(
+          () => clearTimeout(connectTimer),
+        );
+        if (!response.body) throw new ServerError("bad_response", "the management stream has no body");
+        onOpen?.();
+        arm();
+        const tap = new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, controller) {
+            arm();
+            controller.enqueue(chunk);
+          },
+        });
+        reader = response.body
+          .pipeThrough(tap)
+          .pipeThrough(new TextDecoderStream())
+          .pipeThrough(new EventSourceParserStream())
+          .getReader();
+        for (;;) {
+          const { done, value } = await Promise.race([reader.read(), stopped]);
+          if (done) return;
+          const event = toEvent(value.event ?? "message", value.data);
+          if (event) onEvent(event);
+        }
+      } catch (error) {
+        if (signal.aborted || stopReason === "aborted") return;
+        if (stopReason === "idle") throw new ServerError("unreachable", "the management stream went quiet");
+        if (ServerError.isInstance(error)) throw error;
+        if (stream.signal.aborted) {
+          throw new ServerError("unreachable", `the server at ${base} did not answer in time`, {
+            cause: error,
+          });
+        }
+        throw new ServerError("unreachable", "the management stream broke off", { cause: error });
+      } finally {
+        clearTimeout(watchdog);
+        signal.removeEventListener("abort", onAbort);
+        void reader?.cancel().catch(() => {});
+        stream.abort();
+      }
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { Box, Text } from "ink";
+import { memo } from "react";
+import type { QuotaSnapshot, QuotaWindow } from "../api/server-api.js";
+import { formatRelative, formatResetTime, formatWindow } from "../format.js";
+import { levelForPercent, useTheme } from "../theme.js";
+
+/** Props of `QuotaBar`. */
+export interface QuotaBarProps {
+  label: string;
+  window: QuotaWindow;
+  now: number;
+  /** Width available for the whole line. */
+  width: number;
+}
+
+const levelNotes = { ok: "", warn: " ▲ near limit", danger: " ‼ almost out" } as const;
+
+/** One quota window: a bar that turns amber at 70% and red at 90%, the percent used and the reset time. */
+export const QuotaBar = memo(function QuotaBar({ label, window, now, width }: QuotaBarProps) {
+  const theme = useTheme();
+  const percent = Math.min(100, Math.max(0, window.usedPercent));
+  const level = levelForPercent(percent);
+  const color = theme[level];
+  const note = percent >= 100 ? " ‼ limit reached" : levelNotes[level];
+  const wide = width >= 90;
+  const reset = window.resetsAt
+    ? wide
+      ? `resets ${formatResetTime(window.resetsAt, now)} (${formatRelative(window.resetsAt, now)})`
+      : `↻ ${formatResetTime(window.resetsAt, now)}`
+    : wide
+      ? "reset time unknown"
+      : "";
+  const used = ` ${window.usedPercent.toFixed(1).padStart(5)}%${wide ? " used" : ""}${note}`;
+  const barWidth = Math.max(8, Math.min(40, width - 8 - used.length - reset.length - 2));
+  const filled = Math.round((percent / 100) * barWidth);
+  return (
+    <Text wrap="truncate-end">
+      {label.padEnd(8)}
+      <Text color={color}>{"█".repeat(filled)}</Text>
+      <Text color={theme.muted}>{"░".repeat(barWidth - filled)}</Text>
+      <Text color={color} bold={level !== "ok"}>
+        {used}
+      </Text>
+      <Text color={theme.muted}>{reset ? `  ${reset}` : ""}</Text>
+    </Text>
+  );
+});
+
+/** Props of `QuotaBars`. */
+export interface QuotaBarsProps {
+  quota: QuotaSnapshot | null;
+  now: number;
+  width: number;
+}
+
+/** The 5-hour (primary) and weekly (secondary) quota bars, or a note that none has been seen yet. */
+export function QuotaBars({ quota, now, width }: QuotaBarsProps) {
+  const theme = useTheme();
+  if (quota === null || (quota.primary === null && quota.secondary === null)) {
+    return (
+      <Text wrap="truncate-end">
+        {"Quota".padEnd(8)}
+        <Text color={theme.muted}>none seen yet: it appears after the first request through the proxy</Text>
+      </Text>
+    );
+  }
+  const windows: [string, QuotaWindow | null][] = [
+    [formatWindow(quota.primary?.windowMinutes ?? null) ?? "5h", quota.primary],
+    [formatWindow(quota.secondary?.windowMinutes ?? null) ?? "weekly", quota.secondary],
+  ];
+  return (
+    <Box flexDirection="column">
+      {windows.map(([label, window], index) =>
+        window ? (
+          <QuotaBar
+            key={index === 0 ? "primary" : "secondary"}
+            label={label}
+            window={window}
+            now={now}
+            width={width}
+          />
+        ) : (
+          <Text key={index === 0 ? "primary" : "secondary"} color={theme.muted}>
+            {`${label.padEnd(8)}not reported`}
+          </Text>
+        ),
+      )}
+    </Box>
+  );
+}

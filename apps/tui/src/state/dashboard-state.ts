@@ -1,0 +1,151 @@
+import type { AuthEvent, QuotaSnapshot, RequestRecord, ServerStatus } from "../api/server-api.js";
+import type { ManagementEvent } from "../api/server-client.js";
+
+/** Token and request counts of one model over the session. */
+export interface ModelTotals {
+  model: string;
+  requests: number;
+  errors: number;
+  input: number;
+  cached: number;
+  output: number;
+  reasoning: number;
+}
+
+/** One line of the error feed. */
+export interface FeedError {
+  id: string;
+  at: Date;
+  message: string;
+}
+
+/** Everything the dashboard shows about the server, built from its status and management events. */
+export interface DashboardState {
+  status: ServerStatus | null;
+  quota: QuotaSnapshot | null;
+  /** Requests in flight, oldest first. */
+  running: RequestRecord[];
+  /** Finished requests, append-only (rendered once with `<Static>`). */
+  finished: RequestRecord[];
+  totals: ModelTotals[];
+  errors: FeedError[];
+  authEvents: AuthEvent[];
+  finishedIds: ReadonlySet<string>;
+  /** Sequence number for error feed keys. */
+  errorSeq: number;
+}
+
+/** A change to the dashboard state. */
+export type DashboardAction =
+  | ManagementEvent
+  | { type: "status"; status: ServerStatus }
+  | { type: "problem"; at: Date; message: string };
+
+const maxErrors = 50;
+const maxAuthEvents = 5;
+
+/** The state before anything is known. */
+export const initialDashboardState: DashboardState = {
+  status: null,
+  quota: null,
+  running: [],
+  finished: [],
+  totals: [],
+  errors: [],
+  authEvents: [],
+  finishedIds: new Set(),
+  errorSeq: 0,
+};
+
+function addToTotals(totals: ModelTotals[], record: RequestRecord): ModelTotals[] {
+  const index = totals.findIndex((t) => t.model === record.model);
+  const previous = totals[index] ?? {
+    model: record.model,
+    requests: 0,
+    errors: 0,
+    input: 0,
+    cached: 0,
+    output: 0,
+    reasoning: 0,
+  };
+  const next: ModelTotals = {
+    model: record.model,
+    requests: previous.requests + 1,
+    errors: previous.errors + (record.state === "error" ? 1 : 0),
+    input: previous.input + (record.usage?.input ?? 0),
+    cached: previous.cached + (record.usage?.cached ?? 0),
+    output: previous.output + (record.usage?.output ?? 0),
+    reasoning: previous.reasoning + (record.usage?.reasoning ?? 0),
+  };
+  return index === -1 ? [...totals, next] : totals.map((t, i) => (i === index ? next : t));
+}
+
+function pushError(state: DashboardState, at: Date, message: string): DashboardState {
+  const errors = [...state.errors, { id: `e${state.errorSeq}`, at, message }].slice(-maxErrors);
+  return { ...state, errors, errorSeq: state.errorSeq + 1 };
+}
+
+function describeFailure(record: RequestRecord): string {
+  const status = record.status === null ? "" : ` HTTP ${record.status}`;
+  return `${record.model}${status}: ${record.error ?? "request failed"}`;
+}
+
+function finish(state: DashboardState, records: RequestRecord[]): DashboardState {
+  let next = state;
+  const fresh = records.filter((r) => !state.finishedIds.has(r.id));
+  if (fresh.length === 0) return state;
+  const finishedIds = new Set(state.finishedIds);
+  let totals = state.totals;
+  for (const record of fresh) {
+    finishedIds.add(record.id);
+    totals = addToTotals(totals, record);
+    if (record.state === "error") next = pushError(next, record.startedAt, describeFailure(record));
+  }
+  const done = new Set(fresh.map((r) => r.id));
+  const running = state.running.filter((r) => !done.has(r.id));
+  return { ...next, finished: [...state.finished, ...fresh], totals, finishedIds, running };
+}
+
+/** Applies one status update or management event. Pure. */
+export function reduceDashboard(state: DashboardState, action: DashboardAction): DashboardState {
+  switch (action.type) {
+    case "status":
+      return { ...state, status: action.status, quota: action.status.quota ?? state.quota };
+    case "snapshot": {
+      const byStart = [...action.recent].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+      const next = finish(
+        { ...state, status: action.status, quota: action.status.quota ?? state.quota },
+        byStart.filter((r) => r.state !== "running"),
+      );
+      return {
+        ...next,
+        running: byStart.filter((r) => r.state === "running" && !next.finishedIds.has(r.id)),
+      };
+    }
+    case "request": {
+      const { record } = action;
+      if (record.state !== "running") return finish(state, [record]);
+      if (state.finishedIds.has(record.id)) return state;
+      const index = state.running.findIndex((r) => r.id === record.id);
+      const running =
+        index === -1 ? [...state.running, record] : state.running.map((r, i) => (i === index ? record : r));
+      return { ...state, running };
+    }
+    case "quota":
+      return { ...state, quota: action.quota };
+    case "auth": {
+      const authEvents = [...state.authEvents, action.event].slice(-maxAuthEvents);
+      const next =
+        action.event.type === "refresh_failed"
+          ? pushError(state, action.event.at, "token refresh failed: log in again (press l)")
+          : state;
+      const status =
+        action.event.type === "logged_out" && state.status
+          ? { ...state.status, loggedIn: false, account: null, token: null }
+          : state.status;
+      return { ...next, authEvents, status };
+    }
+    case "problem":
+      return pushError(state, action.at, action.message);
+  }
+}

@@ -1,0 +1,77 @@
+import type { ModelInfo, ServerStatus } from "../api/server-api.js";
+import type { ManagementEvent, ServerClient } from "../api/server-client.js";
+import { ServerError } from "../api/server-error.js";
+
+/** A scriptable `ServerClient` for component tests. */
+export interface FakeServerClient extends ServerClient {
+  /** Whether the server answers; when false every call fails as unreachable. */
+  up: boolean;
+  /** When set, every call fails with this error (for example a refused API key). */
+  failWith: ServerError | null;
+  status: ServerStatus;
+  models: ModelInfo[];
+  /** Sends an event to the open management stream (if any). */
+  emit(event: ManagementEvent): void;
+  /** True while a management stream is open. */
+  readonly watching: boolean;
+  /** Ends the open management stream as if the server stopped. */
+  drop(): void;
+  calls: { status: number; models: number; watch: number };
+}
+
+/** Creates a fake server client; starts up, logged out, with no models. */
+export function createFakeServerClient(
+  initial: Partial<Pick<FakeServerClient, "up" | "status" | "models">> = {},
+): FakeServerClient {
+  let listener: ((event: ManagementEvent) => void) | null = null;
+  let end: (() => void) | null = null;
+  const unreachable = () =>
+    new ServerError("unreachable", "cannot reach the server at http://127.0.0.1:8083");
+  const fake: FakeServerClient = {
+    baseUrl: "http://127.0.0.1:8083",
+    up: initial.up ?? true,
+    failWith: null,
+    status: initial.status ?? { loggedIn: false, account: null, token: null, quota: null },
+    models: initial.models ?? [],
+    calls: { status: 0, models: 0, watch: 0 },
+    get watching() {
+      return listener !== null;
+    },
+    async getStatus() {
+      fake.calls.status += 1;
+      if (fake.failWith) throw fake.failWith;
+      if (!fake.up) throw unreachable();
+      return fake.status;
+    },
+    async getModels() {
+      fake.calls.models += 1;
+      if (fake.failWith) throw fake.failWith;
+      if (!fake.up) throw unreachable();
+      return fake.models;
+    },
+    watchEvents({ signal, onOpen, onEvent }) {
+      fake.calls.watch += 1;
+      if (fake.failWith) return Promise.reject(fake.failWith);
+      if (!fake.up) return Promise.reject(unreachable());
+      return new Promise<void>((resolve) => {
+        const finish = () => {
+          listener = null;
+          end = null;
+          resolve();
+        };
+        listener = onEvent;
+        end = finish;
+        signal.addEventListener("abort", finish, { once: true });
+        onOpen?.();
+        onEvent({ type: "snapshot", status: fake.status, recent: [] });
+      });
+    },
+    emit(event) {
+      listener?.(event);
+    },
+    drop() {
+      end?.();
+    },
+  };
+  return fake;
+}
