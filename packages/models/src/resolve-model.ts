@@ -28,7 +28,10 @@ export interface ModelRequest {
 
 /** Options of {@link resolveModel}. */
 export interface ResolveModelOptions {
-  /** The current catalog (from `createModelCatalog().get()` or `bundledCatalog`). */
+  /**
+   * The current catalog (from `createModelCatalog().get()` or `bundledCatalog`). Lookups are built
+   * once per array and reused, so pass a new array when the list changes; never edit one in place.
+   */
   catalog: readonly CatalogModel[];
   /** User aliases, applied first; keys are case-insensitive, targets may carry an effort suffix. */
   aliases?: Readonly<Record<string, string>>;
@@ -68,9 +71,34 @@ function knownSlugs(catalog: readonly CatalogModel[]): Map<string, CatalogModel>
   return new Map(catalog.map((model) => [model.slug.toLowerCase(), model]));
 }
 
+interface CatalogIndex {
+  current: Map<string, CatalogModel>;
+  /** Upgrade edges of the snapshot and the current catalog, built on first use. */
+  history: Map<string, CatalogModel> | null;
+  efforts: Set<string>;
+}
+
+/** Per-catalog lookups, built once per catalog array (the catalog hands out the same array until it changes). */
+const catalogIndexes = new WeakMap<readonly CatalogModel[], CatalogIndex>();
+
+function indexCatalog(catalog: readonly CatalogModel[]): CatalogIndex {
+  let index = catalogIndexes.get(catalog);
+  if (!index) {
+    index = {
+      current: knownSlugs(catalog),
+      history: null,
+      efforts: new Set<string>([...REASONING_EFFORT_ORDER, ...catalog.flatMap(supportedEfforts)]),
+    };
+    catalogIndexes.set(catalog, index);
+  }
+  return index;
+}
+
 /** Follows `upgrade.model` edges the current catalog or the snapshot declare, to a current model. */
-function followUpgrade(name: string, current: Map<string, CatalogModel>): CatalogModel | undefined {
-  const history = knownSlugs([...bundledCatalog, ...current.values()]);
+function followUpgrade(name: string, index: CatalogIndex): CatalogModel | undefined {
+  const { current } = index;
+  index.history ??= knownSlugs([...bundledCatalog, ...current.values()]);
+  const history = index.history;
   let slug = name;
   for (let hop = 0; hop < maxUpgradeHops; hop++) {
     const next = history.get(slug)?.upgrade?.model.toLowerCase();
@@ -82,15 +110,13 @@ function followUpgrade(name: string, current: Map<string, CatalogModel>): Catalo
   return undefined;
 }
 
-function matchName(
-  name: string,
-  catalog: readonly CatalogModel[],
-  current: Map<string, CatalogModel>,
-): NameMatch | null {
+function matchName(name: string, catalog: readonly CatalogModel[], index: CatalogIndex): NameMatch | null {
+  const exactFirst = index.current.get(name);
+  if (exactFirst) return { model: exactFirst, note: null };
   for (const candidate of new Set([name, stripDateSuffix(name)])) {
-    const exact = current.get(candidate);
+    const exact = index.current.get(candidate);
     if (exact) return { model: exact, note: null };
-    const upgraded = followUpgrade(candidate, current);
+    const upgraded = followUpgrade(candidate, index);
     if (upgraded)
       return { model: upgraded, note: `model ${quote(candidate)} is retired; using ${quote(upgraded.slug)}` };
     const legacy = findLegacyModel(candidate);
@@ -221,8 +247,7 @@ function lower(value: string | null | undefined): string | null {
 export function resolveModel(request: ModelRequest, options: ResolveModelOptions): ResolvedModel {
   const { catalog } = options;
   const warnings: string[] = [];
-  const current = knownSlugs(catalog);
-  const efforts = new Set<string>([...REASONING_EFFORT_ORDER, ...catalog.flatMap(supportedEfforts)]);
+  const index = indexCatalog(catalog);
 
   const requestedName = request.model.trim();
   let name = normalizeModelName(requestedName);
@@ -234,11 +259,11 @@ export function resolveModel(request: ModelRequest, options: ResolveModelOptions
   }
 
   let suffixEffort: string | null = null;
-  let match = name ? matchName(name, catalog, current) : null;
+  let match = name ? matchName(name, catalog, index) : null;
   if (!match && name) {
-    const split = splitEffortSuffix(name, efforts);
+    const split = splitEffortSuffix(name, index.efforts);
     if (split) {
-      match = matchName(split.base, catalog, current);
+      match = matchName(split.base, catalog, index);
       if (match) suffixEffort = split.effort;
     }
   }

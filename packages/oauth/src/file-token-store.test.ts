@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
-import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createFileTokenStore, readCodexAuthFile } from "./file-token-store.js";
+import { createFileTokenStore, readCodexAuthFile, removeStaleTempFiles } from "./file-token-store.js";
 import { createMemoryTokenStore } from "./memory-token-store.js";
 import { OAuthError } from "./oauth-errors.js";
 import type { StoredLogin } from "./stored-login.js";
@@ -140,5 +140,44 @@ describe("file token store", () => {
       expect(stored?.accessToken).toBe(stored?.refreshToken.replace("rt-", "at-"));
       expect((await stat(path)).mode & 0o777).toBe(0o600);
     }
+    // The next process to open the store sweeps the temp files the killed writers left behind.
+    const minuteLater = () => Date.now() + 60_000;
+    const survivor = await createFileTokenStore({ path, now: minuteLater }).get();
+    expect(survivor?.refreshToken).toMatch(/^rt-\d+$/);
+    expect((await readdir(dir)).filter((name) => name.endsWith(".tmp"))).toEqual([]);
   }, 150_000);
+
+  it("removes temp files of dead writers on open and before writing, and spares live ones", async () => {
+    const path = join(dir, "auth.json");
+    const deadPid = await new Promise<number>((resolve, reject) => {
+      const child = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+      child.once("error", reject);
+      child.once("exit", () => resolve(child.pid ?? 0));
+    });
+    const dead = join(dir, `.auth.json.${deadPid}.0a1b2c.tmp`);
+    const live = join(dir, `.auth.json.${process.pid}.3d4e5f.tmp`);
+    const oldLive = join(dir, `.auth.json.${process.pid}.6a7b8c.tmp`);
+    const unrelated = join(dir, `.other.json.${deadPid}.0a1b2c.tmp`);
+    for (const file of [dead, live, oldLive, unrelated]) await writeFile(file, '{"half":');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(oldLive, hourAgo, hourAgo);
+
+    // Too young to be touched: a writer in another container may look dead from here.
+    expect(await removeStaleTempFiles(path)).toBe(1);
+    expect(await readdir(dir)).toContain(`.auth.json.${deadPid}.0a1b2c.tmp`);
+
+    const store = createFileTokenStore({ path, now: () => Date.now() + 60_000 });
+    expect(await store.get()).toBeNull();
+    const left = await readdir(dir);
+    expect(left).not.toContain(`.auth.json.${deadPid}.0a1b2c.tmp`);
+    expect(left).not.toContain(`.auth.json.${process.pid}.6a7b8c.tmp`);
+    expect(left).toContain(`.auth.json.${process.pid}.3d4e5f.tmp`);
+    expect(left).toContain(`.other.json.${deadPid}.0a1b2c.tmp`);
+
+    await writeFile(dead, '{"half":');
+    await store.set(login(1));
+    expect(await readdir(dir)).not.toContain(`.auth.json.${deadPid}.0a1b2c.tmp`);
+    expect(await store.get()).toEqual(login(1));
+    expect(await removeStaleTempFiles(join(dir, "missing", "auth.json"))).toBe(0);
+  });
 });

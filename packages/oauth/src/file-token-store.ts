@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { OAuthError } from "./oauth-errors.js";
 import { timingSafeEqualStrings } from "./pkce.js";
@@ -26,6 +26,8 @@ export interface FileTokenStore extends TokenStore {
 export interface FileTokenStoreOptions {
   /** The `auth.json` path; its folder is created with mode 0700. */
   path: string;
+  /** Milliseconds since the epoch, for the age of leftover temp files; default `Date.now`. */
+  now?: () => number;
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -111,22 +113,90 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
   }
 }
 
+function tempPattern(name: string): RegExp {
+  const escaped = name.replace(/[.*+?^$()|[\]\\{}]/g, "\\$&");
+  return new RegExp(`^\\.${escaped}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`);
+}
+
+/** A temp file older than this is stale even if its pid looks alive (the pid may have been reused). */
+const staleTempAgeMs = 10 * 60_000;
+/**
+ * A temp file younger than this is never touched: a write takes milliseconds, and a writer in another
+ * pid namespace (a container sharing the folder) may look dead from here while it is still writing.
+ */
+const minTempAgeMs = 30_000;
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errorCode(error) === "EPERM";
+  }
+}
+
+/**
+ * Removes the temp files that {@link writeFileAtomic} left next to `path` when its writer died
+ * mid-write (`.auth.json.<pid>.<random>.tmp`): those older than 30 s whose process no longer runs,
+ * and any older than ten minutes. Temp files of live writers are left alone. Returns how many were removed; never
+ * throws (cleanup is best effort).
+ */
+export async function removeStaleTempFiles(path: string, now: () => number = Date.now): Promise<number> {
+  const dir = dirname(path);
+  const pattern = tempPattern(basename(path));
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const match = pattern.exec(name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    const file = join(dir, name);
+    const info = await stat(file).catch(() => null);
+    if (!info) continue;
+    const age = now() - info.mtimeMs;
+    const stale = age > staleTempAgeMs || (age > minTempAgeMs && pid !== process.pid && !isProcessAlive(pid));
+    if (!stale) continue;
+    const gone = await unlink(file).then(
+      () => true,
+      () => false,
+    );
+    if (gone) removed += 1;
+  }
+  return removed;
+}
+
 /**
  * Creates a `TokenStore` on a Codex-layout `auth.json` (mode 0600, folder 0700, atomic writes). A
  * corrupt or hand-edited file gives `store_corrupt` naming the file, and `set` refuses to overwrite
- * it (see `quarantineCorrupt`). Operations of one store object run one at a time; across processes,
+ * it (see `quarantineCorrupt`). Temp files left by writers that died mid-write are removed when the
+ * store is first used and before every write. Operations of one store object run one at a time; across processes,
  * the token manager locks `lockPath` while refreshing.
  */
 export function createFileTokenStore(options: FileTokenStoreOptions): FileTokenStore {
   const { path } = options;
   let queue: Promise<unknown> = Promise.resolve();
+  let opened = false;
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
-    const result = queue.then(task, task);
+    const run = async () => {
+      if (!opened) {
+        opened = true;
+        await removeStaleTempFiles(path, options.now);
+      }
+      return task();
+    };
+    const result = queue.then(run, run);
     queue = result.catch(() => undefined);
     return result;
   };
-  const write = (login: StoredLogin) =>
-    writeFileAtomic(path, `${JSON.stringify(convertLoginToCodexAuthFile(login), null, 2)}\n`);
+  const write = async (login: StoredLogin) => {
+    await removeStaleTempFiles(path, options.now);
+    await writeFileAtomic(path, `${JSON.stringify(convertLoginToCodexAuthFile(login), null, 2)}\n`);
+  };
 
   return {
     path,

@@ -1,4 +1,4 @@
-import { compactVerify, createLocalJWKSet } from "jose";
+import { compactVerify, createLocalJWKSet, errors as joseErrors } from "jose";
 import { z } from "zod";
 import { DEFAULT_ISSUER, getIssuerEndpoints } from "./constants.js";
 import { type FetchLike, parseJsonSafely, sendRequest } from "./http-request.js";
@@ -49,4 +49,90 @@ export async function verifyIdTokenSignature(
       cause,
     });
   }
+}
+
+/** Options of {@link createIdTokenVerifier}. */
+export interface IdTokenVerifierOptions {
+  issuer?: string;
+  fetch?: FetchLike;
+  /** Time limit of one JWKS fetch; default 5 s. */
+  timeoutMs?: number;
+  /** How long fetched keys are reused; default 1 hour. */
+  cacheMs?: number;
+  /** After the JWKS could not be fetched, skip fetching for this long; default 1 minute. */
+  unavailableRetryMs?: number;
+  /** Milliseconds since the epoch; default `Date.now`. */
+  now?: () => number;
+}
+
+/** Verifies id_tokens against a cached copy of the issuer's JWKS; see {@link createIdTokenVerifier}. */
+export interface IdTokenVerifier {
+  /** `"verified"`, or `"unavailable"` when the keys cannot be fetched; throws `invalid_token` on a bad signature. */
+  verify(idToken: string): Promise<"verified" | "unavailable">;
+}
+
+/**
+ * Like {@link verifyIdTokenSignature}, for repeated use (every token refresh): the issuer's keys are
+ * cached, fetched again when a token names a key the cache lacks (key rotation), and an unreachable
+ * JWKS is not retried for a minute, so a refresh is never slowed or failed by it.
+ */
+export function createIdTokenVerifier(options: IdTokenVerifierOptions = {}): IdTokenVerifier {
+  const now = options.now ?? Date.now;
+  const cacheMs = options.cacheMs ?? 60 * 60_000;
+  const unavailableRetryMs = options.unavailableRetryMs ?? 60_000;
+  let cached: { keys: z.infer<typeof jwksSchema>; at: number } | null = null;
+  let unavailableAt = Number.NEGATIVE_INFINITY;
+
+  const fetchKeys = async (): Promise<z.infer<typeof jwksSchema> | null> => {
+    if (now() - unavailableAt < unavailableRetryMs) return null;
+    try {
+      const response = await sendRequest(
+        options.fetch ?? fetch,
+        getIssuerEndpoints(options.issuer ?? DEFAULT_ISSUER).jwks,
+        {
+          method: "GET",
+          headers: { accept: "application/json" },
+          timeoutMs: options.timeoutMs ?? 5_000,
+          what: "Fetching the issuer's keys",
+        },
+      );
+      const parsed = jwksSchema.safeParse(parseJsonSafely(response.text));
+      if (response.status === 200 && parsed.success) {
+        cached = { keys: parsed.data, at: now() };
+        return parsed.data;
+      }
+    } catch {
+      // unreachable JWKS: fall through
+    }
+    unavailableAt = now();
+    return null;
+  };
+
+  return {
+    async verify(idToken) {
+      const fresh = cached !== null && now() - cached.at < cacheMs;
+      let keys = fresh && cached ? cached.keys : await fetchKeys();
+      if (!keys) return "unavailable";
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await compactVerify(idToken, createLocalJWKSet(keys));
+          return "verified";
+        } catch (cause) {
+          if (attempt === 0 && fresh && cause instanceof joseErrors.JWKSNoMatchingKey) {
+            const refetched = await fetchKeys();
+            if (!refetched) return "unavailable";
+            keys = refetched;
+            continue;
+          }
+          throw new OAuthError(
+            "invalid_token",
+            "The id token's signature does not match the issuer's keys.",
+            {
+              cause,
+            },
+          );
+        }
+      }
+    },
+  };
 }

@@ -18,10 +18,17 @@ export {
   type FileTokenStore,
   type FileTokenStoreOptions,
   readCodexAuthFile,
+  removeStaleTempFiles,
   writeFileAtomic,
 } from "./file-token-store.js";
 export type { FetchLike } from "./http-request.js";
-export { type VerifyIdTokenOptions, verifyIdTokenSignature } from "./id-token-verification.js";
+export {
+  createIdTokenVerifier,
+  type IdTokenVerifier,
+  type IdTokenVerifierOptions,
+  type VerifyIdTokenOptions,
+  verifyIdTokenSignature,
+} from "./id-token-verification.js";
 export { CODEX_IMPORT_WARNING, type ImportCodexAuthOptions, importCodexAuth } from "./import-codex-auth.js";
 export { type BrowserLoginOptions, loginWithBrowser } from "./login-with-browser.js";
 export {

@@ -89,6 +89,11 @@ describe("loginWithBrowser", () => {
     expect(forged.status).toBe(400);
     expect(await forged.text()).toBe("State mismatch");
     expect(await rawGet(port, "/auth/callback?code=x&state=y", "evil.example:80")).toBe(403);
+    expect(await rawGet(port, "/cancel", `localhost.evil.example:${port}`)).toBe(403);
+    expect(await rawGet(port, "/cancel", `127.0.0.1.nip.io:${port}`)).toBe(403);
+    // Loopback spellings get through to the state check.
+    expect(await rawGet(port, "/auth/callback?code=x&state=y", `[::1]:${port}`)).toBe(400);
+    expect(await rawGet(port, "/auth/callback?code=x&state=y", `LOCALHOST:${port}`)).toBe(400);
     expect(await store.get()).toBeNull();
     expect((await followAuthorizeUrl(url)).status).toBe(200);
     await expect(login).resolves.toMatchObject({ accountId: "acc_test" });
@@ -136,6 +141,32 @@ describe("loginWithBrowser", () => {
       openBrowser: async () => undefined,
     }).catch((e: unknown) => e);
     expect(OAuthError.isInstance(error) && error.code).toBe("port_in_use");
+  });
+
+  it("finishes, or times out cleanly, even when opening the browser hangs", async () => {
+    const hang = () => new Promise<void>(() => undefined);
+    let announce: (url: string) => void = () => undefined;
+    const url = new Promise<string>((resolve) => {
+      announce = resolve;
+    });
+    const login = loginWithBrowser({
+      store,
+      issuer: auth.issuer,
+      port: await getFreePort(),
+      openBrowser: hang,
+      onAuthorizeUrl: (value) => announce(value),
+    });
+    await followAuthorizeUrl(await url);
+    await expect(login).resolves.toMatchObject({ accountId: "acc_test" });
+
+    const timedOut = loginWithBrowser({
+      store,
+      issuer: auth.issuer,
+      port: await getFreePort(),
+      openBrowser: hang,
+      timeoutMs: 100,
+    });
+    await expect(timedOut).rejects.toMatchObject({ code: "timeout" });
   });
 
   it("gives up after the time limit and frees the port", async () => {

@@ -76,11 +76,13 @@ export async function loginWithBrowser(options: BrowserLoginOptions): Promise<Lo
   print("Open this URL in a browser to log in with ChatGPT:");
   print(url);
   options.onAuthorizeUrl?.(url);
-  try {
-    await (options.openBrowser ?? openWithSystemBrowser)(url);
-  } catch {
-    print("Could not open a browser; open the URL above by hand.");
-  }
+  // Not awaited: a browser opener that hangs must neither hold up nor outlive the login.
+  const openBrowser = options.openBrowser ?? openWithSystemBrowser;
+  Promise.resolve()
+    .then(() => openBrowser(url))
+    .catch(() => {
+      if (!result) print("Could not open a browser; open the URL above by hand.");
+    });
   await server.done;
   if (!result) throw new Error("unreachable: the callback server finished without a login");
   return result;

@@ -56,6 +56,11 @@ export interface TokenManagerOptions {
   backoff?: { initialMs?: number; maxMs?: number };
   /** Sent as `originator` on refresh calls; default `chatgpt_max_proxy`. */
   originator?: string;
+  /**
+   * Check the signature of each refreshed id_token against the issuer's JWKS (cached). An unreachable
+   * JWKS never fails a refresh; a bad signature ends in `reauth_required`. Default `true`.
+   */
+  verifyIdToken?: boolean;
   /** Ends the `not_logged_in` / `reauth_required` messages; default "run `cmp-server login`". */
   loginHint?: string;
 }

@@ -50,9 +50,10 @@ function recordEvents(manager: ReturnType<typeof createTokenManager>): TokenMana
   return events;
 }
 
-function countingStore(inner: TokenStore): TokenStore & { reads: number } {
+function countingStore(inner: TokenStore): TokenStore & { reads: number; revisions: number } {
   const store = {
     reads: 0,
+    revisions: 0,
     get: async () => {
       store.reads += 1;
       return inner.get();
@@ -60,7 +61,10 @@ function countingStore(inner: TokenStore): TokenStore & { reads: number } {
     set: (login: StoredLogin) => inner.set(login),
     delete: () => inner.delete(),
     compareAndSet: (expected: string, next: StoredLogin) => inner.compareAndSet(expected, next),
-    revision: () => inner.revision?.() ?? Promise.resolve(""),
+    revision: () => {
+      store.revisions += 1;
+      return inner.revision?.() ?? Promise.resolve("");
+    },
   };
   return store;
 }
@@ -75,6 +79,14 @@ describe("token manager", () => {
     }
     expect(store.reads).toBe(1);
     expect(tokenCalls()).toBe(0);
+    // Over ten seconds of steady traffic the store is only asked whether it changed, about once a second.
+    const before = store.revisions;
+    for (let i = 0; i < 1000; i++) {
+      clock += 10;
+      await manager.getAuth();
+    }
+    expect(store.revisions - before).toBeLessThanOrEqual(11);
+    expect(store.reads).toBe(1);
   });
 
   it("refreshes an expired token exactly once for 100 concurrent requests, saving the rotation first", async () => {
@@ -267,6 +279,60 @@ describe("token manager", () => {
     clock += 1500;
     await expect(manager.getAuth()).rejects.toMatchObject({ code: "not_logged_in" });
     expect(events.map((e) => e.type)).toEqual(["logged_out"]);
+  });
+
+  it("checks each refreshed id token against the issuer's cached JWKS", async () => {
+    const store = createMemoryTokenStore(await issueLogin(-60));
+    auth.configure({ accessTokenTtlSeconds: 600 });
+    const manager = createTokenManager({ store, issuer: auth.issuer, now, lockPath: null });
+    const first = await manager.getAuth();
+    clock += 20 * 60_000;
+    const second = await manager.getAuth();
+    expect(second.accessToken).not.toBe(first.accessToken);
+    expect(auth.counters.refresh).toBe(2);
+    expect(auth.requests.filter((r) => r.path === "/.well-known/jwks.json")).toHaveLength(1);
+  });
+
+  it("still refreshes when the issuer's JWKS is unreachable", async () => {
+    const store = createMemoryTokenStore(await issueLogin(-60));
+    const jwksDown: typeof fetch = (input, init) =>
+      String(input).endsWith("/.well-known/jwks.json")
+        ? Promise.reject(new TypeError("fetch failed"))
+        : fetch(input, init);
+    const manager = createTokenManager({ store, issuer: auth.issuer, now, lockPath: null, fetch: jwksDown });
+    const renewed = await manager.getAuth();
+    expect((await store.get())?.accessToken).toBe(renewed.accessToken);
+    expect(auth.counters.refresh).toBe(1);
+  });
+
+  it("refuses a refreshed id token signed by another key: reauth_required, old login kept, no retry loop", async () => {
+    const impostor = await startFakeAuthServer();
+    try {
+      const login = await issueLogin(-60);
+      const store = createMemoryTokenStore(login);
+      const otherKeys: typeof fetch = (input, init) =>
+        String(input).endsWith("/.well-known/jwks.json")
+          ? fetch(`${impostor.issuer}/.well-known/jwks.json`, init)
+          : fetch(input, init);
+      const manager = createTokenManager({
+        store,
+        issuer: auth.issuer,
+        now,
+        lockPath: null,
+        fetch: otherKeys,
+      });
+      const events = recordEvents(manager);
+      const error = await manager.getAuth().catch((e: unknown) => e);
+      expect(OAuthError.isInstance(error) && error.code).toBe("reauth_required");
+      expect(errorMessages(error)[0]).toContain("not signed by the issuer");
+      await expect(manager.getAuth()).rejects.toMatchObject({ code: "reauth_required" });
+      expect(tokenCalls()).toBe(1);
+      expect(await store.get()).toEqual(login);
+      expect(events).toMatchObject([{ type: "refresh_failed", code: "reauth_required", retryable: false }]);
+      expectNoSecrets(errorMessages(error), collectSecrets(auth.requests, [login]));
+    } finally {
+      await impostor.close();
+    }
   });
 
   it("seeds the store from environment tokens only when it is empty, then keeps the rotated ones", async () => {

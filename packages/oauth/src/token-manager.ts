@@ -1,4 +1,5 @@
 import { DEFAULT_ORIGINATOR } from "./constants.js";
+import { createIdTokenVerifier } from "./id-token-verification.js";
 import { OAuthError } from "./oauth-errors.js";
 import { timingSafeEqualStrings } from "./pkce.js";
 import { acquireRefreshLock, type ReleaseLock } from "./refresh-lock.js";
@@ -49,6 +50,10 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   const loginHint = options.loginHint ?? "run `cmp-server login`";
   const backoffInitialMs = options.backoff?.initialMs ?? 1000;
   const backoffMaxMs = options.backoff?.maxMs ?? 30_000;
+  const verifier =
+    options.verifyIdToken === false
+      ? null
+      : createIdTokenVerifier({ issuer: options.issuer, fetch: options.fetch, now });
   const listeners = new Map<TokenManagerEventType, Set<(event: TokenManagerEvent) => void>>();
 
   let current: Snapshot | null | undefined;
@@ -105,10 +110,18 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   };
 
   const notLoggedIn = () => new OAuthError("not_logged_in", `Not logged in to ChatGPT; ${loginHint}.`);
-  const toCredentials = (snap: Snapshot): AuthCredentials => ({
-    accessToken: snap.login.accessToken,
-    accountId: snap.claims?.accountId ?? snap.login.accountId ?? "",
-  });
+  const handedOut = new WeakMap<Snapshot, AuthCredentials>();
+  const toCredentials = (snap: Snapshot): AuthCredentials => {
+    let credentials = handedOut.get(snap);
+    if (!credentials) {
+      credentials = Object.freeze({
+        accessToken: snap.login.accessToken,
+        accountId: snap.claims?.accountId ?? snap.login.accountId ?? "",
+      });
+      handedOut.set(snap, credentials);
+    }
+    return credentials;
+  };
   const isValid = (snap: Snapshot, marginMs = 0) =>
     snap.claims !== null && snap.claims.expiresAt.getTime() - marginMs > now();
   const terminalFor = (snap: Snapshot) =>
@@ -119,6 +132,19 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       `Refreshing the ChatGPT login failed; retrying in ${Math.ceil(((backoff?.until ?? now()) - now()) / 1000)} s.`,
       { retryable: true },
     );
+
+  /** Remembers a terminal refusal for this refresh token (later calls fail fast) and reports it. */
+  const failTerminal = (snap: Snapshot, error: OAuthError): OAuthError => {
+    terminal = { refreshToken: snap.login.refreshToken, error };
+    emit({
+      type: "refresh_failed",
+      at: new Date(now()),
+      code: "reauth_required",
+      message: error.message,
+      retryable: false,
+    });
+    return error;
+  };
 
   async function runRefresh(start: Snapshot): Promise<Snapshot> {
     let release: ReleaseLock | undefined;
@@ -139,6 +165,21 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         originator: options.originator ?? DEFAULT_ORIGINATOR,
       });
       if (result.ok) {
+        if (result.idToken && verifier) {
+          try {
+            await verifier.verify(result.idToken);
+          } catch (cause) {
+            // A forged answer must not become the login; the old refresh token is spent, so only a new login helps.
+            throw failTerminal(
+              snap,
+              new OAuthError(
+                "reauth_required",
+                `The refreshed login's id token is not signed by the issuer, so it was not saved; ${loginHint}.`,
+                { cause },
+              ),
+            );
+          }
+        }
         const next: StoredLogin = {
           idToken: result.idToken ?? snap.login.idToken,
           accessToken: result.accessToken,
@@ -177,20 +218,14 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         return { login: next, claims };
       }
       if (result.reason === "reauth_required") {
-        const error = new OAuthError(
-          "reauth_required",
-          `The ChatGPT login can no longer be refreshed (${result.errorCode ?? `HTTP ${result.status}`}); ${loginHint}.`,
-          { status: result.status },
+        throw failTerminal(
+          snap,
+          new OAuthError(
+            "reauth_required",
+            `The ChatGPT login can no longer be refreshed (${result.errorCode ?? `HTTP ${result.status}`}); ${loginHint}.`,
+            { status: result.status },
+          ),
         );
-        terminal = { refreshToken: snap.login.refreshToken, error };
-        emit({
-          type: "refresh_failed",
-          at: new Date(now()),
-          code: "reauth_required",
-          message: error.message,
-          retryable: false,
-        });
-        throw error;
       }
       const failures = (backoff?.failures ?? 0) + 1;
       backoff = { failures, until: now() + Math.min(backoffInitialMs * 2 ** (failures - 1), backoffMaxMs) };
@@ -224,6 +259,17 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   };
 
   async function getAuth(): Promise<AuthCredentials> {
+    // Hot path: a fresh token, no store check due and nothing pending costs no I/O, decode or await.
+    const fresh = current;
+    if (
+      fresh &&
+      syncing === null &&
+      now() - lastCheckAt < checkIntervalMs &&
+      (terminal === null || terminal.refreshToken !== fresh.login.refreshToken) &&
+      isValid(fresh, leadMs)
+    ) {
+      return toCredentials(fresh);
+    }
     await sync(false);
     if (inflight && !(current && isValid(current))) await inflight.catch(() => undefined);
     const snap = current;

@@ -107,6 +107,27 @@ describe("cmp-server login", () => {
     expect(err[0]).toMatch(/unreadable; kept it as .*auth\.json\.corrupt-/);
   });
 
+  it("never prints a token, code or verifier, whether the login succeeds or fails", async () => {
+    const browser = context({ openBrowser: async (url) => void browse(url) });
+    expect(await runLoginCommand(["--device"], context())).toBe(0);
+    expect(await runLoginCommand([], browser)).toBe(0);
+    const secrets = await storedSecrets(join(home, "auth.json"));
+    auth.configure({ tokenEndpoint: "fail500" });
+    expect(await runLoginCommand([], browser)).toBe(1);
+    expect(err.join("\n")).toMatch(/^Login failed: The login code was refused \(HTTP 500/);
+    for (const request of auth.requests) {
+      const body = request.body;
+      if (typeof body !== "object" || body === null) continue;
+      for (const key of ["code", "code_verifier", "authorization_code", "refresh_token", "device_auth_id"]) {
+        const value: unknown = (body as Record<string, unknown>)[key];
+        if (typeof value === "string") secrets.push(value);
+      }
+    }
+    expect(secrets.length).toBeGreaterThan(6);
+    const printed = [...out, ...err].join("\n");
+    for (const secret of secrets) expect(printed.includes(secret)).toBe(false);
+  });
+
   it("rejects unknown and conflicting flags with exit 2", async () => {
     expect(await runLoginCommand(["--nope"], context())).toBe(2);
     expect(await runLoginCommand(["--device", "--paste"], context())).toBe(2);
