@@ -33,6 +33,7 @@ export {
   convertChatRequestToResponses,
   type ModelResolution,
 } from "./convert/convert-chat-request-to-responses.js";
+export { usesLegacyFunctions } from "./convert/convert-chat-tools.js";
 export { derivePromptCacheKey } from "./convert/prompt-cache-key.js";
 export {
   createStreamIncompleteError,

@@ -7,7 +7,7 @@ import { aggregateChatCompletion } from "./aggregate-chat-completion.js";
 const options = { model: "gpt-5.5", created: 1764270000 };
 
 describe("aggregateChatCompletion", () => {
-  it("builds one chat.completion with content, reasoning_content and usage", async () => {
+  it("builds one chat.completion with content, reasoning_content (and reasoning) and usage", async () => {
     const completion = await aggregateChatCompletion(loadEvents("reasoning-text"), options);
     expect(completion).toEqual({
       id: "chatcmpl-abc123",
@@ -22,6 +22,7 @@ describe("aggregateChatCompletion", () => {
             content: "The answer is 42.",
             refusal: null,
             reasoning_content: "**Plan** think first.\n\nThen answer.",
+            reasoning: "**Plan** think first.\n\nThen answer.",
             annotations: [],
           },
           logprobs: null,
@@ -69,6 +70,19 @@ describe("aggregateChatCompletion", () => {
     const completion = await aggregateChatCompletion(stream, options);
     expect(completion.choices[0]?.message.content).toBe("hi");
     expect(completion.usage.total_tokens).toBe(0);
+  });
+
+  it("answers a legacy functions request with message.function_call", async () => {
+    const completion = await aggregateChatCompletion(loadEvents("tool-call-no-deltas"), {
+      ...options,
+      legacyFunctionCall: true,
+    });
+    const choice = completion.choices[0];
+    expect(choice?.finish_reason).toBe("function_call");
+    expect(choice?.message.tool_calls).toBeUndefined();
+    expect(choice?.message.content).toBeNull();
+    expect(choice?.message.function_call?.name).toBeTruthy();
+    expect(() => JSON.parse(choice?.message.function_call?.arguments ?? "")).not.toThrow();
   });
 
   it("applies stop sequences and reasoning modes like the stream path", async () => {

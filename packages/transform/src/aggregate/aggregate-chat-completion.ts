@@ -36,6 +36,7 @@ export function createChatCompletionAggregator(options: ChatAggregatorOptions): 
   let refusal: string | null = null;
   let reasoning = "";
   const toolCalls: ChatToolCall[] = [];
+  let functionCall: { name: string; arguments: string } | null = null;
 
   const take = (parts: ChatStreamPart[]): void => {
     for (const part of parts) {
@@ -49,6 +50,11 @@ export function createChatCompletionAggregator(options: ChatAggregatorOptions): 
         }
         if (delta.refusal !== undefined) refusal = (refusal ?? "") + delta.refusal;
         if (delta.reasoning_content !== undefined) reasoning += delta.reasoning_content;
+        if (delta.function_call) {
+          functionCall ??= { name: "", arguments: "" };
+          if (delta.function_call.name !== undefined) functionCall.name = delta.function_call.name;
+          functionCall.arguments += delta.function_call.arguments;
+        }
         for (const call of delta.tool_calls ?? []) {
           const existing = toolCalls[call.index];
           if (existing) existing.function.arguments += call.function.arguments;
@@ -73,10 +79,14 @@ export function createChatCompletionAggregator(options: ChatAggregatorOptions): 
       if (mapper.error) throw mapper.error;
       const message: ChatCompletionMessage = {
         role: "assistant",
-        content: hasContent || (toolCalls.length === 0 && refusal === null) ? content : null,
+        content:
+          hasContent || (toolCalls.length === 0 && functionCall === null && refusal === null)
+            ? content
+            : null,
         refusal,
-        ...(reasoning !== "" ? { reasoning_content: reasoning } : {}),
+        ...(reasoning !== "" ? { reasoning_content: reasoning, reasoning } : {}),
         ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+        ...(functionCall ? { function_call: functionCall } : {}),
         annotations: [],
       };
       return {

@@ -1,7 +1,7 @@
 import type { OpenAIErrorBody } from "../errors/openai-http-error.js";
 
 /** `finish_reason` values this package emits. */
-export type ChatFinishReason = "stop" | "length" | "tool_calls" | "content_filter";
+export type ChatFinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "function_call";
 
 /** Chat Completions `usage`, always with integer fields and both details objects. */
 export interface ChatCompletionUsage {
@@ -28,6 +28,8 @@ export interface ChatCompletionDelta {
   reasoning_content?: string;
   reasoning?: string;
   tool_calls?: ChatToolCallDelta[];
+  /** Legacy `functions` requests only: the one function call (name first, argument fragments after). */
+  function_call?: { name?: string; arguments: string };
 }
 
 /** One choice of a `chat.completion.chunk`. */
@@ -66,8 +68,12 @@ export interface ChatCompletionMessage {
   role: "assistant";
   content: string | null;
   refusal: string | null;
+  /** The reasoning summary; also in `reasoning`, since clients read one or the other. */
   reasoning_content?: string;
+  reasoning?: string;
   tool_calls?: ChatToolCall[];
+  /** Legacy `functions` requests only, instead of `tool_calls`. */
+  function_call?: { name: string; arguments: string };
   annotations: unknown[];
 }
 

@@ -27,7 +27,9 @@ function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "object") return "an object";
-  if (typeof value === "string") return "a string";
+  if (typeof value === "string") {
+    return value.length <= 40 ? `'${value.replace(/[\u0000-\u001f]/g, " ")}'` : "a string";
+  }
   return `${typeof value === "number" ? "a number" : typeof value} (${String(value)})`;
 }
 
@@ -63,6 +65,15 @@ export function createErrorFromZodIssue(issue: Issue, body: unknown): OpenAIHttp
           : `Invalid type for ${where}: expected ${target.expected}, but got ${describe(value)}.`;
       break;
     case "invalid_union": {
+      if (value === undefined) {
+        message = `Missing required parameter: ${where}.`;
+        break;
+      }
+      const options = (target as { options?: unknown }).options;
+      if (target.errors.length === 0 && Array.isArray(options) && options.length > 0) {
+        message = `Invalid value for ${where}: expected one of ${options.map((v) => JSON.stringify(v)).join(", ")}, but got ${describe(value)}.`;
+        break;
+      }
       const expected = target.errors.flatMap((branch) =>
         branch[0]?.code === "invalid_type" && branch[0].path.length === 0 ? [branch[0].expected] : [],
       );

@@ -87,6 +87,32 @@ describe("parseChatCompletionRequest", () => {
     );
   });
 
+  it("says which roles are accepted and what was sent", () => {
+    expect(failure({ model: "m", messages: [{ role: "wizard", content: "x" }] }).message).toBe(
+      `Invalid value for 'messages[0].role': expected one of "system", "developer", "user", "assistant", "tool", "function", but got 'wizard'.`,
+    );
+  });
+
+  it("reports a missing message content as missing, not as a wrong type", () => {
+    const error = failure({ model: "m", messages: [{ role: "user" }] });
+    expect(error.param).toBe("messages[0].content");
+    expect(error.message).toBe("Missing required parameter: 'messages[0].content'.");
+  });
+
+  it("echoes a short wrong enum value in the message", () => {
+    const error = failure({
+      ...ok,
+      messages: [
+        {
+          role: "user",
+          content: [{ type: "image_url", image_url: { url: "https://a.b/c.png", detail: "ultra" } }],
+        },
+      ],
+    });
+    expect(error.param).toBe("messages[0].content[0].image_url.detail");
+    expect(error.message).toContain("but got 'ultra'");
+  });
+
   it("requires tool_call_id on tool messages", () => {
     expect(failure({ model: "m", messages: [{ role: "tool", content: "x" }] }).param).toBe(
       "messages[0].tool_call_id",

@@ -5,6 +5,7 @@ import {
   type ConvertChatRequestOptions,
   convertChatRequestToResponses,
 } from "./convert-chat-request-to-responses.js";
+import { usesLegacyFunctions } from "./convert-chat-tools.js";
 
 const options: ConvertChatRequestOptions = {
   model: { slug: "gpt-5.5", effort: "medium", summary: "auto", verbosity: null, serviceTier: null },
@@ -166,6 +167,21 @@ describe("convertChatRequestToResponses", () => {
       { type: "function", name: "f", parameters: { type: "object", properties: {} }, strict: false },
     ]);
     expect(value.tool_choice).toEqual({ type: "function", name: "f" });
+    expect(value.parallel_tool_calls).toBe(false);
+    expect(
+      usesLegacyFunctions(
+        parseChatCompletionRequest({ model: "m", messages: [user("x")], functions: [{ name: "f" }] }),
+      ),
+    ).toBe(true);
+    expect(
+      usesLegacyFunctions(
+        parseChatCompletionRequest({
+          model: "m",
+          messages: [user("x")],
+          tools: [{ type: "function", function: { name: "g" } }],
+        }),
+      ),
+    ).toBe(false);
   });
 
   it("re-inserts kept reasoning items before the matching function_call, once", () => {

@@ -74,5 +74,16 @@ export function convertChatTools(request: ChatCompletionRequest, warnings: strin
     }
     return { tools, toolChoice: undefined, parallelToolCalls: undefined };
   }
-  return { tools, toolChoice: toolChoice ?? "auto", parallelToolCalls: request.parallel_tool_calls ?? true };
+  // A legacy `functions` answer carries one `function_call`, so ask for one call only.
+  const parallel = usesLegacyFunctions(request) ? false : (request.parallel_tool_calls ?? true);
+  return { tools, toolChoice: toolChoice ?? "auto", parallelToolCalls: parallel };
+}
+
+/**
+ * True when the request uses the legacy `functions` parameter and no `tools`: OpenAI then answers
+ * with `message.function_call` / `delta.function_call` and `finish_reason: "function_call"`. Pass
+ * the result as the mapper's `legacyFunctionCall` option.
+ */
+export function usesLegacyFunctions(request: Pick<ChatCompletionRequest, "functions" | "tools">): boolean {
+  return (request.functions?.length ?? 0) > 0 && (request.tools?.length ?? 0) === 0;
 }

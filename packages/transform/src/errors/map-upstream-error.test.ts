@@ -207,6 +207,41 @@ describe("mapUpstreamError", () => {
     expect(error.headers["retry-after"]).toBe("3");
   });
 
+  it("keeps a 429 that does not say 'usage limit' a retryable rate limit, not a quota hit", () => {
+    for (const bodyText of ["", json({ detail: "Too Many Requests" }), "Too Many Requests"]) {
+      const error = mapUpstreamError({ status: 429, bodyText, now });
+      expect(error.status).toBe(429);
+      expect(error.code).toBe("rate_limit_exceeded");
+      expect(error.body.error.type).toBe("rate_limit_error");
+      expect(error.headers["x-should-retry"]).toBeUndefined();
+    }
+  });
+
+  it("treats a 429 with a reset time as a usage limit even without the type", () => {
+    const error = mapUpstreamError({
+      status: 429,
+      bodyText: json({ error: { message: "Slow down.", resets_in_seconds: 3600 } }),
+      now,
+    });
+    expect(error.code).toBe("usage_limit_reached");
+    expect(error.headers["retry-after"]).toBe("3600");
+  });
+
+  it("takes Retry-After for a rate limit from the 'try again in' hint when the header is missing", () => {
+    const seconds = mapUpstreamError({
+      status: 429,
+      bodyText: json({ error: { code: "rate_limit_exceeded", message: "Please try again in 1.5s." } }),
+      now,
+    });
+    expect(seconds.headers["retry-after"]).toBe("2");
+    const millis = mapUpstreamError({
+      status: 429,
+      bodyText: json({ error: { code: "rate_limit_exceeded", message: "Please try again in 300ms." } }),
+      now,
+    });
+    expect(millis.headers["retry-after"]).toBe("1");
+  });
+
   it("is an OpenAIHttpError recognised across copies", () => {
     const error = mapUpstreamError({ status: 500, bodyText: "", now });
     expect(OpenAIHttpError.isInstance(error)).toBe(true);

@@ -154,7 +154,8 @@ function requestIdSuffix(headers: HeadersLike | undefined): string {
 
 /**
  * Turns any non-2xx backend answer into the OpenAI error and HTTP status a client can act on:
- * usage limits (429, or the 404/400 variants) → 429 `usage_limit_reached` + `Retry-After`;
+ * usage limits (a 429 that says so or carries a reset time, or the 404/400 variants) → 429
+ * `usage_limit_reached` + `Retry-After`; any other 429 → 429 `rate_limit_exceeded` (retryable);
  * "model not supported with a ChatGPT account" → 404 `model_not_found`; context too long →
  * 400 `context_length_exceeded`; an HTML page → 502 `upstream_blocked`; 5xx → 502
  * `upstream_error` / 503 `upstream_unavailable`; 401 → 401 `upstream_unauthorized`; other 4xx
@@ -179,9 +180,13 @@ export function mapUpstreamError(failure: UpstreamFailure): OpenAIHttpError {
   const code = String(body.error.code ?? "");
   const type = String(body.error.type ?? "");
   const haystack = `${code} ${type} ${upstreamMessage}`;
+  // A 429 is a quota hit only when it says so (or carries a reset time); any other 429 is a
+  // transient rate limit that clients may retry.
+  const hasReset =
+    typeof body.error.resets_at === "number" || typeof body.error.resets_in_seconds === "number";
   const isUsageLimit =
     USAGE_LIMIT.test(haystack) ||
-    (status === 429 && !/rate_limit_exceeded/.test(haystack) && !CAPACITY.test(haystack));
+    (status === 429 && hasReset && !/rate_limit_exceeded/.test(haystack) && !CAPACITY.test(haystack));
   if (isUsageLimit && (status === 429 || status === 404 || status === 400 || status === 403)) {
     return createUsageLimitError({ ...body.error, code: code || type || undefined }, headers, nowMs);
   }
@@ -191,7 +196,7 @@ export function mapUpstreamError(failure: UpstreamFailure): OpenAIHttpError {
       type: "rate_limit_error",
       code: "rate_limit_exceeded",
       message: `The ChatGPT backend is rate limiting requests: ${upstreamMessage || "try again shortly"}.${suffix}`,
-      headers: retryAfterFrom(headers),
+      headers: retryAfterFrom(headers, upstreamMessage),
     });
   }
   if (MODEL_NOT_SUPPORTED.test(haystack)) {
@@ -250,7 +255,12 @@ export function mapUpstreamError(failure: UpstreamFailure): OpenAIHttpError {
   });
 }
 
-function retryAfterFrom(headers: HeadersLike | undefined): Record<string, string> {
+function retryAfterFrom(headers: HeadersLike | undefined, message = ""): Record<string, string> {
   const value = header(headers, "retry-after");
-  return value && /^\d+$/.test(value) ? { "retry-after": value } : {};
+  if (value && /^\d+$/.test(value)) return { "retry-after": value };
+  // "Rate limit reached … Please try again in 1.5s" / "in 300ms" (what the official client parses).
+  const hint = /try again in\s+([\d.]+)\s*(ms|s)\b/i.exec(message);
+  if (!hint) return {};
+  const seconds = Number(hint[1]) / (hint[2]?.toLowerCase() === "ms" ? 1000 : 1);
+  return Number.isFinite(seconds) ? { "retry-after": String(Math.max(1, Math.ceil(seconds))) } : {};
 }

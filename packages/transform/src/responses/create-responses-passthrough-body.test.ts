@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { loadRawEvents, readAll, streamOf, toSse } from "../__fixtures__/fixtures.js";
 import { createResponsesPassthroughBody } from "./create-responses-passthrough-body.js";
 
@@ -32,6 +33,27 @@ describe("createResponsesPassthroughBody", () => {
       param: null,
     });
     expect(state.truncated).toBe(true);
+  });
+
+  it("numbers the added error event after the last event, as the Vercel AI SDK requires", async () => {
+    // The AI SDK's Responses chunk schema only recognises an error event with these fields;
+    // anything else is treated as an unknown chunk and the failure is silently lost.
+    const vercelErrorChunk = z.object({
+      type: z.literal("error"),
+      code: z.string(),
+      message: z.string(),
+      param: z.string().nullish(),
+      sequence_number: z.number(),
+    });
+    const events = loadRawEvents("truncated").map((event, i) => ({ ...event, sequence_number: i }));
+    const { body } = createResponsesPassthroughBody(streamOf([encoder.encode(toSse(events))]));
+    const last =
+      decode(await readAll(body))
+        .trim()
+        .split("\n\n")
+        .at(-1) ?? "";
+    const error = vercelErrorChunk.parse(JSON.parse(last.split("\n")[1]?.slice(6) ?? ""));
+    expect(error.sequence_number).toBe(events.length);
   });
 
   it("ends after response.failed and cancels the upstream", async () => {

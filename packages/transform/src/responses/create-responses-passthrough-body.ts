@@ -33,7 +33,8 @@ const TERMINAL = new Set(["response.completed", "response.incomplete", "response
  * For streaming `/v1/responses`: forwards the backend events as they are, re-framed as
  * `event: <type>` + `data: <json>` (each `data` is parsed once to check it and never
  * re-serialised), skipping garbage. An EOF or read failure without a terminal event becomes a
- * Responses API `error` event (`{type:"error", code:"stream_incomplete", message, param}`).
+ * Responses API `error` event (`{type:"error", code:"stream_incomplete", message, param,
+ * sequence_number}`).
  * After a terminal event the body ends and the upstream is cancelled.
  */
 export function createResponsesPassthroughBody(
@@ -45,6 +46,8 @@ export function createResponsesPassthroughBody(
   const decoder = new TextDecoder();
   let pending = "";
   let terminal = false;
+  let forwarded = 0;
+  let lastSequence: number | null = null;
   const parser = createParser({
     onEvent(message) {
       if (terminal || message.data === "[DONE]" || message.data === "") return;
@@ -60,6 +63,7 @@ export function createResponsesPassthroughBody(
         stats.skipped++;
         return;
       }
+      const sequence = (json as { sequence_number?: unknown }).sequence_number;
       const parsed = parseResponsesEvent(json);
       if (parsed.ok) {
         stats.events++;
@@ -79,6 +83,8 @@ export function createResponsesPassthroughBody(
         return;
       }
       pending += `event: ${type}\ndata: ${message.data}\n\n`;
+      forwarded++;
+      if (typeof sequence === "number" && Number.isFinite(sequence)) lastSequence = sequence;
       if (TERMINAL.has(type)) {
         terminal = true;
         state.status =
@@ -98,12 +104,15 @@ export function createResponsesPassthroughBody(
   const end = (controller: ReadableStreamDefaultController<Uint8Array>): void => {
     if (!terminal) {
       state.truncated = true;
+      // `sequence_number` continues the stream's numbering: strict clients (the Vercel AI SDK)
+      // only recognise an error event that carries one.
       pending += encodeSseEvent("error", {
         type: "error",
         code: "stream_incomplete",
         message:
           "The ChatGPT backend closed the stream before the response was completed; the answer may be cut off.",
         param: null,
+        sequence_number: lastSequence === null ? forwarded : lastSequence + 1,
       });
     }
     if (pending !== "") controller.enqueue(encoder.encode(pending));

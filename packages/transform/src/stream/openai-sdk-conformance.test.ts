@@ -111,6 +111,31 @@ describe("stream output read by the openai SDK", () => {
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect((error as InstanceType<typeof OpenAI.APIError>).code).toBe("context_length_exceeded");
   });
+
+  it("gives a legacy functions client the function_call it asked for", async () => {
+    const bytes = encoder.encode(toSse(loadRawEvents("tool-calls-parallel")));
+    const { body } = createChatCompletionSseBody(streamOf([bytes]), { ...options, legacyFunctionCall: true });
+    const client = new OpenAI({
+      apiKey: "test-key",
+      baseURL: "http://127.0.0.1:9/v1",
+      maxRetries: 0,
+      fetch: async () =>
+        new Response(body, { status: 200, headers: { "content-type": "text/event-stream" } }),
+    });
+    const completion = await client.chat.completions
+      .stream({
+        model: "gpt-5.5-high",
+        messages: [{ role: "user", content: "weather?" }],
+        functions: [{ name: "get_weather", parameters: { type: "object", properties: {} } }],
+      })
+      .finalChatCompletion();
+    expect(completion.choices[0]?.finish_reason).toBe("function_call");
+    expect(completion.choices[0]?.message.function_call).toEqual({
+      name: "get_weather",
+      arguments: '{"city":"Paris","unit":"c"}',
+    });
+    expect(completion.choices[0]?.message.tool_calls ?? []).toEqual([]);
+  });
 });
 
 describe("createChatCompletionSseBody", () => {

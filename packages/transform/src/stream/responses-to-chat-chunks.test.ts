@@ -265,6 +265,82 @@ describe("createResponsesToChatMapper", () => {
     expect(r.toolCalls).toEqual([{ id: "c1", name: "f", arguments: '{"a":1}' }]);
   });
 
+  it("does not repeat text when the deltas name the item by id and the done item only by index", () => {
+    const r = run([
+      { type: "response.output_text.delta", delta: "Hi", item_id: "msg_1" },
+      { type: "response.output_text.done", text: "Hi", output_index: 0 },
+      {
+        type: "response.output_item.done",
+        output_index: 0,
+        item: { type: "message", content: [{ type: "output_text", text: "Hi" }] },
+      },
+      { type: "response.completed", response: { id: "r" } },
+    ]);
+    expect(r.content).toBe("Hi");
+  });
+
+  it("still sends a second message item that had no deltas", () => {
+    const r = run([
+      { type: "response.output_text.delta", delta: "One. ", item_id: "msg_1", output_index: 0 },
+      {
+        type: "response.output_item.done",
+        output_index: 1,
+        item: { id: "msg_2", type: "message", content: [{ type: "output_text", text: "Two." }] },
+      },
+      { type: "response.completed", response: { id: "r" } },
+    ]);
+    expect(r.content).toBe("One. Two.");
+  });
+
+  it("forwards each fragment of a multi-megabyte tool argument as it comes (20 000 deltas)", () => {
+    const piece = `"${"x".repeat(96)}",`;
+    const events: ResponsesEvent[] = [
+      {
+        type: "response.output_item.added",
+        output_index: 0,
+        item: { id: "fc_1", type: "function_call", call_id: "call_1", name: "write_file", arguments: "" },
+      },
+    ];
+    for (let i = 0; i < 20_000; i++) {
+      events.push({
+        type: "response.function_call_arguments.delta",
+        item_id: "fc_1",
+        output_index: 0,
+        delta: piece,
+      });
+    }
+    const full = piece.repeat(20_000);
+    events.push(
+      { type: "response.function_call_arguments.done", item_id: "fc_1", output_index: 0, arguments: full },
+      {
+        type: "response.output_item.done",
+        output_index: 0,
+        item: { id: "fc_1", type: "function_call", call_id: "call_1", name: "write_file", arguments: full },
+      },
+      { type: "response.completed", response: { id: "r" } },
+    );
+    const r = run(events);
+    const fragments = r.chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []).slice(1);
+    expect(fragments).toHaveLength(20_000);
+    expect(
+      fragments.every((f) => f.function.arguments === piece && f.index === 0 && f.id === undefined),
+    ).toBe(true);
+    expect(r.toolCalls[0]?.arguments).toBe(full);
+    expect(r.finishReasons).toEqual(["tool_calls"]);
+  });
+
+  it("answers a legacy functions request with delta.function_call and finish_reason function_call", () => {
+    const r = run(loadEvents("tool-calls-parallel"), { legacyFunctionCall: true });
+    const calls = r.chunks.flatMap((c) =>
+      c.choices[0]?.delta.function_call ? [c.choices[0].delta.function_call] : [],
+    );
+    expect(calls[0]).toEqual({ name: "get_weather", arguments: "" });
+    expect(calls.slice(1).every((c) => c.name === undefined)).toBe(true);
+    expect(calls.map((c) => c.arguments).join("")).toBe('{"city":"Paris","unit":"c"}');
+    expect(r.chunks.some((c) => c.choices[0]?.delta.tool_calls !== undefined)).toBe(false);
+    expect(r.finishReasons).toEqual(["function_call"]);
+  });
+
   it("ignores unknown event types", () => {
     const r = run(loadEvents("unknown-events"));
     expect(r.content).toBe("ok");

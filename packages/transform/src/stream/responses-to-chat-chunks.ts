@@ -17,6 +17,7 @@ import {
 } from "../responses/responses-api.js";
 import { mapUsage } from "./map-usage.js";
 import { createStopSequenceMatcher, type StopSequenceMatcher } from "./stop-sequence-matcher.js";
+import { createStreamedItems } from "./streamed-items.js";
 import { createToolCallTracker } from "./tool-call-tracker.js";
 
 /** How reasoning summaries reach the client. */
@@ -38,6 +39,12 @@ export interface ChatMapperOptions {
   stop?: string | readonly string[] | null;
   /** Clock in milliseconds, for reset times in usage-limit errors. */
   now?: () => number;
+  /**
+   * The request used legacy `functions` (see `usesLegacyFunctions()`): answer with
+   * `delta.function_call` and `finish_reason: "function_call"`, as OpenAI does, instead of
+   * `tool_calls`. Only the first call is sent (the converter asks for one).
+   */
+  legacyFunctionCall?: boolean;
 }
 
 /** The stream mapper: backend events in, `chat.completion.chunk`s (or one final error) out. */
@@ -76,26 +83,13 @@ export function createResponsesToChatMapper(options: ChatMapperOptions): Respons
   let finishReason: ChatFinishReason | null = null;
   let usage: ChatCompletionUsage | null = null;
   let error: OpenAIHttpError | null = null;
-  const textKeys = new Set<string>();
-  const reasoningKeys = new Set<string>();
+  const textItems = createStreamedItems();
+  const reasoningItemsSeen = createStreamedItems();
   const reasoningItems: ReasoningItem[] = [];
   const reasoningByCall = new Map<string, ReasoningItem[]>();
   let out: ChatStreamPart[] = [];
   let lastTextItem: string | null | undefined = null;
 
-  // Items are named by item_id and/or output_index; "*" records a delta that carried neither.
-  const mark = (
-    set: Set<string>,
-    itemId: string | null | undefined,
-    outputIndex: number | null | undefined,
-  ): void => {
-    const hasIndex = outputIndex !== null && outputIndex !== undefined;
-    if (itemId) set.add(itemId);
-    if (hasIndex) set.add(`#${outputIndex}`);
-    if (!itemId && !hasIndex) set.add("*");
-  };
-  const seen = (set: Set<string>, keys: readonly string[], fallback: boolean): boolean =>
-    keys.length === 0 ? fallback : set.has("*") || keys.some((key) => set.has(key));
   const keysOf = (itemId: string | null | undefined, outputIndex: number | null | undefined): string[] => {
     const keys: string[] = [];
     if (itemId) keys.push(itemId);
@@ -133,9 +127,13 @@ export function createResponsesToChatMapper(options: ChatMapperOptions): Respons
     emit({ content: "</think>\n\n" });
   };
   const tools = createToolCallTracker((delta) => {
+    if (options.legacyFunctionCall && delta.index > 0) return;
     closeThink();
     flushHeld();
-    emit({ tool_calls: [delta] });
+    if (!options.legacyFunctionCall) emit({ tool_calls: [delta] });
+    else if (delta.function.name === undefined)
+      emit({ function_call: { arguments: delta.function.arguments } });
+    else emit({ function_call: { name: delta.function.name, arguments: delta.function.arguments } });
   });
   const flushHeld = (): void => {
     const held = matcher?.flush();
@@ -201,9 +199,8 @@ export function createResponsesToChatMapper(options: ChatMapperOptions): Respons
     if (item?.type === "function_call") tools.added(item, keysOf(item.id, outputIndex));
   };
   const itemDone = (item: ParsedOutputItem, outputIndex: number | null | undefined): void => {
-    const keys = keysOf(item.id, outputIndex);
     if (item.type === "function_call") {
-      tools.done(item, keys);
+      tools.done(item, keysOf(item.id, outputIndex));
       if (!reasoningByCall.has(item.call_id)) reasoningByCall.set(item.call_id, [...reasoningItems]);
       return;
     }
@@ -223,16 +220,16 @@ export function createResponsesToChatMapper(options: ChatMapperOptions): Respons
       ) {
         reasoningItems.push(replay);
       }
-      if (seen(reasoningKeys, keys, anyReasoning)) return;
-      mark(reasoningKeys, item.id, outputIndex);
+      if (reasoningItemsSeen.has(item.id, outputIndex, anyReasoning)) return;
+      reasoningItemsSeen.mark(item.id, outputIndex);
       for (const part of replay.summary) {
         reasoningSeparator = true;
         reasoning(part.text);
       }
       return;
     }
-    if (seen(textKeys, keys, anyText)) return;
-    mark(textKeys, item.id, outputIndex);
+    if (textItems.has(item.id, outputIndex, anyText)) return;
+    textItems.mark(item.id, outputIndex);
     for (const part of item.content ?? []) {
       if (part.type === "output_text" && part.text) text(part.text);
       else if (part.type === "refusal" && part.refusal) emit({ refusal: part.refusal });
@@ -249,7 +246,8 @@ export function createResponsesToChatMapper(options: ChatMapperOptions): Respons
     const reason = response.incomplete_details?.reason;
     if (incomplete || response.status === "incomplete") {
       finishWith(reason === "content_filter" ? "content_filter" : "length");
-    } else finishWith(tools.count > 0 ? "tool_calls" : "stop");
+    } else if (tools.count === 0) finishWith("stop");
+    else finishWith(options.legacyFunctionCall ? "function_call" : "tool_calls");
   };
 
   const handle = (event: ResponsesEvent): void => {
@@ -261,18 +259,18 @@ export function createResponsesToChatMapper(options: ChatMapperOptions): Respons
       case "response.output_text.delta":
         if (event.item_id !== lastTextItem || event.item_id === undefined) {
           lastTextItem = event.item_id;
-          mark(textKeys, event.item_id, event.output_index);
+          textItems.mark(event.item_id, event.output_index);
         }
         text(event.delta);
         return;
       case "response.output_text.done": {
-        if (seen(textKeys, keysOf(event.item_id, event.output_index), anyText)) return;
-        mark(textKeys, event.item_id, event.output_index);
+        if (textItems.has(event.item_id, event.output_index, anyText)) return;
+        textItems.mark(event.item_id, event.output_index);
         text(event.text);
         return;
       }
       case "response.refusal.delta":
-        mark(textKeys, event.item_id, event.output_index);
+        textItems.mark(event.item_id, event.output_index);
         if (event.delta !== "") emit({ refusal: event.delta });
         return;
       case "response.reasoning_summary_part.added":
@@ -280,7 +278,7 @@ export function createResponsesToChatMapper(options: ChatMapperOptions): Respons
         return;
       case "response.reasoning_summary_text.delta":
       case "response.reasoning_text.delta":
-        mark(reasoningKeys, event.item_id, event.output_index);
+        reasoningItemsSeen.mark(event.item_id, event.output_index);
         reasoning(event.delta);
         return;
       case "response.function_call_arguments.delta":

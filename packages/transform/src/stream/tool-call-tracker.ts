@@ -89,8 +89,12 @@ export function createToolCallTracker(emit: (delta: ChatToolCallDelta) => void):
     added,
     argsDelta(keys, delta) {
       const state = ensure(keys);
-      if (state.announced) sendArgs(state, state.sent + delta);
-      else state.pending += delta;
+      if (!state.announced) state.pending += delta;
+      else if (delta !== "") {
+        // Appended, never compared: a big argument streamed in thousands of deltas stays linear.
+        state.sent += delta;
+        emit({ index: state.index, function: { arguments: delta } });
+      }
     },
     argsDone(keys, args) {
       sendArgs(ensure(keys), args);
