@@ -4,5 +4,7 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "src/**/*.test.tsx", "test/**/*.test.ts", "test/**/*.test.tsx"],
     testTimeout: 20_000,
+    hookTimeout: 30_000,
+    globalSetup: ["test/e2e/global-setup.ts"],
   },
 });

@@ -1,2 +1,22 @@
 /** @module @cmp/codex-client */
-export {};
+export { computeBackoffMs, sleep } from "./backoff.js";
+export type { BodyReader } from "./body-stream.js";
+export {
+  type CodexAuth,
+  type CodexAuthProvider,
+  type CodexClient,
+  type CodexClientOptions,
+  type CodexResponse,
+  type CreateResponseOptions,
+  createCodexClient,
+} from "./codex-client.js";
+export { CodexClientError, type CodexClientErrorCode, CodexHttpError } from "./codex-client-error.js";
+export {
+  type HeadersLike,
+  parseQuotaHeaders,
+  type QuotaCredits,
+  type QuotaSnapshot,
+  type QuotaWindow,
+} from "./quota-headers.js";
+export { createKeepAliveAgent } from "./transport.js";
+export { buildUserAgent, DEFAULT_ORIGINATOR } from "./user-agent.js";

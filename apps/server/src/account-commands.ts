@@ -1,0 +1,34 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
+import type { CommandContext } from "./commands/command-context.js";
+import { runLoginCommand } from "./commands/login.js";
+import { runLogoutCommand } from "./commands/logout.js";
+import { runStatusCommand } from "./commands/status.js";
+import { loadConfig } from "./config.js";
+
+/** Runs `cmp-server login|status|logout` with the parsed configuration; returns the exit code. */
+export async function runCommand(
+  command: "login" | "status" | "logout",
+  args: string[],
+  env: Record<string, string | undefined> = process.env,
+): Promise<number> {
+  const config = loadConfig(env, { forServing: false });
+  const ctx: CommandContext = {
+    home: config.home,
+    authIssuer: config.authIssuer,
+    callbackPort: config.callbackPort,
+    callbackPortIsDefault: !env["CMP_CALLBACK_PORT"]?.trim(),
+    codexHome: env["CODEX_HOME"]?.trim() || join(homedir(), ".codex"),
+    stdout: (line) => process.stdout.write(`${line}\n`),
+    stderr: (line) => process.stderr.write(`${line}\n`),
+    stdin: process.stdin,
+  };
+  switch (command) {
+    case "login":
+      return runLoginCommand(args, ctx);
+    case "status":
+      return runStatusCommand(args, ctx);
+    case "logout":
+      return runLogoutCommand(args, ctx);
+  }
+}

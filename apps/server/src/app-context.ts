@@ -1,0 +1,29 @@
+import type { InstructionsModeMemory } from "@cmp/instructions";
+import type { CatalogModel, ModelRequest, ResolvedModel } from "@cmp/models";
+import type { ReasoningItem } from "@cmp/transform";
+import type { Logger } from "pino";
+import type { AppConfig, AppDeps } from "./app-deps.js";
+import type { ProfileSettings } from "./client-profiles.js";
+import type { ManagementBus } from "./state/management-bus.js";
+import type { QuotaTracker } from "./state/quota-tracker.js";
+import type { ReasoningCache } from "./state/reasoning-cache.js";
+import type { RequestTracker } from "./state/request-tracker.js";
+
+/** Shared state and services the routes use; built once per app. */
+export interface AppContext {
+  config: AppConfig;
+  deps: AppDeps;
+  logger: Logger;
+  now: () => number;
+  version: string;
+  startedAt: number;
+  bus: ManagementBus;
+  quota: QuotaTracker;
+  tracker: RequestTracker;
+  reasoningCache: ReasoningCache<ReasoningItem>;
+  /** Accounts whose backend rejected custom instructions get `codex` mode from then on. */
+  instructionsMode: InstructionsModeMemory;
+  /** `resolveModel` with the configured aliases, cached per catalog. */
+  resolveModel: (request: ModelRequest, catalog: readonly CatalogModel[]) => ResolvedModel;
+  profiles: (pathProfile: string | undefined, header: string | undefined) => ProfileSettings;
+}

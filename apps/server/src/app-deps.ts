@@ -1,0 +1,82 @@
+import type { CodexClient } from "@cmp/codex-client";
+import type { CatalogModel, ModelsAuth } from "@cmp/models";
+import type { Logger } from "pino";
+import type { ServerConfig } from "./config.js";
+
+/** The login state the token manager reports (the shape of `@cmp/oauth`'s `LoginStatus`). */
+export interface LoginStatusLike {
+  email: string | null;
+  plan: string | null;
+  accountId: string | null;
+  expiresAt: Date | null;
+  lastRefresh: Date | null;
+  /** True once the refresh token was refused for good. */
+  reauthRequired?: boolean;
+}
+
+/** What the server needs from `@cmp/oauth`'s token manager. */
+export interface TokenManagerLike {
+  getAuth(): Promise<ModelsAuth>;
+  refreshAfterUnauthorized(staleAccessToken: string): Promise<ModelsAuth>;
+  getStatus(): Promise<LoginStatusLike | null>;
+  on?(event: "refreshed" | "refresh_failed" | "logged_out", listener: (...args: unknown[]) => void): unknown;
+}
+
+/** What the server needs from `@cmp/models`' catalog. */
+export interface CatalogLike {
+  get(auth?: ModelsAuth): Promise<readonly CatalogModel[]>;
+  noteModelsEtag?(etag: string | null | undefined, auth?: ModelsAuth): Promise<void>;
+}
+
+/** What the server needs from `@cmp/instructions`' provider. */
+export interface InstructionsLike {
+  getBaseInstructions(model: CatalogModel): Promise<string>;
+}
+
+/** The part of the configuration the app itself uses. */
+export type AppConfig = Pick<
+  ServerConfig,
+  | "host"
+  | "apiKeys"
+  | "dashboardApiKey"
+  | "corsOrigins"
+  | "bodyLimitBytes"
+  | "instructionsMode"
+  | "reasoningOutput"
+  | "clientProfiles"
+  | "backgroundModel"
+  | "modelAliases"
+  | "keepAliveMs"
+>;
+
+/** Defaults of {@link AppConfig}: loopback, no keys, no CORS, 50 MB bodies, 15 s keep-alives. */
+export const DEFAULT_APP_CONFIG: AppConfig = {
+  host: "127.0.0.1",
+  apiKeys: [],
+  dashboardApiKey: null,
+  corsOrigins: [],
+  bodyLimitBytes: 50 * 1024 * 1024,
+  instructionsMode: "client",
+  reasoningOutput: "fields",
+  clientProfiles: [],
+  backgroundModel: null,
+  modelAliases: {},
+  keepAliveMs: 15_000,
+};
+
+/** Everything `createApp` is built from; upstream access, tokens, clock and logger are injected. */
+export interface AppDeps {
+  config?: Partial<AppConfig>;
+  tokenManager: TokenManagerLike;
+  catalog: CatalogLike;
+  instructions: InstructionsLike;
+  codexClient: Pick<CodexClient, "createResponse">;
+  /** pino logger; default: silent. */
+  logger?: Logger;
+  /** Clock in ms; default `Date.now`. */
+  now?: () => number;
+  /** Aborted when the server shuts down: endless streams (the management stream) end at once. */
+  shutdownSignal?: AbortSignal;
+  /** Reported by `/health` and `GET /`. */
+  version?: string;
+}

@@ -1,0 +1,203 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { z } from "zod";
+import { isLoopbackHost } from "./middleware/host-guard.js";
+
+/** Names of the client profiles a user can opt into (see docs/clients.md). */
+export const CLIENT_PROFILE_NAMES = ["letta", "openwebui"] as const;
+/** One client profile name. */
+export type ClientProfileName = (typeof CLIENT_PROFILE_NAMES)[number];
+
+/** The server's configuration, parsed once from the environment. */
+export interface ServerConfig {
+  home: string;
+  host: string;
+  port: number;
+  apiKeys: string[];
+  dashboardApiKey: string | null;
+  bodyLimitBytes: number;
+  upstreamUrl: string;
+  authIssuer: string;
+  callbackPort: number;
+  logLevel: "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
+  corsOrigins: string[];
+  instructionsMode: "client" | "codex";
+  reasoningOutput: "fields" | "think" | "none";
+  serverUrl: string;
+  clientProfiles: ClientProfileName[];
+  backgroundModel: string | null;
+  modelAliases: Record<string, string>;
+  keepAliveMs: number;
+  shutdownTimeoutMs: number;
+  upstreamIdleTimeoutMs: number;
+  upstreamMaxRetries: number;
+  /** `false` (CMP_INSTRUCTIONS_FETCH=off): never download prompt files from GitHub. */
+  instructionsFetch: boolean;
+  oauthSeed: { accessToken: string | null; refreshToken: string | null; accountId: string | null };
+}
+
+/** A configuration value is wrong; the message names the variable. */
+export class ConfigError extends Error {
+  readonly code = "invalid_config";
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+
+  /** True for a `ConfigError`. */
+  static isInstance(error: unknown): error is ConfigError {
+    return error instanceof Error && (error as { code?: unknown }).code === "invalid_config";
+  }
+}
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+function parseSize(value: string): number | null {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(value);
+  if (!match) return null;
+  const bytes = Number(match[1]) * (SIZE_UNITS[(match[2] ?? "b").toLowerCase()] ?? 1);
+  return bytes >= 1 ? Math.floor(bytes) : null;
+}
+
+const list = (value: string | undefined) =>
+  (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), "expected an http(s) URL")
+  .transform((v) => v.replace(/\/+$/, ""));
+const port = z.coerce.number().int("expected an integer").min(0).max(65535);
+const positiveMs = z.coerce.number().int("expected an integer (milliseconds)").min(1);
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : null));
+
+const envSchema = z.object({
+  CMP_HOME: z.string().trim().min(1).optional(),
+  CMP_HOST: z.string().trim().min(1).default("127.0.0.1"),
+  CMP_PORT: port.default(8083),
+  CMP_API_KEYS: z.string().optional().transform(list),
+  CMP_API_KEY: optionalText,
+  CMP_BODY_LIMIT: z
+    .string()
+    .default("50mb")
+    .transform((v, ctx) => {
+      const bytes = parseSize(v);
+      if (bytes === null) {
+        ctx.addIssue({ code: "custom", message: 'expected a size such as "50mb", "512kb" or "1048576"' });
+        return z.NEVER;
+      }
+      return bytes;
+    }),
+  CMP_UPSTREAM_URL: httpUrl.default("https://chatgpt.com/backend-api/codex"),
+  CMP_AUTH_ISSUER: httpUrl.default("https://auth.openai.com"),
+  CMP_CALLBACK_PORT: port.default(1455),
+  CMP_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  CMP_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform(list)
+    .pipe(
+      z.array(
+        httpUrl.refine((v) => new URL(v).origin === v, "expected origins like https://app.example.com"),
+      ),
+    ),
+  CMP_INSTRUCTIONS_MODE: z.enum(["client", "codex"]).default("client"),
+  CMP_REASONING_OUTPUT: z.enum(["fields", "think", "none"]).default("fields"),
+  CMP_SERVER_URL: httpUrl.default("http://127.0.0.1:8083"),
+  CMP_CLIENT_PROFILE: z
+    .string()
+    .optional()
+    .transform(list)
+    .pipe(z.array(z.enum(CLIENT_PROFILE_NAMES))),
+  CMP_BACKGROUND_MODEL: optionalText,
+  CMP_MODEL_ALIASES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const aliases: Record<string, string> = {};
+      for (const pair of list(v)) {
+        const [from, to, extra] = pair.split("=").map((s) => s.trim());
+        if (!from || !to || extra !== undefined) {
+          ctx.addIssue({ code: "custom", message: `expected alias=model pairs, got "${pair}"` });
+          return z.NEVER;
+        }
+        aliases[from] = to;
+      }
+      return aliases;
+    }),
+  CMP_SSE_KEEPALIVE_MS: positiveMs.default(15_000),
+  CMP_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int("expected an integer (milliseconds)").min(0).default(10_000),
+  CMP_UPSTREAM_TIMEOUT_MS: positiveMs.default(300_000),
+  CMP_UPSTREAM_RETRIES: z.coerce.number().int("expected an integer").min(0).max(10).default(2),
+  CMP_INSTRUCTIONS_FETCH: z.enum(["on", "off"]).default("on"),
+  OPENAI_OAUTH_ACCESS_TOKEN: optionalText,
+  OPENAI_OAUTH_REFRESH_TOKEN: optionalText,
+  OPENAI_CHATGPT_ACCOUNT_ID: optionalText,
+});
+
+/**
+ * Parses the `CMP_*` (and `OPENAI_OAUTH_*` seed) variables once. Throws a {@link ConfigError} naming the
+ * variable on the first wrong value, and (when `forServing`) refuses a non-loopback `CMP_HOST` without
+ * `CMP_API_KEYS`.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  { forServing = true }: { forServing?: boolean } = {},
+): ServerConfig {
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== "") cleaned[key] = value;
+  }
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? "environment");
+    const shown =
+      name.startsWith("OPENAI_OAUTH") || name.includes("KEY") ? "" : ` (got "${cleaned[name] ?? ""}")`;
+    throw new ConfigError(`Invalid ${name}: ${issue?.message ?? "invalid value"}${shown}`);
+  }
+  const e = parsed.data;
+  if (forServing && !isLoopbackHost(e.CMP_HOST) && e.CMP_API_KEYS.length === 0) {
+    throw new ConfigError(
+      `Refusing to listen on CMP_HOST=${e.CMP_HOST} without CMP_API_KEYS: anyone on the network could use your ChatGPT subscription. ` +
+        "Set CMP_API_KEYS=<key1,key2> or use CMP_HOST=127.0.0.1.",
+    );
+  }
+  return {
+    home: e.CMP_HOME ?? join(homedir(), ".cmp"),
+    host: e.CMP_HOST,
+    port: e.CMP_PORT,
+    apiKeys: e.CMP_API_KEYS,
+    dashboardApiKey: e.CMP_API_KEY,
+    bodyLimitBytes: e.CMP_BODY_LIMIT,
+    upstreamUrl: e.CMP_UPSTREAM_URL,
+    authIssuer: e.CMP_AUTH_ISSUER,
+    callbackPort: e.CMP_CALLBACK_PORT,
+    logLevel: e.CMP_LOG_LEVEL,
+    corsOrigins: e.CMP_CORS_ORIGINS,
+    instructionsMode: e.CMP_INSTRUCTIONS_MODE,
+    reasoningOutput: e.CMP_REASONING_OUTPUT,
+    serverUrl: e.CMP_SERVER_URL,
+    clientProfiles: e.CMP_CLIENT_PROFILE,
+    backgroundModel: e.CMP_BACKGROUND_MODEL,
+    modelAliases: e.CMP_MODEL_ALIASES,
+    keepAliveMs: e.CMP_SSE_KEEPALIVE_MS,
+    shutdownTimeoutMs: e.CMP_SHUTDOWN_TIMEOUT_MS,
+    upstreamIdleTimeoutMs: e.CMP_UPSTREAM_TIMEOUT_MS,
+    upstreamMaxRetries: e.CMP_UPSTREAM_RETRIES,
+    instructionsFetch: e.CMP_INSTRUCTIONS_FETCH === "on",
+    oauthSeed: {
+      accessToken: e.OPENAI_OAUTH_ACCESS_TOKEN,
+      refreshToken: e.OPENAI_OAUTH_REFRESH_TOKEN,
+      accountId: e.OPENAI_CHATGPT_ACCOUNT_ID,
+    },
+  };
+}

@@ -1,0 +1,160 @@
+import { mkdir } from "node:fs/promises";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { buildUserAgent, createCodexClient, DEFAULT_ORIGINATOR } from "@cmp/codex-client";
+import { createInstructionsProvider } from "@cmp/instructions";
+import { createModelCatalog } from "@cmp/models";
+import {
+  createFileTokenStore,
+  createLoginFromEnvTokens,
+  createTokenManager,
+  seedStoreIfEmpty,
+} from "@cmp/oauth";
+import pino from "pino";
+import { loadConfig, type ServerConfig } from "./config.js";
+import { createApp } from "./create-app.js";
+import { CODEX_CLIENT_VERSION, PRODUCT_NAME, SERVER_VERSION } from "./version.js";
+
+/** A started server: its URL and a way to stop it. */
+export interface RunningServer {
+  url: string;
+  server: Server;
+  config: ServerConfig;
+  /** Stops accepting, lets in-flight requests finish (bounded by `CMP_SHUTDOWN_TIMEOUT_MS`), then closes. */
+  shutdown(): Promise<void>;
+}
+
+/** Options of {@link startServer}. */
+export interface StartServerOptions {
+  env?: Record<string, string | undefined>;
+  /** Where the `listening on …` line goes (default stdout). */
+  print?: (line: string) => void;
+}
+
+const offlineFetch: typeof fetch = async () => {
+  throw new Error("fetching instructions from GitHub is disabled (CMP_INSTRUCTIONS_FETCH=off)");
+};
+
+/** `http://127.0.0.1:8083`, with brackets around IPv6 hosts. */
+function formatUrl(host: string, port: number): string {
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * Parses the configuration once, wires the real packages (token store and manager, catalog,
+ * instructions, Codex client) into {@link createApp} and listens. Throws `ConfigError` on bad settings.
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const env = options.env ?? process.env;
+  const config = loadConfig(env);
+  await mkdir(config.home, { recursive: true, mode: 0o700 });
+  // No redaction pass is needed (and it costs on every line): nothing logs bodies, headers or tokens.
+  const logger = pino(
+    { level: config.logLevel, base: { pid: process.pid } },
+    pino.destination({ fd: 2, sync: false }),
+  );
+
+  const store = createFileTokenStore({ path: join(config.home, "auth.json") });
+  const seed = createLoginFromEnvTokens({
+    accessToken: config.oauthSeed.accessToken,
+    refreshToken: config.oauthSeed.refreshToken,
+    accountId: config.oauthSeed.accountId,
+  });
+  if (await seedStoreIfEmpty(store, seed))
+    logger.info("seeded the token store from OPENAI_OAUTH_* variables");
+  const tokenManager = createTokenManager({
+    store,
+    issuer: config.authIssuer,
+    loginHint: "run `cmp-server login` (or `pnpm tui`)",
+  });
+  const userAgent = buildUserAgent({ product: PRODUCT_NAME, version: SERVER_VERSION });
+  const catalog = createModelCatalog({
+    upstreamUrl: config.upstreamUrl,
+    clientVersion: CODEX_CLIENT_VERSION,
+    cacheDir: join(config.home, "cache"),
+    headers: { originator: DEFAULT_ORIGINATOR, "user-agent": userAgent },
+    auth: tokenManager,
+    onEvent: (event) => {
+      if (event.type === "fetch_failed")
+        logger.warn({ error: event.error.message, serving: event.serving }, "model catalog fetch failed");
+      else logger.debug({ event: event.type }, "model catalog");
+    },
+  });
+  const instructions = createInstructionsProvider({
+    cacheDir: join(config.home, "cache"),
+    ...(config.instructionsFetch ? {} : { fetch: offlineFetch }),
+  });
+  const codexClient = createCodexClient({
+    baseUrl: config.upstreamUrl,
+    auth: tokenManager,
+    userAgent,
+    originator: DEFAULT_ORIGINATOR,
+    idleTimeoutMs: config.upstreamIdleTimeoutMs,
+    maxRetries: config.upstreamMaxRetries,
+  });
+  const shutdownController = new AbortController();
+  const app = createApp({
+    config,
+    tokenManager,
+    catalog,
+    instructions,
+    codexClient,
+    logger,
+    shutdownSignal: shutdownController.signal,
+    version: SERVER_VERSION,
+  });
+
+  const server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  const { port } = server.address() as AddressInfo;
+  const url = formatUrl(config.host, port);
+  (options.print ?? ((line: string) => process.stdout.write(`${line}\n`)))(`listening on ${url}`);
+  logger.info({ url, upstream: config.upstreamUrl, version: SERVER_VERSION }, "server started");
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = () => {
+    stopping ??= (async () => {
+      logger.info({ graceMs: config.shutdownTimeoutMs }, "shutting down: finishing in-flight requests");
+      shutdownController.abort();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+      await closed;
+      clearTimeout(timer);
+      await codexClient.close().catch(() => {});
+      logger.info("stopped");
+      logger.flush();
+    })();
+    return stopping;
+  };
+  return { url, server, config, shutdown };
+}
+
+/** `cmp-server serve`: starts the server and stops it cleanly on SIGTERM/SIGINT (exit 0). */
+export async function runServe(env: Record<string, string | undefined> = process.env): Promise<void> {
+  const running = await startServer({ env });
+  process.on("unhandledRejection", (reason) => {
+    process.stderr.write(
+      `${JSON.stringify({ level: 50, msg: "unhandled rejection", err: String(reason) })}\n`,
+    );
+  });
+  process.on("uncaughtException", (error) => {
+    process.stderr.write(
+      `${JSON.stringify({ level: 50, msg: "uncaught exception", err: String(error?.stack ?? error) })}\n`,
+    );
+  });
+  const onSignal = () => {
+    running.shutdown().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+}

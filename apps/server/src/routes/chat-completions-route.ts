@@ -1,0 +1,201 @@
+import type { BodyReader } from "@cmp/codex-client";
+import {
+  type ChatCompletion,
+  type ChatCompletionUsage,
+  type ChatStreamPart,
+  createChatChunkStream,
+  createChatCompletionAggregator,
+  createResponsesToChatMapper,
+  createSseEventStream,
+  encodeSse,
+  mergeChatChunkStreams,
+  mergeChatCompletions,
+  parseChatCompletionRequest,
+  type ResponsesToChatMapper,
+  SSE_DONE,
+} from "@cmp/transform";
+import type { Request, Response, Router } from "express";
+import type { AppContext } from "../app-context.js";
+import { toApiError } from "../errors/map-error.js";
+import { createChunkEncoder } from "../http/chunk-encoder.js";
+import { sendJson } from "../http/send-json.js";
+import { SseWriter } from "../http/sse-writer.js";
+import type { RecordUsage } from "../state/request-record.js";
+import { applyProfile, prepareChat } from "./prepare-chat.js";
+import { forwardedHeaders, pumpEvents } from "./upstream.js";
+
+function toRecordUsage(usage: ChatCompletionUsage | null): RecordUsage | null {
+  return (
+    usage && {
+      input: usage.prompt_tokens,
+      cached: usage.prompt_tokens_details.cached_tokens,
+      output: usage.completion_tokens,
+      reasoning: usage.completion_tokens_details.reasoning_tokens,
+    }
+  );
+}
+
+function rememberReasoning(ctx: AppContext, mapper: ResponsesToChatMapper): void {
+  for (const [callId, items] of mapper.reasoningItemsByCallId()) ctx.reasoningCache.set(callId, items);
+}
+
+/** Aborts the upstream request(s) when the client goes away before the answer is complete. */
+function abortOnClose(res: Response): AbortController {
+  const controller = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller;
+}
+
+/** `POST /v1/chat/completions`: stream and non-stream, `n` choices, stop sequences, client profiles. */
+export function registerChatCompletionsRoute(
+  router: Router,
+  ctx: AppContext,
+  body: import("express").RequestHandler[],
+) {
+  router.post("/v1/chat/completions", ...body, async (req: Request, res: Response) => {
+    const profile = ctx.profiles(res.locals["pathProfile"] as string | undefined, req.get("x-cmp-profile"));
+    const warnings: string[] = [];
+    const request = applyProfile(ctx, parseChatCompletionRequest(req.body), profile, warnings);
+    const stream = request.stream === true;
+    const record = ctx.tracker.start({ model: request.model, stream, api: "chat" });
+    res.locals["record"] = record;
+    const controller = abortOnClose(res);
+    const writer = stream ? new SseWriter(res, ctx.config.keepAliveMs) : undefined;
+    writer?.armKeepAlive();
+
+    const prepared = await prepareChat(ctx, request, record, warnings);
+    const n = request.n ?? 1;
+    const responses = await Promise.all(Array.from({ length: n }, () => prepared.send(controller.signal)));
+    const headers: Record<string, string> = forwardedHeaders(responses[0]?.headers ?? {});
+    if (warnings.length > 0) headers["x-cmp-warnings"] = warnings.join("; ").replace(/[\r\n]+/g, " ");
+    const created = Math.floor(ctx.now() / 1000);
+    const mapperOptions = {
+      model: request.model,
+      created,
+      reasoningOutput: ctx.config.reasoningOutput,
+      stop: request.stop ?? null,
+      now: ctx.now,
+    };
+
+    if (writer === undefined) {
+      const completions: ChatCompletion[] = [];
+      for (const response of responses) {
+        const aggregator = createChatCompletionAggregator(mapperOptions);
+        const { readError } = await pumpEvents(
+          response,
+          (event) => {
+            if (!aggregator.mapper.done) aggregator.push(event);
+          },
+          () => undefined,
+          () => (aggregator.mapper.done ? (aggregator.mapper.stopped ? "cancel" : "drain") : false),
+        );
+        if (readError !== undefined) throw readError;
+        completions.push(aggregator.finish());
+        rememberReasoning(ctx, aggregator.mapper);
+      }
+      const completion =
+        completions.length === 1 ? (completions[0] as ChatCompletion) : mergeChatCompletions(completions);
+      record.usage = toRecordUsage(completion.usage);
+      ctx.tracker.markFirstToken(record);
+      sendJson(res, 200, completion, headers);
+      return;
+    }
+
+    Object.assign(writer.headers, headers);
+    const includeUsage = request.stream_options?.include_usage === true;
+    if (responses.length === 1) {
+      await streamOne(ctx, writer, responses[0]!, { ...mapperOptions, includeUsage }, record);
+      return;
+    }
+    await streamMany(
+      ctx,
+      writer,
+      responses.map((r) => r.body),
+      { ...mapperOptions, includeUsage: true },
+      includeUsage,
+      record,
+    );
+  });
+}
+
+async function streamOne(
+  ctx: AppContext,
+  writer: SseWriter,
+  body: BodyReader,
+  options: Parameters<typeof createResponsesToChatMapper>[0],
+  record: import("../state/request-record.js").RequestRecord,
+): Promise<void> {
+  const mapper = createResponsesToChatMapper(options);
+  const encode = createChunkEncoder();
+  let pending = "";
+  const take = (parts: ChatStreamPart[]) => {
+    for (const part of parts) pending += encode(part);
+  };
+  const flush = (): Promise<void> | undefined => {
+    if (pending === "") return undefined;
+    if (!writer.started && mapper.error !== null) throw mapper.error;
+    const text = pending;
+    pending = "";
+    ctx.tracker.markFirstToken(record);
+    return writer.write(text);
+  };
+  const { readError } = await pumpEvents(
+    body,
+    (event) => {
+      if (!mapper.done) take(mapper.push(event));
+    },
+    flush,
+    () => (writer.isClosed || mapper.stopped ? "cancel" : mapper.done ? "drain" : false),
+  );
+  if (writer.isClosed) return;
+  if (readError !== undefined) {
+    const error = toApiError(readError, ctx.now());
+    if (!writer.started) throw readError;
+    pending += encodeSse(error.toBody());
+    record.error = error.code;
+  } else {
+    take(mapper.finish());
+    if (!writer.started && mapper.error !== null) throw mapper.error;
+    if (mapper.error !== null) record.error = mapper.error.code;
+  }
+  record.usage = toRecordUsage(mapper.usage);
+  rememberReasoning(ctx, mapper);
+  writer.end(pending + SSE_DONE);
+}
+
+async function streamMany(
+  ctx: AppContext,
+  writer: SseWriter,
+  bodies: ReadableStream<Uint8Array>[],
+  options: Parameters<typeof createResponsesToChatMapper>[0],
+  includeUsage: boolean,
+  record: import("../state/request-record.js").RequestRecord,
+): Promise<void> {
+  const merged = mergeChatChunkStreams(
+    bodies.map((b) => b.pipeThrough(createSseEventStream()).pipeThrough(createChatChunkStream(options))),
+    { includeUsage: true },
+  );
+  const reader = merged.getReader();
+  try {
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      const part = r.value;
+      if ("choices" in part && part.choices.length === 0) {
+        record.usage = toRecordUsage(part.usage ?? null);
+        if (!includeUsage) continue;
+      }
+      ctx.tracker.markFirstToken(record);
+      const pending = writer.write(encodeSse(part));
+      if (pending) await pending;
+      if (writer.isClosed) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch (error) {
+    if (!writer.started) throw error;
+    writer.write(encodeSse(toApiError(error, ctx.now()).toBody()));
+  }
+  writer.end(SSE_DONE);
+}

@@ -1,0 +1,136 @@
+import { CodexHttpError, type CodexResponse } from "@cmp/codex-client";
+import { isInstructionsRejection, selectInstructions } from "@cmp/instructions";
+import type { ModelsAuth, ResolvedModel } from "@cmp/models";
+import {
+  type ChatCompletionRequest,
+  type ConvertChatRequestResult,
+  collectSystemPrompts,
+  convertChatRequestToResponses,
+} from "@cmp/transform";
+import type { AppContext } from "../app-context.js";
+import { isBackgroundTaskPrompt, type ProfileSettings, stripProviderPrefix } from "../client-profiles.js";
+import type { RequestRecord } from "../state/request-record.js";
+import { callUpstream } from "./upstream.js";
+
+/** A chat request after the client profile, model resolution and instructions were applied. */
+export interface PreparedChat {
+  request: ChatCompletionRequest;
+  auth: ModelsAuth;
+  resolved: ResolvedModel;
+  warnings: string[];
+  /** Sends one upstream request (with the one-time instructions fallback); call `n` times for `n` choices. */
+  send(signal: AbortSignal): Promise<CodexResponse>;
+}
+
+function lastUserText(request: ChatCompletionRequest): string {
+  for (let i = request.messages.length - 1; i >= 0; i--) {
+    const message = request.messages[i];
+    if (message?.role !== "user") continue;
+    const content = message.content;
+    if (typeof content === "string") return content;
+    return content.map((part) => (part.type === "text" ? part.text : "")).join("");
+  }
+  return "";
+}
+
+/** Applies the client profile to a parsed request; returns the (possibly) changed request and warnings. */
+export function applyProfile(
+  ctx: AppContext,
+  request: ChatCompletionRequest,
+  profile: ProfileSettings,
+  warnings: string[],
+): ChatCompletionRequest {
+  let out = request;
+  if (profile.stripProviderPrefix && out.model.includes("/")) {
+    const model = stripProviderPrefix(out.model);
+    warnings.push(`model '${out.model}' read as '${model}' (letta profile)`);
+    out = { ...out, model };
+  }
+  const background = ctx.config.backgroundModel;
+  if (
+    profile.backgroundTasks &&
+    background &&
+    out.stream !== true &&
+    isBackgroundTaskPrompt(lastUserText(out))
+  ) {
+    warnings.push(`background task sent to '${background}' instead of '${out.model}' (CMP_BACKGROUND_MODEL)`);
+    out = { ...out, model: background };
+  }
+  if (
+    profile.forceToolChoiceRequired &&
+    (out.tools?.length ?? 0) > 0 &&
+    (out.tool_choice === undefined || out.tool_choice === null || out.tool_choice === "auto")
+  ) {
+    warnings.push("tool_choice set to 'required' because tools are present (letta profile)");
+    out = { ...out, tool_choice: "required" };
+  }
+  return out;
+}
+
+/**
+ * Resolves login, catalog, model and instructions for a chat request and returns a `send` function.
+ * Throws (before any output) for no login, an unknown model, or an invalid request.
+ */
+export async function prepareChat(
+  ctx: AppContext,
+  request: ChatCompletionRequest,
+  record: RequestRecord,
+  warnings: string[],
+): Promise<PreparedChat> {
+  const auth = await ctx.deps.tokenManager.getAuth();
+  const catalog = await ctx.deps.catalog.get(auth);
+  const resolved = ctx.resolveModel(
+    {
+      model: request.model,
+      reasoningEffort: request.reasoning_effort ?? null,
+      verbosity: request.verbosity ?? null,
+      serviceTier: request.service_tier ?? null,
+    },
+    catalog,
+  );
+  record.slug = resolved.slug;
+  record.effort = resolved.effort;
+  warnings.push(...resolved.warnings);
+  const systemPrompts = collectSystemPrompts(request);
+
+  const convert = async (mode: "client" | "codex"): Promise<ConvertChatRequestResult> => {
+    const needsBase = mode === "codex" || systemPrompts.every((p) => p.trim() === "");
+    const baseInstructions = needsBase ? await ctx.deps.instructions.getBaseInstructions(resolved.model) : "";
+    const selected = selectInstructions({ mode, systemPrompts, baseInstructions });
+    return convertChatRequestToResponses(request, {
+      model: resolved,
+      instructions: selected.instructions,
+      systemMessages: selected.systemMessages,
+      lookupReasoningItems: (callId) => ctx.reasoningCache.get(callId),
+    });
+  };
+
+  const mode = ctx.instructionsMode.modeFor(auth.accountId, ctx.config.instructionsMode);
+  let converted = await convert(mode);
+  warnings.push(...converted.warnings);
+  let fellBack = mode === "codex";
+
+  const send = async (signal: AbortSignal): Promise<CodexResponse> => {
+    const current = converted;
+    try {
+      return await callUpstream(ctx, current.value, { sessionId: current.promptCacheKey, signal, auth });
+    } catch (error) {
+      if (
+        fellBack ||
+        !CodexHttpError.isInstance(error) ||
+        !isInstructionsRejection(error.status, error.bodyText)
+      ) {
+        throw error;
+      }
+      fellBack = true;
+      ctx.instructionsMode.rememberCodexRequired(auth.accountId);
+      ctx.logger.warn("backend rejected custom instructions; switching this account to codex mode");
+      warnings.push(
+        "the backend rejected custom instructions; sent the Codex prompt with your system prompt as a developer message",
+      );
+      converted = await convert("codex");
+      return callUpstream(ctx, converted.value, { sessionId: converted.promptCacheKey, signal, auth });
+    }
+  };
+  return { request, auth, resolved, warnings, send };
+}

@@ -1,0 +1,74 @@
+import type { Router } from "express";
+import { ApiError } from "../errors/api-error.js";
+
+const UNSUPPORTED: [string, string][] = [
+  [
+    "/v1/embeddings",
+    "Embeddings are not part of a ChatGPT subscription. Configure a separate embedding provider (the OpenAI API with an API key, or a local model such as Ollama).",
+  ],
+  [
+    "/v1/completions",
+    "The legacy Completions API (and fill-in-the-middle autocomplete) is not available through ChatGPT. Use POST /v1/chat/completions or POST /v1/responses.",
+  ],
+  [
+    "/v1/images{/*rest}",
+    "Image endpoints are not available through this proxy. Use the OpenAI API with an API key.",
+  ],
+  [
+    "/v1/audio{/*rest}",
+    "Audio endpoints are not available through this proxy. Use the OpenAI API with an API key.",
+  ],
+  ["/v1/moderations", "Moderations are not available through ChatGPT. Use the OpenAI API with an API key."],
+  [
+    "/v1/files{/*rest}",
+    "Files are not stored by this proxy (the backend is stateless). Send content inline in messages.",
+  ],
+  [
+    "/v1/batches{/*rest}",
+    "Batches are not available through ChatGPT. Send individual requests to POST /v1/chat/completions.",
+  ],
+  [
+    "/v1/fine_tuning{/*rest}",
+    "Fine-tuning is not available through ChatGPT. Use the OpenAI API with an API key.",
+  ],
+  [
+    "/v1/assistants{/*rest}",
+    "The Assistants API is not available. Use POST /v1/responses or POST /v1/chat/completions and keep the conversation on the client.",
+  ],
+  [
+    "/v1/threads{/*rest}",
+    "The Assistants API (threads) is not available. Use POST /v1/responses or POST /v1/chat/completions and keep the conversation on the client.",
+  ],
+];
+
+/** OpenAI endpoints a ChatGPT subscription cannot serve: a clear 501 saying what to use instead. */
+export function registerUnsupportedRoutes(router: Router): void {
+  for (const [path, message] of UNSUPPORTED) {
+    router.all(path, (req, _res, next) => {
+      next(
+        new ApiError({
+          status: 501,
+          type: "invalid_request_error",
+          code: "unsupported_endpoint",
+          message: `${req.method} ${req.path} is not supported by ChatGPT Max Proxy. ${message}`,
+        }),
+      );
+    });
+  }
+}
+
+/** Answers 405 (with `Allow`) for a known path called with the wrong method. */
+export function registerMethodNotAllowed(router: Router, routes: [string, string[]][]): void {
+  for (const [path, methods] of routes) {
+    router.all(path, (req, _res, next) => {
+      next(
+        new ApiError({
+          status: 405,
+          code: "method_not_allowed",
+          message: `${req.method} is not allowed on ${req.path}; use ${methods.join(" or ")}.`,
+          headers: { allow: methods.join(", ") },
+        }),
+      );
+    });
+  }
+}

@@ -1,0 +1,74 @@
+import type { QuotaSnapshot, QuotaWindow } from "@cmp/codex-client";
+import type { ManagementBus } from "./management-bus.js";
+
+/** One window in the `/v1/status` shape. */
+export interface StatusQuotaWindow {
+  used_percent: number;
+  window_minutes: number | null;
+  resets_at: string | null;
+}
+
+/** The quota in the `/v1/status` shape (also the data of the management `quota` event). */
+export interface StatusQuota {
+  primary: StatusQuotaWindow | null;
+  secondary: StatusQuotaWindow | null;
+  credits: { has_credits: boolean | null; unlimited: boolean | null; balance: string | null } | null;
+  plan_type: string | null;
+  updated_at: string;
+}
+
+function toWindow(w: QuotaWindow | null): StatusQuotaWindow | null {
+  return (
+    w && {
+      used_percent: w.usedPercent,
+      window_minutes: w.windowMinutes,
+      resets_at: w.resetsAt?.toISOString() ?? null,
+    }
+  );
+}
+
+/** Converts a parsed snapshot to the `/v1/status` shape. */
+export function toStatusQuota(q: QuotaSnapshot): StatusQuota {
+  return {
+    primary: toWindow(q.primary),
+    secondary: toWindow(q.secondary),
+    credits: q.credits && {
+      has_credits: q.credits.hasCredits,
+      unlimited: q.credits.unlimited,
+      balance: q.credits.balance,
+    },
+    plan_type: q.planType,
+    updated_at: q.updatedAt.toISOString(),
+  };
+}
+
+const sameWindow = (a: QuotaWindow | null, b: QuotaWindow | null) =>
+  a?.usedPercent === b?.usedPercent && a?.resetsAt?.getTime() === b?.resetsAt?.getTime();
+
+/** Keeps the latest quota headers seen and tells the dashboard when they change. */
+export class QuotaTracker {
+  private latest: QuotaSnapshot | null = null;
+
+  constructor(private readonly bus: ManagementBus) {}
+
+  /** Records the quota of one upstream response (cheap when nothing changed). */
+  record(snapshot: QuotaSnapshot | null): void {
+    if (snapshot === null) return;
+    const previous = this.latest;
+    this.latest = snapshot;
+    if (
+      previous !== null &&
+      sameWindow(previous.primary, snapshot.primary) &&
+      sameWindow(previous.secondary, snapshot.secondary) &&
+      previous.credits?.balance === snapshot.credits?.balance
+    ) {
+      return;
+    }
+    if (this.bus.size > 0) this.bus.publish({ type: "quota", data: toStatusQuota(snapshot) });
+  }
+
+  /** The latest snapshot in the `/v1/status` shape, or `null` before any upstream response had quota headers. */
+  current(): StatusQuota | null {
+    return this.latest === null ? null : toStatusQuota(this.latest);
+  }
+}

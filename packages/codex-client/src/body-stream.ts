@@ -1,0 +1,173 @@
+import { CodexClientError } from "./codex-client-error.js";
+
+/** A pull-based source of body chunks, the common shape of an undici body and a fetch body. */
+export interface ChunkSource {
+  /** The next chunk, or `null` at the end. Rejects when the connection fails. */
+  next(): Promise<Uint8Array | null>;
+  /** Stops reading and releases the connection. */
+  destroy(error?: Error): void;
+}
+
+/** Wraps a Node `Readable` (an undici body) as a {@link ChunkSource}. */
+export function createNodeChunkSource(
+  body: AsyncIterable<Uint8Array> & {
+    destroy(error?: Error): void;
+    on(event: "error", listener: () => void): unknown;
+  },
+): ChunkSource {
+  const iterator = body[Symbol.asyncIterator]();
+  return {
+    async next() {
+      const { value, done } = await iterator.next();
+      return done ? null : value;
+    },
+    destroy(error) {
+      // undici emits an AbortError on destroy; nobody may be listening any more.
+      body.on("error", () => {});
+      body.destroy(error);
+    },
+  };
+}
+
+/** Wraps a Web `ReadableStream` (a fetch body) as a {@link ChunkSource}. */
+export function createWebChunkSource(body: ReadableStream<Uint8Array> | null): ChunkSource {
+  if (body === null) {
+    return { next: async () => null, destroy() {} };
+  }
+  const reader = body.getReader();
+  return {
+    async next() {
+      const { value, done } = await reader.read();
+      return done ? null : value;
+    },
+    destroy(error) {
+      reader.cancel(error).catch(() => {});
+    },
+  };
+}
+
+/** Reads a whole (error) body as text, keeping at most `maxBytes`. */
+export async function readChunkSourceText(source: ChunkSource, maxBytes = 1 << 20): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  let size = 0;
+  try {
+    for (let chunk = await source.next(); chunk !== null; chunk = await source.next()) {
+      size += chunk.byteLength;
+      text += decoder.decode(chunk, { stream: true });
+      if (size >= maxBytes) {
+        source.destroy();
+        break;
+      }
+    }
+  } catch {
+    // A body cut while reading an error: keep what arrived.
+  }
+  return text + decoder.decode();
+}
+
+/** Pull-based access to a response body, the cheap alternative to its `ReadableStream`. */
+export interface BodyReader {
+  /**
+   * The next chunk, or `null` at the end. Rejects with `upstream_idle_timeout`, `upstream_stream_error`
+   * or `aborted` (a {@link CodexClientError}).
+   */
+  read(): Promise<Uint8Array | null>;
+  /** Stops reading and closes the connection (no-op after the end). */
+  cancel(reason?: unknown): void;
+}
+
+/**
+ * Wraps a {@link ChunkSource} so that a read errors with `upstream_idle_timeout` when no byte arrives
+ * for `idleTimeoutMs` (only time spent waiting on the backend counts), and with `upstream_stream_error`
+ * (or `aborted` when `signal` fired) when the connection fails.
+ */
+export function createIdleTimeoutReader(
+  source: ChunkSource,
+  { idleTimeoutMs, signal }: { idleTimeoutMs: number; signal?: AbortSignal | undefined },
+): BodyReader {
+  let finished = false;
+  let failure: CodexClientError | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let rejectPending: ((error: CodexClientError) => void) | undefined;
+
+  const finish = () => {
+    finished = true;
+    if (timer !== undefined) clearTimeout(timer);
+  };
+  const onIdle = () => {
+    if (rejectPending === undefined || finished) return;
+    finish();
+    failure = new CodexClientError(
+      "upstream_idle_timeout",
+      `The Codex backend sent nothing for ${Math.round(idleTimeoutMs / 1000)} s`,
+    );
+    source.destroy(failure);
+    rejectPending(failure);
+  };
+
+  return {
+    read() {
+      if (failure !== undefined) return Promise.reject(failure);
+      if (finished) return Promise.resolve(null);
+      if (timer === undefined) {
+        timer = setTimeout(onIdle, idleTimeoutMs);
+        timer.unref();
+      } else {
+        timer.refresh();
+      }
+      return new Promise<Uint8Array | null>((resolve, reject) => {
+        rejectPending = reject;
+        source.next().then(
+          (chunk) => {
+            rejectPending = undefined;
+            if (failure !== undefined) return;
+            if (chunk === null) finish();
+            resolve(chunk);
+          },
+          (cause: unknown) => {
+            rejectPending = undefined;
+            if (failure !== undefined) return;
+            finish();
+            failure = signal?.aborted
+              ? new CodexClientError("aborted", "The request was cancelled", { cause })
+              : new CodexClientError(
+                  "upstream_stream_error",
+                  "The Codex backend connection broke mid-stream",
+                  {
+                    cause,
+                  },
+                );
+            reject(failure);
+          },
+        );
+      });
+    },
+    cancel(reason) {
+      if (finished) return;
+      finish();
+      source.destroy(reason instanceof Error ? reason : undefined);
+    },
+  };
+}
+
+/** A `ReadableStream` over a {@link BodyReader}; cancelling the stream closes the connection. */
+export function createBodyStream(reader: BodyReader): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const chunk = await reader.read();
+          if (chunk === null) controller.close();
+          else controller.enqueue(chunk);
+        } catch (error) {
+          controller.error(error);
+        }
+      },
+      cancel(reason) {
+        reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

@@ -1,0 +1,228 @@
+import type { Dispatcher } from "undici";
+import { computeBackoffMs, sleep as defaultSleep } from "./backoff.js";
+import {
+  type BodyReader,
+  createBodyStream,
+  createIdleTimeoutReader,
+  readChunkSourceText,
+} from "./body-stream.js";
+import { CodexClientError, CodexHttpError } from "./codex-client-error.js";
+import { parseQuotaHeaders, type QuotaSnapshot } from "./quota-headers.js";
+import {
+  createFetchTransport,
+  createKeepAliveAgent,
+  createUndiciTransport,
+  type Transport,
+  type TransportResponse,
+} from "./transport.js";
+
+/** An access token and the ChatGPT account it belongs to. */
+export interface CodexAuth {
+  accessToken: string;
+  accountId: string;
+}
+
+/** What the client needs from a token manager (`@cmp/oauth`'s `TokenManager` fits). */
+export interface CodexAuthProvider {
+  getAuth(): Promise<CodexAuth>;
+  /** Called once after an upstream 401; returns a fresh token (or throws when the login is dead). */
+  refreshAfterUnauthorized(staleAccessToken: string): Promise<CodexAuth>;
+}
+
+/** Options of {@link createCodexClient}. */
+export interface CodexClientOptions {
+  /** Base of the backend, e.g. `https://chatgpt.com/backend-api/codex`; `/responses` is appended. */
+  baseUrl: string;
+  auth: CodexAuthProvider;
+  /** An honest product `User-Agent` (see `buildUserAgent`). */
+  userAgent: string;
+  /** The `originator` header, naming this product (e.g. `chatgpt_max_proxy`). */
+  originator: string;
+  /** Use this fetch instead of the built-in undici transport (tests, custom stacks). */
+  fetch?: typeof fetch;
+  /** The undici dispatcher for the built-in transport; default: a keep-alive `Agent` owned by the client. */
+  dispatcher?: Dispatcher;
+  /** Retries after a 5xx or a connection error before the first byte (default 2, so 3 tries). */
+  maxRetries?: number;
+  /** First retry delay in ms, doubled per retry, with jitter (default 200). */
+  retryBaseMs?: number;
+  /** Error the body stream when no byte arrives for this long (default 300 000 ms). */
+  idleTimeoutMs?: number;
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string>;
+  /** Clock in ms (default `Date.now`). */
+  now?: () => number;
+  /** Sleep used between retries (tests inject an instant one). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Random source for the backoff jitter. */
+  random?: () => number;
+}
+
+/** Per-request options of {@link CodexClient.createResponse}. */
+export interface CreateResponseOptions {
+  /** Sent as the `session_id` header; use the request's `prompt_cache_key`. */
+  sessionId?: string | undefined;
+  /** Aborting it cancels the upstream request at once, also mid-stream. */
+  signal?: AbortSignal | undefined;
+  /** A token already obtained for this request (saves a `getAuth()` call). */
+  auth?: CodexAuth | undefined;
+}
+
+/**
+ * A successful (2xx) backend response. Read the raw SSE bytes either through `body` (a `ReadableStream`,
+ * created on first access) or, cheaper, through `read()` / `cancel()`; not both.
+ */
+export interface CodexResponse extends BodyReader {
+  status: number;
+  /** Response headers with lower-case names. */
+  headers: Record<string, string>;
+  readonly body: ReadableStream<Uint8Array>;
+  /** The `x-codex-*` quota headers of this response, parsed. */
+  quota: QuotaSnapshot | null;
+  /** How many HTTP requests it took (retries and the 401 replay included). */
+  attempts: number;
+  /** The account the successful request was made for. */
+  accountId: string;
+}
+
+/** An HTTP client for the Codex backend's `POST /responses`. */
+export interface CodexClient {
+  /**
+   * Sends one Responses request. Resolves once the backend answered 2xx; rejects with a
+   * {@link CodexHttpError} for other statuses, or a {@link CodexClientError} (`upstream_unreachable`,
+   * `aborted`) otherwise. Errors of the auth provider (not logged in, …) pass through unchanged.
+   */
+  createResponse(body: unknown, options?: CreateResponseOptions): Promise<CodexResponse>;
+  /** Closes the keep-alive connections the client owns. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a Codex backend client: auth headers, keep-alive connections, one refresh-and-replay after a
+ * 401, bounded retries with backoff for 5xx and connection errors (never for 429), an idle timeout on the
+ * body, and parsed quota headers.
+ *
+ * @example
+ * const client = createCodexClient({ baseUrl, auth: tokenManager, userAgent, originator: "chatgpt_max_proxy" });
+ * const response = await client.createResponse(body, { sessionId: promptCacheKey, signal });
+ */
+export function createCodexClient(options: CodexClientOptions): CodexClient {
+  const url = `${options.baseUrl.replace(/\/+$/, "")}/responses`;
+  const maxRetries = options.maxRetries ?? 2;
+  const retryBaseMs = options.retryBaseMs ?? 200;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? defaultSleep;
+  const ownedAgent =
+    options.fetch === undefined && options.dispatcher === undefined
+      ? createKeepAliveAgent({ headersTimeoutMs: idleTimeoutMs })
+      : undefined;
+  const transport: Transport = options.fetch
+    ? createFetchTransport(options.fetch)
+    : createUndiciTransport(options.dispatcher ?? (ownedAgent as Dispatcher));
+  const baseHeaders: Record<string, string> = {
+    ...options.headers,
+    originator: options.originator,
+    "user-agent": options.userAgent,
+    accept: "text/event-stream",
+    "content-type": "application/json",
+  };
+
+  const buildHeaders = (auth: CodexAuth, sessionId: string | undefined): Record<string, string> => {
+    const headers: Record<string, string> = { ...baseHeaders, authorization: `Bearer ${auth.accessToken}` };
+    if (auth.accountId) headers["chatgpt-account-id"] = auth.accountId;
+    if (sessionId) headers["session_id"] = sessionId;
+    return headers;
+  };
+
+  const backoff = (retry: number) =>
+    computeBackoffMs(retry, { baseMs: retryBaseMs, ...(options.random ? { random: options.random } : {}) });
+
+  async function createResponse(body: unknown, request: CreateResponseOptions = {}): Promise<CodexResponse> {
+    const { signal, sessionId } = request;
+    const payload = typeof body === "string" ? body : JSON.stringify(body);
+    let auth = request.auth ?? (await options.auth.getAuth());
+    let refreshed = false;
+    let retries = 0;
+    let attempts = 0;
+    for (;;) {
+      if (signal?.aborted) throw new CodexClientError("aborted", "The request was cancelled");
+      attempts++;
+      let response: TransportResponse;
+      try {
+        response = await transport({ url, headers: buildHeaders(auth, sessionId), body: payload, signal });
+      } catch (cause) {
+        if (signal?.aborted) throw new CodexClientError("aborted", "The request was cancelled", { cause });
+        if (retries < maxRetries) {
+          retries++;
+          await sleepOrAbort(backoff(retries), signal);
+          continue;
+        }
+        throw new CodexClientError(
+          "upstream_unreachable",
+          `Could not reach the Codex backend at ${options.baseUrl} (${describeCause(cause)})`,
+          { cause },
+        );
+      }
+      const quota = parseQuotaHeaders(response.headers, now());
+      if (response.status >= 200 && response.status < 300) {
+        const reader = createIdleTimeoutReader(response.source, { idleTimeoutMs, signal });
+        let body: ReadableStream<Uint8Array> | undefined;
+        return {
+          status: response.status,
+          headers: response.headers,
+          get body() {
+            body ??= createBodyStream(reader);
+            return body;
+          },
+          read: reader.read,
+          cancel: reader.cancel,
+          quota,
+          attempts,
+          accountId: auth.accountId,
+        };
+      }
+      const bodyText = await readChunkSourceText(response.source);
+      if (response.status === 401 && !refreshed) {
+        refreshed = true;
+        auth = await options.auth.refreshAfterUnauthorized(auth.accessToken);
+        continue;
+      }
+      if (response.status >= 500 && retries < maxRetries) {
+        retries++;
+        await sleepOrAbort(backoff(retries), signal);
+        continue;
+      }
+      throw new CodexHttpError({
+        status: response.status,
+        headers: response.headers,
+        bodyText,
+        afterRefresh: response.status === 401 && refreshed,
+        quota,
+      });
+    }
+  }
+
+  async function sleepOrAbort(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    try {
+      await sleep(ms, signal);
+    } catch (cause) {
+      throw new CodexClientError("aborted", "The request was cancelled", { cause });
+    }
+  }
+
+  return {
+    createResponse,
+    async close() {
+      await ownedAgent?.close();
+    },
+  };
+}
+
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return typeof code === "string" ? code : cause.message;
+  }
+  return String(cause);
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { parseQuotaHeaders } from "./quota-headers.js";
+
+const now = Date.parse("2026-11-27T18:00:00Z");
+
+describe("parseQuotaHeaders", () => {
+  it("reads both windows with reset-at in unix seconds", () => {
+    const snapshot = parseQuotaHeaders(
+      {
+        "x-codex-primary-used-percent": "42.5",
+        "x-codex-primary-window-minutes": "300",
+        "x-codex-primary-reset-at": String(Date.parse("2026-11-27T21:00:00Z") / 1000),
+        "x-codex-secondary-used-percent": "77.25",
+        "x-codex-secondary-window-minutes": "10080",
+        "x-codex-secondary-reset-at": String(Date.parse("2026-12-01T00:00:00Z") / 1000),
+      },
+      now,
+    );
+    expect(snapshot?.primary).toEqual({
+      usedPercent: 42.5,
+      windowMinutes: 300,
+      resetsAt: new Date("2026-11-27T21:00:00Z"),
+    });
+    expect(snapshot?.secondary?.usedPercent).toBe(77.25);
+    expect(snapshot?.secondary?.resetsAt?.toISOString()).toBe("2026-12-01T00:00:00.000Z");
+    expect(snapshot?.updatedAt.toISOString()).toBe("2026-11-27T18:00:00.000Z");
+    expect(snapshot?.credits).toBeNull();
+  });
+
+  it("accepts the older reset-after-seconds form and a Headers object", () => {
+    const headers = new Headers({
+      "x-codex-primary-used-percent": "10",
+      "x-codex-primary-reset-after-seconds": "3600",
+    });
+    const snapshot = parseQuotaHeaders(headers, now);
+    expect(snapshot?.primary?.resetsAt?.toISOString()).toBe("2026-11-27T19:00:00.000Z");
+    expect(snapshot?.primary?.windowMinutes).toBeNull();
+    expect(snapshot?.secondary).toBeNull();
+  });
+
+  it("reads credits and the plan type", () => {
+    const snapshot = parseQuotaHeaders(
+      {
+        "x-codex-credits-has-credits": "1",
+        "x-codex-credits-unlimited": "false",
+        "x-codex-credits-balance": "12.50",
+        "x-codex-plan-type": "pro",
+      },
+      now,
+    );
+    expect(snapshot?.credits).toEqual({ hasCredits: true, unlimited: false, balance: "12.50" });
+    expect(snapshot?.planType).toBe("pro");
+  });
+
+  it("returns null when no quota header is present or values are garbage", () => {
+    expect(parseQuotaHeaders({ "content-type": "text/event-stream" }, now)).toBeNull();
+    expect(parseQuotaHeaders({ "x-codex-primary-used-percent": "lots" }, now)).toBeNull();
+  });
+});

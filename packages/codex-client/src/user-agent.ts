@@ -1,0 +1,11 @@
+/** The product name this proxy announces upstream; it never pretends to be the Codex CLI. */
+export const DEFAULT_ORIGINATOR = "chatgpt_max_proxy";
+
+/**
+ * Builds an honest `User-Agent` such as `chatgpt-max-proxy/0.1.0 (Node 20.19.1; linux x64)`.
+ *
+ * @example buildUserAgent({ product: "chatgpt-max-proxy", version: "0.1.0" })
+ */
+export function buildUserAgent({ product, version }: { product: string; version: string }): string {
+  return `${product}/${version} (Node ${process.versions.node}; ${process.platform} ${process.arch})`;
+}
