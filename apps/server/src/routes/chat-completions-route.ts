@@ -13,6 +13,7 @@ import {
   parseChatCompletionRequest,
   type ResponsesToChatMapper,
   SSE_DONE,
+  usesLegacyFunctions,
 } from "@cmp/transform";
 import type { Request, Response, Router } from "express";
 import type { AppContext } from "../app-context.js";
@@ -76,6 +77,7 @@ export function registerChatCompletionsRoute(
       created,
       reasoningOutput: ctx.config.reasoningOutput,
       stop: request.stop ?? null,
+      legacyFunctionCall: usesLegacyFunctions(request),
       now: ctx.now,
     };
 
