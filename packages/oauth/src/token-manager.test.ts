@@ -353,6 +353,81 @@ describe("token manager", () => {
     expect(await seedStoreIfEmpty(store, envLogin)).toBe(false);
     expect((await store.get())?.refreshToken).toBe(stored?.refreshToken);
   });
+
+  // Regression (reliability suite, faults/disk-faults "disk full"): the issuer had already rotated the
+  // refresh token, the save failed, the new login was dropped, and the next refresh hit
+  // refresh_token_reused: the login was lost for good.
+  it("keeps a refreshed login the store cannot save, serves it, and saves it once the store works again", async () => {
+    const old = await issueLogin(-60);
+    const inner = createMemoryTokenStore(old);
+    let diskFull = true;
+    const store: TokenStore = {
+      get: () => inner.get(),
+      set: (login) => inner.set(login),
+      delete: () => inner.delete(),
+      compareAndSet: async (expected, next) => {
+        if (diskFull) throw new OAuthError("store_write_failed", "Cannot write auth.json: the disk is full.");
+        return inner.compareAndSet(expected, next);
+      },
+    };
+    const manager = createTokenManager({ store, issuer: auth.issuer, now, lockPath: null });
+    const events = recordEvents(manager);
+
+    const served = await manager.getAuth();
+    expect(served.accessToken).not.toBe(old.accessToken);
+    expect(auth.counters.refresh).toBe(1);
+    expect(events.map((e) => e.type)).toEqual(["refresh_failed", "refreshed"]);
+    expect(events[0]).toMatchObject({ type: "refresh_failed", retryable: true });
+    expect((events[0] as { message: string }).message).toContain("kept in memory");
+    expect(await inner.get(), "the stored login is unchanged while the disk is full").toEqual(old);
+
+    // Later calls, forced re-reads and an upstream 401 for an older token never fall back to the
+    // stored (already rotated) refresh token.
+    for (let i = 0; i < 3; i++) {
+      clock += 2000;
+      expect((await manager.getAuth()).accessToken).toBe(served.accessToken);
+    }
+    expect((await manager.refreshAfterUnauthorized(old.accessToken)).accessToken).toBe(served.accessToken);
+    expect(auth.counters.refresh).toBe(1);
+
+    diskFull = false;
+    clock += 2000;
+    expect((await manager.getAuth()).accessToken).toBe(served.accessToken);
+    const saved = await inner.get();
+    expect(saved?.accessToken).toBe(served.accessToken);
+    const reused = auth.requests
+      .filter((r) => r.path === "/oauth/token")
+      .map((r) => (r.body as { refresh_token?: string }).refresh_token);
+    expect(new Set(reused).size).toBe(reused.length);
+    expect(
+      (await refreshTokens({ refreshToken: saved?.refreshToken ?? "", issuer: auth.issuer })).ok,
+      "the saved refresh token is the live one",
+    ).toBe(true);
+  });
+
+  it("refreshes again on top of an unsaved login, replacing the older stored one", async () => {
+    const old = await issueLogin(-60);
+    const inner = createMemoryTokenStore(old);
+    let diskFull = true;
+    const store: TokenStore = {
+      get: () => inner.get(),
+      set: (login) => inner.set(login),
+      delete: () => inner.delete(),
+      compareAndSet: async (expected, next) => {
+        if (diskFull) throw new OAuthError("store_write_failed", "Cannot write auth.json: the disk is full.");
+        return inner.compareAndSet(expected, next);
+      },
+    };
+    const manager = createTokenManager({ store, issuer: auth.issuer, now, lockPath: null });
+    const first = await manager.getAuth();
+    const second = await manager.refreshAfterUnauthorized(first.accessToken);
+    expect(second.accessToken).not.toBe(first.accessToken);
+    expect(auth.counters.refresh).toBe(2);
+    diskFull = false;
+    clock += 2000;
+    await manager.getAuth();
+    expect((await inner.get())?.accessToken).toBe(second.accessToken);
+  });
 });
 
 async function waitFor(condition: () => boolean): Promise<void> {

@@ -63,6 +63,12 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   let inflight: Promise<Snapshot> | null = null;
   let terminal: { refreshToken: string; error: OAuthError } | null = null;
   let backoff: { until: number; failures: number } | null = null;
+  /**
+   * A refreshed login the store could not save (disk full, read-only, I/O error). The issuer already
+   * rotated the refresh token, so this copy is the only one that still works: it is served from memory,
+   * saved again on later store checks, and never replaced by the older login the store still holds.
+   */
+  let unsaved: { login: StoredLogin; storedRefreshToken: string } | null = null;
 
   const emit = (event: TokenManagerEvent) => {
     for (const listener of listeners.get(event.type) ?? []) {
@@ -89,8 +95,28 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     backoff = null;
   };
 
+  /** Tries again to save {@link unsaved}; returns true when it is settled (saved, or superseded). */
+  const saveUnsaved = async (): Promise<boolean> => {
+    const pending = unsaved;
+    if (!pending) return true;
+    let written: boolean;
+    try {
+      written = await store.compareAndSet(pending.storedRefreshToken, pending.login);
+    } catch {
+      return false;
+    }
+    unsaved = null;
+    if (written) revision = store.revision ? await store.revision() : undefined;
+    else revision = undefined;
+    return written;
+  };
+
   const readStore = async (force: boolean) => {
     lastCheckAt = now();
+    if (unsaved) {
+      // Saved now: memory and store agree. Still failing: keep serving the newer login from memory.
+      if ((await saveUnsaved()) || unsaved) return;
+    }
     const next = store.revision ? await store.revision() : undefined;
     if (!force && current !== undefined && next !== undefined && next === revision) return;
     const login = await store.get();
@@ -189,12 +215,31 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         };
         const claims = readClaims(next);
         if (claims) next.accountId = claims.accountId;
-        if (!(await store.compareAndSet(snap.login.refreshToken, next))) {
+        const storedRefreshToken = unsaved?.storedRefreshToken ?? snap.login.refreshToken;
+        let written: boolean;
+        try {
+          written = await store.compareAndSet(storedRefreshToken, next);
+        } catch (cause) {
+          unsaved = { login: next, storedRefreshToken };
+          adopt(next);
+          emit({
+            type: "refresh_failed",
+            at: new Date(now()),
+            code: "refresh_failed",
+            message: `The login was refreshed but could not be saved (${OAuthError.isInstance(cause) ? cause.code : "write error"}); it is kept in memory and saved again shortly. Free the disk or fix the folder's permissions before restarting.`,
+            retryable: true,
+          });
+          written = true;
+        }
+        if (!written) {
           await sync(true);
           if (current) return current;
           throw notLoggedIn();
         }
-        revision = store.revision ? await store.revision() : undefined;
+        if (!unsaved || unsaved.login !== next) {
+          unsaved = null;
+          revision = store.revision ? await store.revision() : undefined;
+        }
         adopt(next);
         if (!claims) {
           const error = new OAuthError("refresh_failed", "The refreshed access token has no usable claims.", {
