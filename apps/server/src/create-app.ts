@@ -1,9 +1,11 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { createInstructionsModeMemory } from "@cmp/instructions";
-import express, { type Express } from "express";
+import express, { type Express, type RequestHandler } from "express";
 import pino from "pino";
 import type { AppContext } from "./app-context.js";
 import { type AppDeps, DEFAULT_APP_CONFIG } from "./app-deps.js";
 import { createProfileResolver } from "./client-profiles.js";
+import { createFastPath } from "./http/fast-path.js";
 import { createApiKeyAuth } from "./middleware/api-key-auth.js";
 import { createCors } from "./middleware/cors.js";
 import { createErrorHandler, createNotFoundHandler } from "./middleware/error-handler.js";
@@ -61,6 +63,16 @@ export function createApp(deps: AppDeps): CmpApp {
       bus.publish({ type: "auth", data: { type, at: new Date(now()).toISOString() } }),
     );
   }
+  // The token manager's events carry no secrets; a failed refresh (or a refreshed login that could not
+  // be saved, which a restart would lose) must be visible in the log.
+  deps.tokenManager.on?.("refresh_failed", (event: unknown) => {
+    const { code, message, retryable } = (event ?? {}) as {
+      code?: unknown;
+      message?: unknown;
+      retryable?: unknown;
+    };
+    logger.warn({ code, retryable, reason: message }, "ChatGPT login refresh failed");
+  });
 
   const app = express() as Express & { context: AppContext };
   Object.defineProperty(app, "context", { value: ctx });
@@ -68,7 +80,8 @@ export function createApp(deps: AppDeps): CmpApp {
   app.set("etag", false);
   app.set("query parser", "simple");
 
-  app.use(createRequestLog(logger, ctx.tracker, now));
+  const requestLog = createRequestLog(logger, ctx.tracker, now);
+  app.use(requestLog);
   if (isLoopbackHost(config.host)) app.use(createHostGuard());
   if (config.corsOrigins.length > 0) app.use(createCors(config.corsOrigins));
   app.use(createPathNormalizer());
@@ -103,5 +116,25 @@ export function createApp(deps: AppDeps): CmpApp {
   app.use(router);
   app.use(createNotFoundHandler());
   app.use(createErrorHandler(logger, now));
+  // createJsonBody's last handler checks the parsed body; the fast path runs it too.
+  installFastPath(app, createFastPath(ctx, requestLog, keys, body.at(-1) as RequestHandler));
   return app;
+}
+
+/**
+ * Sends requests through `fastPath` before Express. `app(req, res)` (what `app.listen` and supertest call)
+ * runs `app.handle`, wrapped here; requests the fast path declines, and mounted uses (with `next`), go to Express.
+ */
+function installFastPath(
+  app: Express,
+  fastPath: (req: IncomingMessage, res: ServerResponse) => boolean,
+): void {
+  const target = app as unknown as {
+    handle: (req: IncomingMessage, res: ServerResponse, next?: unknown) => void;
+  };
+  const expressHandle = target.handle.bind(app);
+  target.handle = (req, res, next) => {
+    if (next === undefined && fastPath(req, res)) return;
+    expressHandle(req, res, next);
+  };
 }

@@ -14,6 +14,7 @@ import {
 import pino from "pino";
 import { loadConfig, type ServerConfig } from "./config.js";
 import { createApp } from "./create-app.js";
+import { handleClientError } from "./http/client-error.js";
 import { CODEX_CLIENT_VERSION, PRODUCT_NAME, SERVER_VERSION } from "./version.js";
 
 /** A started server: its URL and a way to stop it. */
@@ -50,10 +51,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const config = loadConfig(env);
   await mkdir(config.home, { recursive: true, mode: 0o700 });
   // No redaction pass is needed (and it costs on every line): nothing logs bodies, headers or tokens.
-  const logger = pino(
-    { level: config.logLevel, base: { pid: process.pid } },
-    pino.destination({ fd: 2, sync: false }),
-  );
+  // Log lines are batched (up to 4 KiB, flushed at least every second and at shutdown): one write per
+  // request line was a twentieth of the server's CPU under load.
+  const logDestination = pino.destination({ fd: 2, sync: false, minLength: 4096 });
+  const logFlush = setInterval(() => logDestination.flush(), 1000);
+  logFlush.unref();
+  const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, logDestination);
 
   const store = createFileTokenStore({ path: join(config.home, "auth.json") });
   const seed = createLoginFromEnvTokens({
@@ -110,6 +113,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     server.once("listening", resolve);
     server.once("error", reject);
   });
+  server.on("clientError", handleClientError);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   const { port } = server.address() as AddressInfo;
@@ -129,7 +133,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       clearTimeout(timer);
       await codexClient.close().catch(() => {});
       logger.info("stopped");
-      logger.flush();
+      clearInterval(logFlush);
+      logDestination.flushSync();
     })();
     return stopping;
   };

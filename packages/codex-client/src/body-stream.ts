@@ -8,22 +8,56 @@ export interface ChunkSource {
   destroy(error?: Error): void;
 }
 
-/** Wraps a Node `Readable` (an undici body) as a {@link ChunkSource}. */
-export function createNodeChunkSource(
-  body: AsyncIterable<Uint8Array> & {
-    destroy(error?: Error): void;
-    on(event: "error", listener: () => void): unknown;
-  },
-): ChunkSource {
-  const iterator = body[Symbol.asyncIterator]();
+/** The part of a Node `Readable` (an undici body) that {@link createNodeChunkSource} uses. */
+export interface NodeBody {
+  read(): Uint8Array | null;
+  destroy(error?: Error): void;
+  on(event: "readable" | "end" | "close", listener: () => void): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+}
+
+/**
+ * Wraps a Node `Readable` (an undici body) as a {@link ChunkSource}. It reads in paused mode
+ * (`readable` + `read()`): one read takes everything buffered, with no async-iterator machinery per
+ * chunk, and nothing is read while nobody asks, so backpressure reaches the socket.
+ */
+export function createNodeChunkSource(body: NodeBody): ChunkSource {
+  let failure: Error | null = null;
+  let ended = false;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const resolve = wake;
+    wake = null;
+    resolve?.();
+  };
+  body.on("readable", notify);
+  body.on("end", () => {
+    ended = true;
+    notify();
+  });
+  body.on("error", (error) => {
+    failure ??= error;
+    notify();
+  });
+  body.on("close", () => {
+    if (!ended) failure ??= new Error("the response body closed before its end");
+    notify();
+  });
+  const waitForData = () =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+    });
   return {
     async next() {
-      const { value, done } = await iterator.next();
-      return done ? null : value;
+      for (;;) {
+        const chunk = body.read();
+        if (chunk !== null) return chunk;
+        if (failure !== null) throw failure;
+        if (ended) return null;
+        await waitForData();
+      }
     },
     destroy(error) {
-      // undici emits an AbortError on destroy; nobody may be listening any more.
-      body.on("error", () => {});
       body.destroy(error);
     },
   };

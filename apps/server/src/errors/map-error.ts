@@ -121,6 +121,18 @@ function bodyParserError(error: unknown): ApiError | null {
       message: "Unsupported body encoding or charset.",
     });
   }
+  const { code, expose } = error as { code?: unknown; expose?: unknown };
+  if (type === undefined && typeof code === "string" && /^(?:Z_|ERR__ERROR_)/.test(code)) {
+    // zlib/brotli failed on the body: its bytes do not match its Content-Encoding.
+    return new ApiError({
+      status: 400,
+      code: "invalid_encoding",
+      message: "The request body could not be decompressed: it does not match its Content-Encoding.",
+    });
+  }
+  if (type === undefined && expose === true && typeof status === "number" && status >= 400 && status < 500) {
+    return new ApiError({ status, code: "invalid_request", message: "The request body could not be read." });
+  }
   if (typeof type === "string" && typeof status === "number" && status >= 400 && status < 500) {
     return new ApiError({
       status,

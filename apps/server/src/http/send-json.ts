@@ -1,8 +1,8 @@
-import type { Response } from "express";
+import type { ServerResponse } from "node:http";
 
 /** Sends a JSON body with its length in one write (cheaper than `res.json` on the hot path). */
 export function sendJson(
-  res: Response,
+  res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},

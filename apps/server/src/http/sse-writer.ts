@@ -1,4 +1,4 @@
-import type { Response } from "express";
+import type { ServerResponse } from "node:http";
 
 /** Headers of every SSE answer; no buffering by proxies in between. */
 export const SSE_HEADERS: Readonly<Record<string, string>> = {
@@ -23,7 +23,7 @@ export class SseWriter {
   readonly headers: Record<string, string> = {};
 
   constructor(
-    private readonly res: Response,
+    private readonly res: ServerResponse,
     private readonly keepAliveMs: number,
   ) {
     res.once("close", () => {

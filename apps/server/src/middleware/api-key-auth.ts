@@ -5,6 +5,24 @@ import { ApiError } from "../errors/api-error.js";
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
 /**
+ * Checks the key a request presents (`Authorization: Bearer <key>` or `x-api-key`) against `keys`,
+ * comparing SHA-256 digests with `timingSafeEqual`.
+ */
+export function createApiKeyCheck(
+  keys: string[],
+): (authorization: string | undefined, xApiKey: string | string[] | undefined) => boolean {
+  const digests = keys.map(digest);
+  return (authorization, xApiKey) => {
+    const given = presentedKey(authorization, xApiKey);
+    if (given === null) return false;
+    const d = digest(given);
+    let ok = false;
+    for (const expected of digests) ok = timingSafeEqual(d, expected) || ok;
+    return ok;
+  };
+}
+
+/**
  * Checks `Authorization: Bearer <key>` or `x-api-key: <key>` against the configured keys, comparing
  * SHA-256 digests with `timingSafeEqual` (no length or prefix leaks). `isPublic(req)` exempts routes.
  */
@@ -12,21 +30,16 @@ export function createApiKeyAuth(
   keys: string[],
   isPublic: (method: string, path: string) => boolean,
 ): RequestHandler {
-  const digests = keys.map(digest);
+  const matches = createApiKeyCheck(keys);
   return (req, _res, next) => {
     if (isPublic(req.method, req.path)) {
       next();
       return;
     }
     const given = presentedKey(req.headers.authorization, req.headers["x-api-key"]);
-    if (given !== null) {
-      const d = digest(given);
-      let ok = false;
-      for (const expected of digests) ok = timingSafeEqual(d, expected) || ok;
-      if (ok) {
-        next();
-        return;
-      }
+    if (given !== null && matches(req.headers.authorization, req.headers["x-api-key"])) {
+      next();
+      return;
     }
     next(
       new ApiError({

@@ -23,14 +23,18 @@ function hostName(header: string): string {
   return colon === -1 ? h : h.slice(0, colon);
 }
 
+/** True when a `Host` header names this machine: `localhost`, `127.0.0.1` or `[::1]`, any port. */
+export function isAllowedHost(host: string | undefined): boolean {
+  return host !== undefined && ALLOWED_HOSTS.has(hostName(host));
+}
+
 /**
  * On a loopback listener, refuses (403) requests whose `Host` is not `localhost`, `127.0.0.1` or `[::1]`:
  * a web page that rebinds its DNS name to 127.0.0.1 must not reach the API.
  */
 export function createHostGuard(): RequestHandler {
   return (req, _res, next) => {
-    const host = req.headers.host;
-    if (host !== undefined && ALLOWED_HOSTS.has(hostName(host))) {
+    if (isAllowedHost(req.headers.host)) {
       next();
       return;
     }

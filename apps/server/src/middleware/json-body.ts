@@ -4,6 +4,26 @@ import { ApiError } from "../errors/api-error.js";
 const JSON_TYPE = /^\s*application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 /**
+ * Deepest JSON nesting a request body may have. Real requests nest a few dozen levels at most; bodies
+ * nested thousands of levels deep parse fine but overflow the stack when serialised for the upstream.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/** True when `value` nests objects or arrays more than `limit` levels deep (checked without recursion). */
+export function exceedsJsonDepth(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [node, depth] = item;
+    if (depth > limit) return true;
+    const children = Array.isArray(node) ? node : Object.values(node as object);
+    for (const child of children) {
+      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/**
  * The JSON body of API POSTs: a wrong `Content-Type` is a 415, a malformed body a 400 and an
  * oversized one a 413 (all OpenAI error bodies, via the error middleware).
  */
@@ -31,6 +51,16 @@ export function createJsonBody(limitBytes: number): RequestHandler[] {
           status: 400,
           code: "invalid_request",
           message: "The request body must be a JSON object.",
+        }),
+      );
+      return;
+    }
+    if (exceedsJsonDepth(body, MAX_JSON_DEPTH)) {
+      next(
+        new ApiError({
+          status: 400,
+          code: "invalid_request",
+          message: `The request body nests JSON more than ${MAX_JSON_DEPTH} levels deep.`,
         }),
       );
       return;

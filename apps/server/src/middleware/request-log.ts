@@ -3,6 +3,12 @@ import type { Logger } from "pino";
 import type { RequestRecord } from "../state/request-record.js";
 import type { RequestTracker } from "../state/request-tracker.js";
 
+/** The path of a URL without its query string: queries can carry credentials clients put there by mistake. */
+function pathWithoutQuery(url: string): string {
+  const q = url.indexOf("?");
+  return q === -1 ? url : url.slice(0, q);
+}
+
 /**
  * One JSON log line per request when it ends: method, path, status, latency and, for API calls, the
  * record (model, effort, time to first token, token counts). Never bodies, prompts or headers.
@@ -25,7 +31,7 @@ export function createRequestLog(logger: Logger, tracker: RequestTracker, now: (
           {
             id: record.id,
             method: req.method,
-            path: req.originalUrl,
+            path: pathWithoutQuery(req.originalUrl),
             status: res.statusCode,
             model: record.model,
             slug: record.slug,
@@ -44,7 +50,7 @@ export function createRequestLog(logger: Logger, tracker: RequestTracker, now: (
       logger[level](
         {
           method: req.method,
-          path: req.originalUrl,
+          path: pathWithoutQuery(req.originalUrl),
           status: res.statusCode,
           latencyMs: now() - started,
           ...(aborted ? { error: "client closed the connection" } : {}),

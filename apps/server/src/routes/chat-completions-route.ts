@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BodyReader } from "@cmp/codex-client";
 import {
   type ChatCompletion,
@@ -41,7 +42,7 @@ function rememberReasoning(ctx: AppContext, mapper: ResponsesToChatMapper): void
 }
 
 /** Aborts the upstream request(s) when the client goes away before the answer is complete. */
-function abortOnClose(res: Response): AbortController {
+function abortOnClose(res: ServerResponse): AbortController {
   const controller = new AbortController();
   res.once("close", () => {
     if (!res.writableFinished) controller.abort();
@@ -55,71 +56,93 @@ export function registerChatCompletionsRoute(
   ctx: AppContext,
   body: import("express").RequestHandler[],
 ) {
-  router.post("/v1/chat/completions", ...body, async (req: Request, res: Response) => {
-    const profile = ctx.profiles(res.locals["pathProfile"] as string | undefined, req.get("x-cmp-profile"));
-    const warnings: string[] = [];
-    const request = applyProfile(ctx, parseChatCompletionRequest(req.body), profile, warnings);
-    const stream = request.stream === true;
-    const record = ctx.tracker.start({ model: request.model, stream, api: "chat" });
-    res.locals["record"] = record;
-    const controller = abortOnClose(res);
-    const writer = stream ? new SseWriter(res, ctx.config.keepAliveMs) : undefined;
-    writer?.armKeepAlive();
+  router.post("/v1/chat/completions", ...body, (req: Request, res: Response) =>
+    handleChatCompletions(ctx, req, res),
+  );
+}
 
-    const prepared = await prepareChat(ctx, request, record, warnings);
-    const n = request.n ?? 1;
-    const responses = await Promise.all(Array.from({ length: n }, () => prepared.send(controller.signal)));
-    const headers: Record<string, string> = forwardedHeaders(responses[0]?.headers ?? {});
-    if (warnings.length > 0) headers["x-cmp-warnings"] = warnings.join("; ").replace(/[\r\n]+/g, " ");
-    const created = Math.floor(ctx.now() / 1000);
-    const mapperOptions = {
-      model: request.model,
-      created,
-      reasoningOutput: ctx.config.reasoningOutput,
-      stop: request.stop ?? null,
-      legacyFunctionCall: usesLegacyFunctions(request),
-      now: ctx.now,
-    };
+/** A request whose JSON body was read (by Express or the fast path). */
+export type ApiRequest = IncomingMessage & { body?: unknown };
+/** A response with Express-style `locals` (Express sets them; the fast path adds them). */
+export type ApiResponse = ServerResponse & { locals: Record<string, unknown> };
 
-    if (writer === undefined) {
-      const completions: ChatCompletion[] = [];
-      for (const response of responses) {
-        const aggregator = createChatCompletionAggregator(mapperOptions);
-        const { readError } = await pumpEvents(
-          response,
-          (event) => {
-            if (!aggregator.mapper.done) aggregator.push(event);
-          },
-          () => undefined,
-          () => (aggregator.mapper.done ? (aggregator.mapper.stopped ? "cancel" : "drain") : false),
-        );
-        if (readError !== undefined) throw readError;
-        completions.push(aggregator.finish());
-        rememberReasoning(ctx, aggregator.mapper);
-      }
-      const completion =
-        completions.length === 1 ? (completions[0] as ChatCompletion) : mergeChatCompletions(completions);
-      record.usage = toRecordUsage(completion.usage);
-      ctx.tracker.markFirstToken(record);
-      sendJson(res, 200, completion, headers);
-      return;
+/**
+ * `POST /v1/chat/completions` on plain Node request and response objects, so the Express route and the
+ * fast path (`http/fast-path.ts`) run the same code. Rejects, before any output, with the errors the
+ * error middleware answers.
+ */
+export async function handleChatCompletions(
+  ctx: AppContext,
+  req: ApiRequest,
+  res: ApiResponse,
+): Promise<void> {
+  const header = req.headers["x-cmp-profile"];
+  const profile = ctx.profiles(
+    res.locals["pathProfile"] as string | undefined,
+    Array.isArray(header) ? header[0] : header,
+  );
+  const warnings: string[] = [];
+  const request = applyProfile(ctx, parseChatCompletionRequest(req.body), profile, warnings);
+  const stream = request.stream === true;
+  const record = ctx.tracker.start({ model: request.model, stream, api: "chat" });
+  res.locals["record"] = record;
+  const controller = abortOnClose(res);
+  const writer = stream ? new SseWriter(res, ctx.config.keepAliveMs) : undefined;
+  writer?.armKeepAlive();
+
+  const prepared = await prepareChat(ctx, request, record, warnings);
+  const n = request.n ?? 1;
+  const responses = await Promise.all(Array.from({ length: n }, () => prepared.send(controller.signal)));
+  const headers: Record<string, string> = forwardedHeaders(responses[0]?.headers ?? {});
+  if (warnings.length > 0) headers["x-cmp-warnings"] = warnings.join("; ").replace(/[\r\n]+/g, " ");
+  const created = Math.floor(ctx.now() / 1000);
+  const mapperOptions = {
+    model: request.model,
+    created,
+    reasoningOutput: ctx.config.reasoningOutput,
+    stop: request.stop ?? null,
+    legacyFunctionCall: usesLegacyFunctions(request),
+    now: ctx.now,
+  };
+
+  if (writer === undefined) {
+    const completions: ChatCompletion[] = [];
+    for (const response of responses) {
+      const aggregator = createChatCompletionAggregator(mapperOptions);
+      const { readError } = await pumpEvents(
+        response,
+        (event) => {
+          if (!aggregator.mapper.done) aggregator.push(event);
+        },
+        () => undefined,
+        () => (aggregator.mapper.done ? (aggregator.mapper.stopped ? "cancel" : "drain") : false),
+      );
+      if (readError !== undefined) throw readError;
+      completions.push(aggregator.finish());
+      rememberReasoning(ctx, aggregator.mapper);
     }
+    const completion =
+      completions.length === 1 ? (completions[0] as ChatCompletion) : mergeChatCompletions(completions);
+    record.usage = toRecordUsage(completion.usage);
+    ctx.tracker.markFirstToken(record);
+    sendJson(res, 200, completion, headers);
+    return;
+  }
 
-    Object.assign(writer.headers, headers);
-    const includeUsage = request.stream_options?.include_usage === true;
-    if (responses.length === 1) {
-      await streamOne(ctx, writer, responses[0]!, { ...mapperOptions, includeUsage }, record);
-      return;
-    }
-    await streamMany(
-      ctx,
-      writer,
-      responses.map((r) => r.body),
-      { ...mapperOptions, includeUsage: true },
-      includeUsage,
-      record,
-    );
-  });
+  Object.assign(writer.headers, headers);
+  const includeUsage = request.stream_options?.include_usage === true;
+  if (responses.length === 1) {
+    await streamOne(ctx, writer, responses[0]!, { ...mapperOptions, includeUsage }, record);
+    return;
+  }
+  await streamMany(
+    ctx,
+    writer,
+    responses.map((r) => r.body),
+    { ...mapperOptions, includeUsage: true },
+    includeUsage,
+    record,
+  );
 }
 
 async function streamOne(

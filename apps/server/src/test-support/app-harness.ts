@@ -2,6 +2,7 @@ import { createCodexClient } from "@cmp/codex-client";
 import { bundledCatalog } from "@cmp/models";
 import { OAuthError } from "@cmp/oauth";
 import { type FakeCodexServer, type ScenarioInput, startFakeCodexServer } from "@cmp/testkit";
+import type { Logger } from "pino";
 import type { AppConfig, TokenManagerLike } from "../app-deps.js";
 import { type CmpApp, createApp } from "../create-app.js";
 
@@ -51,6 +52,7 @@ export async function createHarness(
     scenario?: ScenarioInput;
     idleTimeoutMs?: number;
     shutdownSignal?: AbortSignal;
+    logger?: Logger;
   } = {},
 ): Promise<Harness> {
   const codex = await startFakeCodexServer(
@@ -73,6 +75,7 @@ export async function createHarness(
     codexClient,
     version: "0.1.0-test",
     ...(options.shutdownSignal ? { shutdownSignal: options.shutdownSignal } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   return {
     app,

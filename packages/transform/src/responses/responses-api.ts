@@ -195,6 +195,59 @@ const DELTA_TYPES: ReadonlySet<string> = new Set([
   "response.reasoning_summary_text.delta",
 ]);
 
+// ---- hand checks equivalent to the schemas above, for the frequent non-delta events ------------
+
+type Fields = Record<string, unknown>;
+const isPlainObject = (v: unknown): v is Fields => typeof v === "object" && v !== null && !Array.isArray(v);
+const absent = (v: unknown) => v === undefined || v === null;
+const optString = (v: unknown) => absent(v) || typeof v === "string";
+const optNumber = (v: unknown) => absent(v) || (typeof v === "number" && Number.isFinite(v));
+const optIndex = (v: unknown) => absent(v) || (Number.isSafeInteger(v) && (v as number) >= 0);
+const optObject = (v: unknown, check: (o: Fields) => boolean) => absent(v) || (isPlainObject(v) && check(v));
+
+const isOutputItem = (v: unknown) => isPlainObject(v) && typeof v["type"] === "string" && optString(v["id"]);
+const isUsage = (u: Fields) =>
+  optNumber(u["input_tokens"]) &&
+  optObject(u["input_tokens_details"], (d) => optNumber(d["cached_tokens"])) &&
+  optNumber(u["output_tokens"]) &&
+  optObject(u["output_tokens_details"], (d) => optNumber(d["reasoning_tokens"])) &&
+  optNumber(u["total_tokens"]);
+const isError = (e: Fields) =>
+  (absent(e["code"]) ||
+    typeof e["code"] === "string" ||
+    (typeof e["code"] === "number" && Number.isFinite(e["code"]))) &&
+  optString(e["message"]) &&
+  optString(e["type"]) &&
+  optString(e["param"]) &&
+  optString(e["plan_type"]) &&
+  optNumber(e["resets_at"]) &&
+  optNumber(e["resets_in_seconds"]);
+const isResponse = (r: unknown) =>
+  isPlainObject(r) &&
+  optString(r["id"]) &&
+  optString(r["status"]) &&
+  optString(r["model"]) &&
+  optNumber(r["created_at"]) &&
+  (absent(r["output"]) || (Array.isArray(r["output"]) && r["output"].every(isOutputItem))) &&
+  optObject(r["usage"], isUsage) &&
+  optObject(r["incomplete_details"], (d) => optString(d["reason"])) &&
+  optObject(r["error"], isError);
+const lifecycleCheck = (e: Fields) => isResponse(e["response"]);
+const itemCheck = (e: Fields) => optIndex(e["output_index"]) && isOutputItem(e["item"]);
+
+const QUICK_CHECKS: ReadonlyMap<string, (event: Fields) => boolean> = new Map([
+  ["response.created", lifecycleCheck],
+  ["response.in_progress", lifecycleCheck],
+  ["response.completed", lifecycleCheck],
+  ["response.incomplete", lifecycleCheck],
+  ["response.output_item.added", itemCheck],
+  ["response.output_item.done", itemCheck],
+  [
+    "response.output_text.done",
+    (e: Fields) => typeof e["text"] === "string" && optString(e["item_id"]) && optIndex(e["output_index"]),
+  ],
+]);
+
 /** Result of {@link parseResponsesEvent}: the event, or why it was skipped. */
 export type ParseEventResult =
   | { ok: true; event: ResponsesEvent }
@@ -215,6 +268,11 @@ export function parseResponsesEvent(json: unknown): ParseEventResult {
     }
     return { ok: false, reason: "invalid", type };
   }
+  // Lifecycle and item events carry whole response / item objects that zod would copy key by key; a
+  // hand check of the fields this package reads accepts exactly what the schemas accept (anything it
+  // does not vouch for still goes through zod).
+  const quick = QUICK_CHECKS.get(type);
+  if (quick?.(json as Record<string, unknown>)) return { ok: true, event: json as ResponsesEvent };
   const schema = Object.hasOwn(eventSchemas, type) ? eventSchemas[type as keyof EventSchemas] : undefined;
   if (!schema) return { ok: false, reason: "unknown_type", type };
   const result = schema.safeParse(json);
