@@ -71,6 +71,16 @@ export function toApiError(error: unknown, now: number = Date.now()): ApiError {
   });
 }
 
+const ABSOLUTE_PATH = /(?<=^|[\s'"`(])\/(?:[^\s'"`)]+\/)+([^\s'"`)]+)/g;
+
+/**
+ * API clients (possibly remote, with an API key) learn what went wrong with the login, but not where
+ * the data folder is: absolute paths are cut to their file name. The log keeps the full text.
+ */
+export function withoutLocalPaths(message: string): string {
+  return message.replace(ABSOLUTE_PATH, "$1");
+}
+
 function fromOAuthError(error: OAuthError): ApiError {
   switch (error.code) {
     case "not_logged_in":
@@ -85,13 +95,13 @@ function fromOAuthError(error: OAuthError): ApiError {
       return new ApiError({
         status: 401,
         code: "reauth_required",
-        message: `The ChatGPT login can no longer be refreshed (${error.message}). ${LOGIN_HINT} again.`,
+        message: `The ChatGPT login can no longer be refreshed (${withoutLocalPaths(error.message)}). ${LOGIN_HINT} again.`,
       });
     default:
       return new ApiError({
         status: error.retryable ? 503 : 502,
         code: "auth_unavailable",
-        message: `Could not get a ChatGPT access token: ${error.message}`,
+        message: `Could not get a ChatGPT access token: ${withoutLocalPaths(error.message)}`,
         headers: error.retryable ? { "retry-after": "5" } : {},
       });
   }
