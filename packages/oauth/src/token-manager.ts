@@ -159,6 +159,10 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       { retryable: true },
     );
 
+  /** Reports a refresh failure that a later call may get past (the dashboard shows it; nothing is lost). */
+  const reportRetryable = (message: string): void =>
+    emit({ type: "refresh_failed", at: new Date(now()), code: "refresh_failed", message, retryable: true });
+
   /** Remembers a terminal refusal for this refresh token (later calls fail fast) and reports it. */
   const failTerminal = (snap: Snapshot, error: OAuthError): OAuthError => {
     terminal = { refreshToken: snap.login.refreshToken, error };
@@ -222,13 +226,9 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         } catch (cause) {
           unsaved = { login: next, storedRefreshToken };
           adopt(next);
-          emit({
-            type: "refresh_failed",
-            at: new Date(now()),
-            code: "refresh_failed",
-            message: `The login was refreshed but could not be saved (${OAuthError.isInstance(cause) ? cause.code : "write error"}); it is kept in memory and saved again shortly. Free the disk or fix the folder's permissions before restarting.`,
-            retryable: true,
-          });
+          reportRetryable(
+            `The login was refreshed but could not be saved (${OAuthError.isInstance(cause) ? cause.code : "write error"}); it is kept in memory and saved again shortly. Free the disk or fix the folder's permissions before restarting.`,
+          );
           written = true;
         }
         if (!written) {
@@ -245,13 +245,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
           const error = new OAuthError("refresh_failed", "The refreshed access token has no usable claims.", {
             retryable: true,
           });
-          emit({
-            type: "refresh_failed",
-            at: new Date(now()),
-            code: "refresh_failed",
-            message: error.message,
-            retryable: true,
-          });
+          reportRetryable(error.message);
           throw error;
         }
         emit({
@@ -283,13 +277,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
           status: result.error.status,
         },
       );
-      emit({
-        type: "refresh_failed",
-        at: new Date(now()),
-        code: "refresh_failed",
-        message: error.message,
-        retryable: true,
-      });
+      reportRetryable(error.message);
       throw error;
     } finally {
       await release?.();
