@@ -5,6 +5,37 @@ import { type FetchLike, parseJsonSafely, sendRequest } from "./http-request.js"
 import { OAuthError } from "./oauth-errors.js";
 
 const jwksSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string() })) });
+type IssuerKeys = z.infer<typeof jwksSchema>;
+
+/** The issuer's key set, or `null` when it cannot be fetched or is not a key set. */
+async function fetchIssuerKeys(options: {
+  issuer?: string;
+  fetch?: FetchLike;
+  timeoutMs?: number;
+}): Promise<IssuerKeys | null> {
+  try {
+    const response = await sendRequest(
+      options.fetch ?? fetch,
+      getIssuerEndpoints(options.issuer ?? DEFAULT_ISSUER).jwks,
+      {
+        method: "GET",
+        headers: { accept: "application/json" },
+        timeoutMs: options.timeoutMs ?? 5_000,
+        what: "Fetching the issuer's keys",
+      },
+    );
+    const parsed = jwksSchema.safeParse(parseJsonSafely(response.text));
+    return response.status === 200 && parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function invalidSignature(cause: unknown): OAuthError {
+  return new OAuthError("invalid_token", "The id token's signature does not match the issuer's keys.", {
+    cause,
+  });
+}
 
 /** Inputs of {@link verifyIdTokenSignature}. */
 export interface VerifyIdTokenOptions {
@@ -23,31 +54,13 @@ export interface VerifyIdTokenOptions {
 export async function verifyIdTokenSignature(
   options: VerifyIdTokenOptions,
 ): Promise<"verified" | "unavailable"> {
-  let keys: z.infer<typeof jwksSchema>;
-  try {
-    const response = await sendRequest(
-      options.fetch ?? fetch,
-      getIssuerEndpoints(options.issuer ?? DEFAULT_ISSUER).jwks,
-      {
-        method: "GET",
-        headers: { accept: "application/json" },
-        timeoutMs: options.timeoutMs ?? 5_000,
-        what: "Fetching the issuer's keys",
-      },
-    );
-    const parsed = jwksSchema.safeParse(parseJsonSafely(response.text));
-    if (response.status !== 200 || !parsed.success) return "unavailable";
-    keys = parsed.data;
-  } catch {
-    return "unavailable";
-  }
+  const keys = await fetchIssuerKeys(options);
+  if (!keys) return "unavailable";
   try {
     await compactVerify(options.idToken, createLocalJWKSet(keys));
     return "verified";
   } catch (cause) {
-    throw new OAuthError("invalid_token", "The id token's signature does not match the issuer's keys.", {
-      cause,
-    });
+    throw invalidSignature(cause);
   }
 }
 
@@ -80,32 +93,15 @@ export function createIdTokenVerifier(options: IdTokenVerifierOptions = {}): IdT
   const now = options.now ?? Date.now;
   const cacheMs = options.cacheMs ?? 60 * 60_000;
   const unavailableRetryMs = options.unavailableRetryMs ?? 60_000;
-  let cached: { keys: z.infer<typeof jwksSchema>; at: number } | null = null;
+  let cached: { keys: IssuerKeys; at: number } | null = null;
   let unavailableAt = Number.NEGATIVE_INFINITY;
 
-  const fetchKeys = async (): Promise<z.infer<typeof jwksSchema> | null> => {
+  const fetchKeys = async (): Promise<IssuerKeys | null> => {
     if (now() - unavailableAt < unavailableRetryMs) return null;
-    try {
-      const response = await sendRequest(
-        options.fetch ?? fetch,
-        getIssuerEndpoints(options.issuer ?? DEFAULT_ISSUER).jwks,
-        {
-          method: "GET",
-          headers: { accept: "application/json" },
-          timeoutMs: options.timeoutMs ?? 5_000,
-          what: "Fetching the issuer's keys",
-        },
-      );
-      const parsed = jwksSchema.safeParse(parseJsonSafely(response.text));
-      if (response.status === 200 && parsed.success) {
-        cached = { keys: parsed.data, at: now() };
-        return parsed.data;
-      }
-    } catch {
-      // unreachable JWKS: fall through
-    }
-    unavailableAt = now();
-    return null;
+    const keys = await fetchIssuerKeys(options);
+    if (keys) cached = { keys, at: now() };
+    else unavailableAt = now();
+    return keys;
   };
 
   return {
@@ -124,13 +120,7 @@ export function createIdTokenVerifier(options: IdTokenVerifierOptions = {}): IdT
             keys = refetched;
             continue;
           }
-          throw new OAuthError(
-            "invalid_token",
-            "The id token's signature does not match the issuer's keys.",
-            {
-              cause,
-            },
-          );
+          throw invalidSignature(cause);
         }
       }
     },
