@@ -99,6 +99,8 @@ describe("faults, end to end", () => {
       }),
     });
     expect(used.status).toBe(200);
+    // Let the 1 s access token expire: while it is still valid the server rightly keeps serving with it.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     server = await startServerProcess(environment.env);
     const res = await chat(server.url, hello);
     expect(res.status).toBe(401);

@@ -1,6 +1,7 @@
 import { createParser } from "eventsource-parser";
 import { encodeSseEvent } from "../sse/encode-sse.js";
 import type { SseParseStats } from "../sse/responses-event-parser.js";
+import { createPullBody } from "../stream/create-pull-body.js";
 import { parseResponsesEvent, type ResponsesUsage } from "./responses-api.js";
 
 /** What the passthrough saw, for logging and the dashboard. */
@@ -26,7 +27,6 @@ export interface ResponsesPassthroughBody {
   stats: SseParseStats;
 }
 
-const encoder = new TextEncoder();
 const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed", "error"]);
 
 /**
@@ -99,66 +99,34 @@ export function createResponsesPassthroughBody(
       stats.skipped++;
     },
   });
-  const reader = upstream.getReader();
-  let notified = false;
-  const end = (controller: ReadableStreamDefaultController<Uint8Array>): void => {
-    if (!terminal) {
-      state.truncated = true;
-      // `sequence_number` continues the stream's numbering: strict clients (the Vercel AI SDK)
-      // only recognise an error event that carries one.
-      pending += encodeSseEvent("error", {
-        type: "error",
-        code: "stream_incomplete",
-        message:
-          "The ChatGPT backend closed the stream before the response was completed; the answer may be cut off.",
-        param: null,
-        sequence_number: lastSequence === null ? forwarded : lastSequence + 1,
-      });
-    }
-    if (pending !== "") controller.enqueue(encoder.encode(pending));
-    pending = "";
-    controller.close();
-    if (!notified) {
-      notified = true;
-      options.onDone?.(state);
-    }
-  };
-
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      for (;;) {
-        let result: Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>>;
-        try {
-          result = await reader.read();
-        } catch {
-          end(controller);
-          return;
-        }
-        if (result.done) {
-          parser.feed(`${decoder.decode()}\n\n`);
-          end(controller);
-          return;
-        }
-        parser.feed(decoder.decode(result.value, { stream: true }));
-        if (terminal) {
-          end(controller);
-          reader.cancel().catch(() => {});
-          return;
-        }
-        if (pending !== "") {
-          controller.enqueue(encoder.encode(pending));
-          pending = "";
-          return;
-        }
-      }
+  const body = createPullBody(upstream, {
+    feed: (chunk) => parser.feed(decoder.decode(chunk, { stream: true })),
+    endOfInput: () => parser.feed(`${decoder.decode()}\n\n`),
+    finished: () => terminal,
+    take: () => {
+      const text = pending;
+      pending = "";
+      return text;
     },
-    cancel(reason) {
-      if (!notified) {
-        notified = true;
-        options.onDone?.(state);
+    finish: () => {
+      if (!terminal) {
+        state.truncated = true;
+        // `sequence_number` continues the stream's numbering: strict clients (the Vercel AI SDK)
+        // only recognise an error event that carries one.
+        pending += encodeSseEvent("error", {
+          type: "error",
+          code: "stream_incomplete",
+          message:
+            "The ChatGPT backend closed the stream before the response was completed; the answer may be cut off.",
+          param: null,
+          sequence_number: lastSequence === null ? forwarded : lastSequence + 1,
+        });
       }
-      return reader.cancel(reason);
+      const text = pending;
+      pending = "";
+      return text;
     },
+    onClose: () => options.onDone?.(state),
   });
   return { body, state, stats };
 }

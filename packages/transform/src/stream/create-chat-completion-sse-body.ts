@@ -1,6 +1,7 @@
 import { createChatChunkEncoder } from "../sse/encode-chat-chunk.js";
 import { SSE_DONE } from "../sse/encode-sse.js";
 import { createResponsesEventParser, type SseParseStats } from "../sse/responses-event-parser.js";
+import { createPullBody } from "./create-pull-body.js";
 import {
   type ChatMapperOptions,
   createResponsesToChatMapper,
@@ -20,8 +21,6 @@ export interface ChatCompletionSseBody {
   stats: SseParseStats;
 }
 
-const encoder = new TextEncoder();
-
 /**
  * The hot path of a streaming chat request in one step: backend SSE bytes in, Chat Completions
  * SSE bytes out (`data: {chunk}\n\n` … `data: [DONE]\n\n`), one write per upstream read. When the
@@ -40,53 +39,22 @@ export function createChatCompletionSseBody(
     if (mapper.done) return;
     for (const part of mapper.push(event)) pending += encode(part);
   });
-  const reader = upstream.getReader();
-  let notified = false;
-  const notify = (): void => {
-    if (notified) return;
-    notified = true;
-    options.onDone?.(mapper);
-  };
-  const end = (controller: ReadableStreamDefaultController<Uint8Array>): void => {
-    for (const part of mapper.finish()) pending += encode(part);
-    controller.enqueue(encoder.encode(pending + SSE_DONE));
-    pending = "";
-    controller.close();
-    notify();
-  };
-
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      for (;;) {
-        let result: Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>>;
-        try {
-          result = await reader.read();
-        } catch {
-          end(controller);
-          return;
-        }
-        if (result.done) {
-          parser.end();
-          end(controller);
-          return;
-        }
-        parser.feed(result.value);
-        if (mapper.done) {
-          end(controller);
-          reader.cancel().catch(() => {});
-          return;
-        }
-        if (pending !== "") {
-          controller.enqueue(encoder.encode(pending));
-          pending = "";
-          return;
-        }
-      }
+  const body = createPullBody(upstream, {
+    feed: (chunk) => parser.feed(chunk),
+    endOfInput: () => parser.end(),
+    finished: () => mapper.done,
+    take: () => {
+      const text = pending;
+      pending = "";
+      return text;
     },
-    cancel(reason) {
-      notify();
-      return reader.cancel(reason);
+    finish: () => {
+      for (const part of mapper.finish()) pending += encode(part);
+      const text = pending + SSE_DONE;
+      pending = "";
+      return text;
     },
+    onClose: () => options.onDone?.(mapper),
   });
   return { body, mapper, stats: parser.stats };
 }
