@@ -1,6 +1,6 @@
 import { CodexClientError } from "./codex-client-error.js";
 
-/** A pull-based source of body chunks, the common shape of an undici body and a fetch body. */
+/** A pull-based source of body chunks, the common shape of a Node response body and a fetch body. */
 export interface ChunkSource {
   /** The next chunk, or `null` at the end. Rejects when the connection fails. */
   next(): Promise<Uint8Array | null>;
@@ -8,7 +8,7 @@ export interface ChunkSource {
   destroy(error?: Error): void;
 }
 
-/** The part of a Node `Readable` (an undici body) that {@link createNodeChunkSource} uses. */
+/** The part of a Node `Readable` (an `http.IncomingMessage`) that {@link createNodeChunkSource} uses. */
 export interface NodeBody {
   read(): Uint8Array | null;
   destroy(error?: Error): void;
@@ -17,7 +17,7 @@ export interface NodeBody {
 }
 
 /**
- * Wraps a Node `Readable` (an undici body) as a {@link ChunkSource}. It reads in paused mode
+ * Wraps a Node `Readable` (an `http.IncomingMessage`) as a {@link ChunkSource}. It reads in paused mode
  * (`readable` + `read()`): one read takes everything buffered, with no async-iterator machinery per
  * chunk, and nothing is read while nobody asks, so backpressure reaches the socket.
  */

@@ -11,6 +11,7 @@ export {
   createCodexClient,
 } from "./codex-client.js";
 export { CodexClientError, type CodexClientErrorCode, CodexHttpError } from "./codex-client-error.js";
+export { createKeepAliveAgent, type KeepAliveAgentOptions } from "./keep-alive-agent.js";
 export {
   type HeadersLike,
   parseQuotaHeaders,
@@ -18,5 +19,4 @@ export {
   type QuotaSnapshot,
   type QuotaWindow,
 } from "./quota-headers.js";
-export { createKeepAliveAgent } from "./transport.js";
 export { buildUserAgent, DEFAULT_ORIGINATOR } from "./user-agent.js";

@@ -13,6 +13,7 @@ export type TinyHandler = (req: IncomingMessage, res: ServerResponse, index: num
 export async function startTinyUpstream(handler: TinyHandler) {
   const requests: RecordedUpstreamRequest[] = [];
   const closed: number[] = [];
+  let connections = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -27,12 +28,18 @@ export async function startTinyUpstream(handler: TinyHandler) {
       handler(req, res, index);
     });
   });
+  server.on("connection", () => {
+    connections++;
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}/backend-api/codex`,
     requests,
+    /** Indexes of the requests whose response closed (finished or connection gone). */
     closed,
+    /** TCP connections accepted so far. */
+    connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
