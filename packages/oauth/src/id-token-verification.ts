@@ -1,4 +1,3 @@
-import { compactVerify, createLocalJWKSet, errors as joseErrors } from "jose";
 import { z } from "zod";
 import { DEFAULT_ISSUER, getIssuerEndpoints } from "./constants.js";
 import { type FetchLike, parseJsonSafely, sendRequest } from "./http-request.js";
@@ -6,6 +5,27 @@ import { OAuthError } from "./oauth-errors.js";
 
 const jwksSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string() })) });
 type IssuerKeys = z.infer<typeof jwksSchema>;
+
+type JoseVerify = {
+  compactVerify: typeof import("jose/jws/compact/verify").compactVerify;
+  createLocalJWKSet: typeof import("jose/jwks/local").createLocalJWKSet;
+  JWKSNoMatchingKey: typeof import("jose/errors").JWKSNoMatchingKey;
+};
+let joseVerify: Promise<JoseVerify> | undefined;
+
+/** jose's verification modules, loaded on first use (about 5 MiB that a server run rarely needs). */
+function loadJoseVerify(): Promise<JoseVerify> {
+  joseVerify ??= Promise.all([
+    import("jose/jws/compact/verify"),
+    import("jose/jwks/local"),
+    import("jose/errors"),
+  ]).then(([verify, local, errors]) => ({
+    compactVerify: verify.compactVerify,
+    createLocalJWKSet: local.createLocalJWKSet,
+    JWKSNoMatchingKey: errors.JWKSNoMatchingKey,
+  }));
+  return joseVerify;
+}
 
 /** The issuer's key set, or `null` when it cannot be fetched or is not a key set. */
 async function fetchIssuerKeys(options: {
@@ -56,6 +76,7 @@ export async function verifyIdTokenSignature(
 ): Promise<"verified" | "unavailable"> {
   const keys = await fetchIssuerKeys(options);
   if (!keys) return "unavailable";
+  const { compactVerify, createLocalJWKSet } = await loadJoseVerify();
   try {
     await compactVerify(options.idToken, createLocalJWKSet(keys));
     return "verified";
@@ -109,12 +130,13 @@ export function createIdTokenVerifier(options: IdTokenVerifierOptions = {}): IdT
       const fresh = cached !== null && now() - cached.at < cacheMs;
       let keys = fresh && cached ? cached.keys : await fetchKeys();
       if (!keys) return "unavailable";
+      const { compactVerify, createLocalJWKSet, JWKSNoMatchingKey } = await loadJoseVerify();
       for (let attempt = 0; ; attempt++) {
         try {
           await compactVerify(idToken, createLocalJWKSet(keys));
           return "verified";
         } catch (cause) {
-          if (attempt === 0 && fresh && cause instanceof joseErrors.JWKSNoMatchingKey) {
+          if (attempt === 0 && fresh && cause instanceof JWKSNoMatchingKey) {
             const refetched = await fetchKeys();
             if (!refetched) return "unavailable";
             keys = refetched;
