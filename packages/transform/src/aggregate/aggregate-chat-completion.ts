@@ -1,5 +1,6 @@
 import type {
   ChatCompletion,
+  ChatCompletionDelta,
   ChatCompletionMessage,
   ChatStreamPart,
   ChatToolCall,
@@ -8,8 +9,8 @@ import { isChatStreamError } from "../chat/chat-completion-output-api.js";
 import type { ResponsesEvent } from "../responses/responses-api.js";
 import { mapUsage } from "../stream/map-usage.js";
 import {
+  ChatChunkMapper,
   type ChatMapperOptions,
-  createResponsesToChatMapper,
   type ResponsesToChatMapper,
 } from "../stream/responses-to-chat-chunks.js";
 
@@ -24,82 +25,105 @@ export interface ChatCompletionAggregator {
   readonly mapper: ResponsesToChatMapper;
 }
 
+/** The aggregator behind {@link createChatCompletionAggregator}: the deltas are folded as they come. */
+class ChatCompletionBuilder implements ChatCompletionAggregator {
+  readonly mapper: ChatChunkMapper;
+  private readonly model: string;
+  private readonly created: number;
+  private id: string;
+  private content = "";
+  private hasContent = false;
+  private refusal: string | null = null;
+  private reasoning = "";
+  private toolCalls: ChatToolCall[] | null = null;
+  private functionCall: { name: string; arguments: string } | null = null;
+
+  constructor(options: ChatAggregatorOptions) {
+    this.mapper = new ChatChunkMapper(options, false);
+    this.model = options.model;
+    this.created = options.created;
+    this.id = options.id ?? "";
+  }
+
+  push(event: ResponsesEvent): void {
+    this.take(this.mapper.push(event));
+  }
+
+  finish(): ChatCompletion {
+    const mapper = this.mapper;
+    this.take(mapper.finish());
+    if (mapper.error) throw mapper.error;
+    const toolCalls = this.toolCalls !== null && this.toolCalls.length > 0 ? this.toolCalls : null;
+    const functionCall = this.functionCall;
+    // Filled in the order clients see the keys, `annotations` last.
+    const message = {
+      role: "assistant",
+      content:
+        this.hasContent || (toolCalls === null && functionCall === null && this.refusal === null)
+          ? this.content
+          : null,
+      refusal: this.refusal,
+    } as ChatCompletionMessage;
+    if (this.reasoning !== "") {
+      message.reasoning_content = this.reasoning;
+      message.reasoning = this.reasoning;
+    }
+    if (toolCalls !== null) message.tool_calls = toolCalls;
+    if (functionCall !== null) message.function_call = functionCall;
+    message.annotations = [];
+    return {
+      id: this.id,
+      object: "chat.completion",
+      created: this.created,
+      model: this.model,
+      choices: [{ index: 0, message, logprobs: null, finish_reason: mapper.finishReason ?? "stop" }],
+      usage: mapper.usage ?? mapUsage(null),
+    };
+  }
+
+  private take(parts: ChatStreamPart[]): void {
+    for (const part of parts) {
+      if (isChatStreamError(part)) continue;
+      this.id = part.id;
+      for (const choice of part.choices) this.add(choice.delta);
+    }
+  }
+
+  private add(delta: ChatCompletionDelta): void {
+    if (delta.content !== undefined) {
+      this.content += delta.content;
+      this.hasContent ||= delta.content !== "";
+    }
+    if (delta.refusal !== undefined) this.refusal = (this.refusal ?? "") + delta.refusal;
+    if (delta.reasoning_content !== undefined) this.reasoning += delta.reasoning_content;
+    if (delta.function_call) {
+      this.functionCall ??= { name: "", arguments: "" };
+      if (delta.function_call.name !== undefined) this.functionCall.name = delta.function_call.name;
+      this.functionCall.arguments += delta.function_call.arguments;
+    }
+    if (delta.tool_calls === undefined) return;
+    this.toolCalls ??= [];
+    const toolCalls = this.toolCalls;
+    for (const call of delta.tool_calls) {
+      const existing = toolCalls[call.index];
+      if (existing) existing.function.arguments += call.function.arguments;
+      else {
+        toolCalls[call.index] = {
+          id: call.id ?? "",
+          type: "function",
+          function: { name: call.function.name ?? "", arguments: call.function.arguments },
+        };
+      }
+    }
+  }
+}
+
 /**
  * Creates an aggregator that runs the same state machine as the stream path (stop sequences,
  * reasoning output modes, rebuilding output from `output_item.done`), so both paths agree.
  */
 export function createChatCompletionAggregator(options: ChatAggregatorOptions): ChatCompletionAggregator {
-  const mapper = createResponsesToChatMapper({ ...options, includeUsage: false });
-  let id = options.id ?? "";
-  let content = "";
-  let hasContent = false;
-  let refusal: string | null = null;
-  let reasoning = "";
-  const toolCalls: ChatToolCall[] = [];
-  let functionCall: { name: string; arguments: string } | null = null;
-
-  const take = (parts: ChatStreamPart[]): void => {
-    for (const part of parts) {
-      if (isChatStreamError(part)) continue;
-      id = part.id;
-      for (const choice of part.choices) {
-        const delta = choice.delta;
-        if (delta.content !== undefined) {
-          content += delta.content;
-          hasContent ||= delta.content !== "";
-        }
-        if (delta.refusal !== undefined) refusal = (refusal ?? "") + delta.refusal;
-        if (delta.reasoning_content !== undefined) reasoning += delta.reasoning_content;
-        if (delta.function_call) {
-          functionCall ??= { name: "", arguments: "" };
-          if (delta.function_call.name !== undefined) functionCall.name = delta.function_call.name;
-          functionCall.arguments += delta.function_call.arguments;
-        }
-        for (const call of delta.tool_calls ?? []) {
-          const existing = toolCalls[call.index];
-          if (existing) existing.function.arguments += call.function.arguments;
-          else {
-            toolCalls[call.index] = {
-              id: call.id ?? "",
-              type: "function",
-              function: { name: call.function.name ?? "", arguments: call.function.arguments },
-            };
-          }
-        }
-      }
-    }
-  };
-
-  return {
-    push(event) {
-      take(mapper.push(event));
-    },
-    finish() {
-      take(mapper.finish());
-      if (mapper.error) throw mapper.error;
-      const message: ChatCompletionMessage = {
-        role: "assistant",
-        content:
-          hasContent || (toolCalls.length === 0 && functionCall === null && refusal === null)
-            ? content
-            : null,
-        refusal,
-        ...(reasoning !== "" ? { reasoning_content: reasoning, reasoning } : {}),
-        ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-        ...(functionCall ? { function_call: functionCall } : {}),
-        annotations: [],
-      };
-      return {
-        id,
-        object: "chat.completion",
-        created: options.created,
-        model: options.model,
-        choices: [{ index: 0, message, logprobs: null, finish_reason: mapper.finishReason ?? "stop" }],
-        usage: mapper.usage ?? mapUsage(null),
-      };
-    },
-    mapper,
-  };
+  return new ChatCompletionBuilder(options);
 }
 
 /**

@@ -1,5 +1,6 @@
-import { createParser } from "eventsource-parser";
+import { createParser, type EventSourceParser } from "eventsource-parser";
 import { parseResponsesEvent, type ResponsesEvent } from "../responses/responses-api.js";
+import { Utf8Text } from "./utf8-text.js";
 
 /** Counters of what an SSE parser saw and skipped. */
 export interface SseParseStats {
@@ -20,44 +21,52 @@ export interface ResponsesEventParser {
   readonly stats: SseParseStats;
 }
 
+/** The parser behind {@link createResponsesEventParser}. */
+class ResponsesSseParser implements ResponsesEventParser {
+  readonly stats: SseParseStats = { events: 0, unknown: 0, skipped: 0 };
+  private readonly text = new Utf8Text();
+  private readonly parser: EventSourceParser;
+
+  constructor(private readonly onEvent: (event: ResponsesEvent) => void) {
+    this.parser = createParser({
+      onEvent: (message) => this.message(message.data),
+      onError: () => {
+        this.stats.skipped++;
+      },
+    });
+  }
+
+  feed(chunk: Uint8Array | string): void {
+    this.parser.feed(typeof chunk === "string" ? chunk : this.text.decode(chunk));
+  }
+
+  end(): void {
+    this.parser.feed(`${this.text.end()}\n\n`);
+  }
+
+  private message(data: string): void {
+    if (data === "[DONE]" || data === "") return;
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      this.stats.skipped++;
+      return;
+    }
+    const result = parseResponsesEvent(json);
+    if (result.ok) {
+      this.stats.events++;
+      this.onEvent(result.event);
+    } else if (result.reason === "unknown_type") this.stats.unknown++;
+    else this.stats.skipped++;
+  }
+}
+
 /**
  * Creates an SSE parser for the backend stream: tolerates missing `event:` lines, CRLF, comments,
  * `[DONE]`, garbage lines (skipped and counted) and deltas of any size; parses each `data` JSON
  * once and validates it with {@link parseResponsesEvent}.
  */
 export function createResponsesEventParser(onEvent: (event: ResponsesEvent) => void): ResponsesEventParser {
-  const stats: SseParseStats = { events: 0, unknown: 0, skipped: 0 };
-  const decoder = new TextDecoder();
-  const parser = createParser({
-    onEvent(message) {
-      const data = message.data;
-      if (data === "[DONE]" || data === "") return;
-      let json: unknown;
-      try {
-        json = JSON.parse(data);
-      } catch {
-        stats.skipped++;
-        return;
-      }
-      const result = parseResponsesEvent(json);
-      if (result.ok) {
-        stats.events++;
-        onEvent(result.event);
-      } else if (result.reason === "unknown_type") stats.unknown++;
-      else stats.skipped++;
-    },
-    onError() {
-      stats.skipped++;
-    },
-  });
-  return {
-    feed(chunk) {
-      parser.feed(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }));
-    },
-    end() {
-      const rest = decoder.decode();
-      parser.feed(`${rest}\n\n`);
-    },
-    stats,
-  };
+  return new ResponsesSseParser(onEvent);
 }

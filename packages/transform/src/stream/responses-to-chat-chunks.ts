@@ -4,6 +4,7 @@ import type {
   ChatCompletionUsage,
   ChatFinishReason,
   ChatStreamPart,
+  ChatToolCallDelta,
 } from "../chat/chat-completion-output-api.js";
 import { createStreamIncompleteError, mapStreamFailure } from "../errors/map-stream-failure.js";
 import type { OpenAIHttpError } from "../errors/openai-http-error.js";
@@ -17,8 +18,8 @@ import {
 } from "../responses/responses-api.js";
 import { mapUsage } from "./map-usage.js";
 import { createStopSequenceMatcher, type StopSequenceMatcher } from "./stop-sequence-matcher.js";
-import { createStreamedItems } from "./streamed-items.js";
-import { createToolCallTracker } from "./tool-call-tracker.js";
+import { StreamedItems } from "./streamed-items.js";
+import { type ToolCallSink, ToolCallTracker } from "./tool-call-tracker.js";
 
 /** How reasoning summaries reach the client. */
 export type ReasoningOutput = "fields" | "think" | "none";
@@ -64,286 +65,345 @@ export interface ResponsesToChatMapper {
   reasoningItemsByCallId(): Map<string, ReasoningItem[]>;
 }
 
-/** Creates the backend-events → Chat Completions chunks state machine (see {@link ChatMapperOptions}). */
-export function createResponsesToChatMapper(options: ChatMapperOptions): ResponsesToChatMapper {
-  const reasoningOutput = options.reasoningOutput ?? "fields";
-  const stops = options.stop === null || options.stop === undefined ? [] : [options.stop].flat();
-  const matcher: StopSequenceMatcher | null = stops.length > 0 ? createStopSequenceMatcher(stops) : null;
-  const usageField = options.includeUsage ? { usage: null } : {};
+/** What `push` and `finish` return when nothing was emitted; frozen, as every caller shares it. */
+const NO_PARTS = Object.freeze([]) as unknown as ChatStreamPart[];
 
-  let id = options.id ?? null;
-  let responseId: string | null = null;
-  let roleSent = false;
-  let thinkOpen = false;
-  let anyText = false;
-  let anyReasoning = false;
-  let reasoningSeparator = false;
-  let done = false;
-  let stopped = false;
-  let finishReason: ChatFinishReason | null = null;
-  let usage: ChatCompletionUsage | null = null;
-  let error: OpenAIHttpError | null = null;
-  const textItems = createStreamedItems();
-  const reasoningItemsSeen = createStreamedItems();
-  const reasoningItems: ReasoningItem[] = [];
-  const reasoningByCall = new Map<string, ReasoningItem[]>();
-  let out: ChatStreamPart[] = [];
-  let lastTextItem: string | null | undefined = null;
+/**
+ * The state machine behind {@link createResponsesToChatMapper}. State lives in fields and the
+ * collections needed only for reasoning, tool calls or stop sequences are made on first use, so a
+ * plain text answer costs a handful of fields.
+ */
+export class ChatChunkMapper implements ResponsesToChatMapper, ToolCallSink {
+  done = false;
+  stopped = false;
+  finishReason: ChatFinishReason | null = null;
+  usage: ChatCompletionUsage | null = null;
+  error: OpenAIHttpError | null = null;
+  responseId: string | null = null;
 
-  const keysOf = (itemId: string | null | undefined, outputIndex: number | null | undefined): string[] => {
-    const keys: string[] = [];
-    if (itemId) keys.push(itemId);
-    if (outputIndex !== null && outputIndex !== undefined) keys.push(`#${outputIndex}`);
-    return keys;
-  };
-  const completionId = (): string => {
-    id ??= responseId
-      ? `chatcmpl-${responseId.replace(/^resp_/, "")}`
+  private id: string | null;
+  private readonly model: string;
+  private readonly created: number;
+  private readonly includeUsage: boolean;
+  private readonly reasoningOutput: ReasoningOutput;
+  private readonly legacyFunctionCall: boolean;
+  private readonly now: (() => number) | undefined;
+  private readonly matcher: StopSequenceMatcher | null;
+  private roleSent = false;
+  private thinkOpen = false;
+  private anyText = false;
+  private anyReasoning = false;
+  private reasoningSeparator = false;
+  private lastTextItem: string | null | undefined = null;
+  /** Parts of the current `push`/`finish`; `null` until the first one. */
+  private out: ChatStreamPart[] | null = null;
+  private textItems: StreamedItems | null = null;
+  private reasoningItemsSeen: StreamedItems | null = null;
+  /** Encrypted reasoning items of this turn, in order. */
+  private reasoningItems: ReasoningItem[] | null = null;
+  private reasoningByCall: Map<string, ReasoningItem[]> | null = null;
+  private tools: ToolCallTracker | null = null;
+
+  constructor(options: Omit<ChatMapperOptions, "includeUsage">, includeUsage: boolean) {
+    this.id = options.id ?? null;
+    this.model = options.model;
+    this.created = options.created;
+    this.includeUsage = includeUsage;
+    this.reasoningOutput = options.reasoningOutput ?? "fields";
+    this.legacyFunctionCall = options.legacyFunctionCall ?? false;
+    this.now = options.now;
+    const stop = options.stop;
+    this.matcher =
+      stop === null || stop === undefined || (typeof stop !== "string" && stop.length === 0)
+        ? null
+        : createStopSequenceMatcher(typeof stop === "string" ? [stop] : stop);
+  }
+
+  push(event: ResponsesEvent): ChatStreamPart[] {
+    if (this.done) return NO_PARTS;
+    this.out = null;
+    this.handle(event);
+    return this.takeOut();
+  }
+
+  finish(): ChatStreamPart[] {
+    if (this.done) return NO_PARTS;
+    this.out = null;
+    this.fail(createStreamIncompleteError());
+    return this.takeOut();
+  }
+
+  reasoningItemsByCallId(): Map<string, ReasoningItem[]> {
+    if (this.tools !== null) {
+      for (const callId of this.tools.announcedCallIds()) this.rememberReasoning(callId);
+    }
+    return new Map(this.reasoningByCall ?? undefined);
+  }
+
+  /** Sink of the tool-call tracker. */
+  toolCallDelta(delta: ChatToolCallDelta): void {
+    if (this.legacyFunctionCall && delta.index > 0) return;
+    this.closeThink();
+    this.flushHeld();
+    if (!this.legacyFunctionCall) this.emit({ tool_calls: [delta] });
+    else if (delta.function.name === undefined) {
+      this.emit({ function_call: { arguments: delta.function.arguments } });
+    } else this.emit({ function_call: { name: delta.function.name, arguments: delta.function.arguments } });
+  }
+
+  private takeOut(): ChatStreamPart[] {
+    const out = this.out;
+    this.out = null;
+    return out ?? NO_PARTS;
+  }
+
+  private add(part: ChatStreamPart): void {
+    if (this.out === null) this.out = [part];
+    else this.out.push(part);
+  }
+
+  private completionId(): string {
+    this.id ??= this.responseId
+      ? `chatcmpl-${this.responseId.replace(/^resp_/, "")}`
       : `chatcmpl-${crypto.randomUUID().replaceAll("-", "")}`;
-    return id;
-  };
-  const emit = (delta: ChatCompletionDelta, reason: ChatFinishReason | null = null): void => {
-    const chunk: ChatCompletionChunk = {
-      id: completionId(),
-      object: "chat.completion.chunk",
-      created: options.created,
-      model: options.model,
-      choices: [
-        {
-          index: 0,
-          delta: roleSent ? delta : { role: "assistant", ...delta },
-          logprobs: null,
-          finish_reason: reason,
-        },
-      ],
-      ...usageField,
+    return this.id;
+  }
+
+  private emit(delta: ChatCompletionDelta, reason: ChatFinishReason | null = null): void {
+    const choice = {
+      index: 0,
+      delta: this.roleSent ? delta : { role: "assistant" as const, ...delta },
+      logprobs: null,
+      finish_reason: reason,
     };
-    roleSent = true;
-    out.push(chunk);
-  };
-  const closeThink = (): void => {
-    if (!thinkOpen) return;
-    thinkOpen = false;
-    emit({ content: "</think>\n\n" });
-  };
-  const tools = createToolCallTracker((delta) => {
-    if (options.legacyFunctionCall && delta.index > 0) return;
-    closeThink();
-    flushHeld();
-    if (!options.legacyFunctionCall) emit({ tool_calls: [delta] });
-    else if (delta.function.name === undefined)
-      emit({ function_call: { arguments: delta.function.arguments } });
-    else emit({ function_call: { name: delta.function.name, arguments: delta.function.arguments } });
-  });
-  const flushHeld = (): void => {
-    const held = matcher?.flush();
-    if (held) emit({ content: held });
-  };
-  const finishWith = (reason: ChatFinishReason): void => {
-    flushHeld();
-    closeThink();
-    finishReason = reason;
-    done = true;
-    emit(roleSent ? {} : { content: "" }, reason);
-    if (options.includeUsage) {
-      out.push({
-        id: completionId(),
+    const id = this.completionId();
+    const chunk: ChatCompletionChunk = this.includeUsage
+      ? {
+          id,
+          object: "chat.completion.chunk",
+          created: this.created,
+          model: this.model,
+          choices: [choice],
+          usage: null,
+        }
+      : { id, object: "chat.completion.chunk", created: this.created, model: this.model, choices: [choice] };
+    this.roleSent = true;
+    this.add(chunk);
+  }
+
+  private closeThink(): void {
+    if (!this.thinkOpen) return;
+    this.thinkOpen = false;
+    this.emit({ content: "</think>\n\n" });
+  }
+
+  private flushHeld(): void {
+    const held = this.matcher?.flush();
+    if (held) this.emit({ content: held });
+  }
+
+  private finishWith(reason: ChatFinishReason): void {
+    this.flushHeld();
+    this.closeThink();
+    this.finishReason = reason;
+    this.done = true;
+    this.emit(this.roleSent ? {} : { content: "" }, reason);
+    if (this.includeUsage) {
+      this.add({
+        id: this.completionId(),
         object: "chat.completion.chunk",
-        created: options.created,
-        model: options.model,
+        created: this.created,
+        model: this.model,
         choices: [],
-        usage: usage ?? mapUsage(null),
+        usage: this.usage ?? mapUsage(null),
       });
     }
-  };
-  const fail = (failure: OpenAIHttpError): void => {
-    flushHeld();
-    closeThink();
-    error = failure;
-    done = true;
-    out.push(failure.body);
-  };
+  }
 
-  const text = (delta: string): void => {
-    closeThink();
-    anyText = true;
-    if (!matcher) {
-      if (delta !== "") emit({ content: delta });
+  private fail(failure: OpenAIHttpError): void {
+    this.flushHeld();
+    this.closeThink();
+    this.error = failure;
+    this.done = true;
+    this.add(failure.body);
+  }
+
+  private text(delta: string): void {
+    this.closeThink();
+    this.anyText = true;
+    if (this.matcher === null) {
+      if (delta !== "") this.emit({ content: delta });
       return;
     }
-    const result = matcher.push(delta);
-    if (result.text !== "") emit({ content: result.text });
+    const result = this.matcher.push(delta);
+    if (result.text !== "") this.emit({ content: result.text });
     if (result.stopped) {
-      stopped = true;
-      finishWith("stop");
+      this.stopped = true;
+      this.finishWith("stop");
     }
-  };
-  const reasoning = (delta: string): void => {
-    if (delta === "" || reasoningOutput === "none") return;
-    const piece = reasoningSeparator && anyReasoning ? `\n\n${delta}` : delta;
-    reasoningSeparator = false;
-    anyReasoning = true;
-    if (reasoningOutput === "fields") {
-      emit({ reasoning_content: piece, reasoning: piece });
+  }
+
+  private reasoning(delta: string): void {
+    if (delta === "" || this.reasoningOutput === "none") return;
+    const piece = this.reasoningSeparator && this.anyReasoning ? `\n\n${delta}` : delta;
+    this.reasoningSeparator = false;
+    this.anyReasoning = true;
+    if (this.reasoningOutput === "fields") {
+      this.emit({ reasoning_content: piece, reasoning: piece });
       return;
     }
-    flushHeld();
-    if (thinkOpen) emit({ content: piece });
+    this.flushHeld();
+    if (this.thinkOpen) this.emit({ content: piece });
     else {
-      thinkOpen = true;
-      emit({ content: `<think>${piece}` });
+      this.thinkOpen = true;
+      this.emit({ content: `<think>${piece}` });
     }
-  };
-  const itemAdded = (raw: ResponsesOutputItem, outputIndex: number | null | undefined): void => {
+  }
+
+  private trackTools(): ToolCallTracker {
+    this.tools ??= new ToolCallTracker(this);
+    return this.tools;
+  }
+
+  private markText(itemId: string | null | undefined, outputIndex: number | null | undefined): void {
+    this.textItems ??= new StreamedItems();
+    this.textItems.mark(itemId, outputIndex);
+  }
+
+  /** Ties the reasoning items seen so far to a tool call, once. */
+  private rememberReasoning(callId: string): void {
+    this.reasoningByCall ??= new Map();
+    if (!this.reasoningByCall.has(callId)) this.reasoningByCall.set(callId, [...(this.reasoningItems ?? [])]);
+  }
+
+  private itemAdded(raw: ResponsesOutputItem, outputIndex: number | null | undefined): void {
+    if (raw.type !== "function_call") return;
     const item = parseOutputItem(raw);
-    if (item?.type === "function_call") tools.added(item, keysOf(item.id, outputIndex));
-  };
-  const itemDone = (item: ParsedOutputItem, outputIndex: number | null | undefined): void => {
+    if (item?.type === "function_call") this.trackTools().added(item, item.id, outputIndex);
+  }
+
+  private itemDone(item: ParsedOutputItem, outputIndex: number | null | undefined): void {
     if (item.type === "function_call") {
-      tools.done(item, keysOf(item.id, outputIndex));
-      if (!reasoningByCall.has(item.call_id)) reasoningByCall.set(item.call_id, [...reasoningItems]);
+      this.trackTools().done(item, item.id, outputIndex);
+      this.rememberReasoning(item.call_id);
       return;
     }
     if (item.type === "reasoning") {
-      const replay: ReasoningItem = {
-        type: "reasoning",
-        summary: (item.summary ?? []).map((part) => ({
-          type: "summary_text" as const,
-          text: part.text ?? "",
-        })),
-        ...(item.encrypted_content ? { encrypted_content: item.encrypted_content } : {}),
-      };
-      // Only encrypted items can be replayed: nothing is stored upstream.
-      if (
-        replay.encrypted_content &&
-        !reasoningItems.some((r) => r.encrypted_content === replay.encrypted_content)
-      ) {
-        reasoningItems.push(replay);
-      }
-      if (reasoningItemsSeen.has(item.id, outputIndex, anyReasoning)) return;
-      reasoningItemsSeen.mark(item.id, outputIndex);
-      for (const part of replay.summary) {
-        reasoningSeparator = true;
-        reasoning(part.text);
-      }
+      this.reasoningItemDone(item, outputIndex);
       return;
     }
-    if (textItems.has(item.id, outputIndex, anyText)) return;
-    textItems.mark(item.id, outputIndex);
+    if (this.textItems?.has(item.id, outputIndex, this.anyText) ?? this.anyText) return;
+    this.markText(item.id, outputIndex);
     for (const part of item.content ?? []) {
-      if (part.type === "output_text" && part.text) text(part.text);
-      else if (part.type === "refusal" && part.refusal) emit({ refusal: part.refusal });
-      if (done) return;
+      if (part.type === "output_text" && part.text) this.text(part.text);
+      else if (part.type === "refusal" && part.refusal) this.emit({ refusal: part.refusal });
+      if (this.done) return;
     }
-  };
-  const complete = (response: ResponsesResponse, incomplete: boolean): void => {
-    usage = mapUsage(response.usage);
-    (response.output ?? []).forEach((raw, i) => {
-      const item = parseOutputItem(raw);
-      if (item && !done) itemDone(item, i);
-    });
-    if (done) return;
+  }
+
+  private reasoningItemDone(
+    item: Extract<ParsedOutputItem, { type: "reasoning" }>,
+    outputIndex: number | null | undefined,
+  ): void {
+    const summary = (item.summary ?? []).map((part) => ({
+      type: "summary_text" as const,
+      text: part.text ?? "",
+    }));
+    const encrypted = item.encrypted_content;
+    // Only encrypted items can be replayed: nothing is stored upstream.
+    if (encrypted) {
+      this.reasoningItems ??= [];
+      if (!this.reasoningItems.some((r) => r.encrypted_content === encrypted)) {
+        this.reasoningItems.push({ type: "reasoning", summary, encrypted_content: encrypted });
+      }
+    }
+    if (this.reasoningItemsSeen?.has(item.id, outputIndex, this.anyReasoning) ?? this.anyReasoning) return;
+    this.reasoningItemsSeen ??= new StreamedItems();
+    this.reasoningItemsSeen.mark(item.id, outputIndex);
+    for (const part of summary) {
+      this.reasoningSeparator = true;
+      this.reasoning(part.text);
+    }
+  }
+
+  private complete(response: ResponsesResponse, incomplete: boolean): void {
+    this.usage = mapUsage(response.usage);
+    const output = response.output;
+    if (output) {
+      for (let i = 0; i < output.length; i++) {
+        const item = parseOutputItem(output[i] as ResponsesOutputItem);
+        if (item && !this.done) this.itemDone(item, i);
+      }
+    }
+    if (this.done) return;
     const reason = response.incomplete_details?.reason;
     if (incomplete || response.status === "incomplete") {
-      finishWith(reason === "content_filter" ? "content_filter" : "length");
-    } else if (tools.count === 0) finishWith("stop");
-    else finishWith(options.legacyFunctionCall ? "function_call" : "tool_calls");
-  };
+      this.finishWith(reason === "content_filter" ? "content_filter" : "length");
+    } else if (this.tools === null || this.tools.count === 0) this.finishWith("stop");
+    else this.finishWith(this.legacyFunctionCall ? "function_call" : "tool_calls");
+  }
 
-  const handle = (event: ResponsesEvent): void => {
+  private handle(event: ResponsesEvent): void {
     switch (event.type) {
       case "response.created":
       case "response.in_progress":
-        responseId ??= event.response.id ?? null;
+        this.responseId ??= event.response.id ?? null;
         return;
       case "response.output_text.delta":
-        if (event.item_id !== lastTextItem || event.item_id === undefined) {
-          lastTextItem = event.item_id;
-          textItems.mark(event.item_id, event.output_index);
+        if (event.item_id !== this.lastTextItem || event.item_id === undefined) {
+          this.lastTextItem = event.item_id;
+          this.markText(event.item_id, event.output_index);
         }
-        text(event.delta);
+        this.text(event.delta);
         return;
-      case "response.output_text.done": {
-        if (textItems.has(event.item_id, event.output_index, anyText)) return;
-        textItems.mark(event.item_id, event.output_index);
-        text(event.text);
+      case "response.output_text.done":
+        if (this.textItems?.has(event.item_id, event.output_index, this.anyText) ?? this.anyText) return;
+        this.markText(event.item_id, event.output_index);
+        this.text(event.text);
         return;
-      }
       case "response.refusal.delta":
-        textItems.mark(event.item_id, event.output_index);
-        if (event.delta !== "") emit({ refusal: event.delta });
+        this.markText(event.item_id, event.output_index);
+        if (event.delta !== "") this.emit({ refusal: event.delta });
         return;
       case "response.reasoning_summary_part.added":
-        reasoningSeparator = true;
+        this.reasoningSeparator = true;
         return;
       case "response.reasoning_summary_text.delta":
       case "response.reasoning_text.delta":
-        reasoningItemsSeen.mark(event.item_id, event.output_index);
-        reasoning(event.delta);
+        this.reasoningItemsSeen ??= new StreamedItems();
+        this.reasoningItemsSeen.mark(event.item_id, event.output_index);
+        this.reasoning(event.delta);
         return;
       case "response.function_call_arguments.delta":
-      case "response.function_call_arguments.done": {
-        const keys = keysOf(event.item_id, event.output_index);
-        if (event.type === "response.function_call_arguments.done") tools.argsDone(keys, event.arguments);
-        else tools.argsDelta(keys, event.delta);
+        this.trackTools().argsDelta(event.item_id, event.output_index, event.delta);
         return;
-      }
+      case "response.function_call_arguments.done":
+        this.trackTools().argsDone(event.item_id, event.output_index, event.arguments);
+        return;
       case "response.output_item.added":
-        itemAdded(event.item, event.output_index);
+        this.itemAdded(event.item, event.output_index);
         return;
       case "response.output_item.done": {
         const item = parseOutputItem(event.item);
-        if (item) itemDone(item, event.output_index);
+        if (item) this.itemDone(item, event.output_index);
         return;
       }
       case "response.completed":
       case "response.incomplete":
-        responseId ??= event.response.id ?? null;
-        complete(event.response, event.type === "response.incomplete");
+        this.responseId ??= event.response.id ?? null;
+        this.complete(event.response, event.type === "response.incomplete");
         return;
       case "response.failed":
-      case "error":
-        fail(mapStreamFailure(event, { now: options.now?.() ?? Date.now() }));
+      case "error": {
+        const now = this.now;
+        this.fail(mapStreamFailure(event, { now: now?.() ?? Date.now() }));
         return;
-    }
-  };
-
-  return {
-    push(event) {
-      if (done) return [];
-      out = [];
-      handle(event);
-      return out;
-    },
-    finish() {
-      if (done) return [];
-      out = [];
-      fail(createStreamIncompleteError());
-      return out;
-    },
-    get done() {
-      return done;
-    },
-    get stopped() {
-      return stopped;
-    },
-    get finishReason() {
-      return finishReason;
-    },
-    get usage() {
-      return usage;
-    },
-    get error() {
-      return error;
-    },
-    get responseId() {
-      return responseId;
-    },
-    reasoningItemsByCallId() {
-      for (const callId of tools.announcedCallIds()) {
-        if (!reasoningByCall.has(callId)) reasoningByCall.set(callId, [...reasoningItems]);
       }
-      return new Map(reasoningByCall);
-    },
-  };
+    }
+  }
+}
+
+/** Creates the backend-events → Chat Completions chunks state machine (see {@link ChatMapperOptions}). */
+export function createResponsesToChatMapper(options: ChatMapperOptions): ResponsesToChatMapper {
+  return new ChatChunkMapper(options, options.includeUsage);
 }

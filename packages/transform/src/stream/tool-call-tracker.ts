@@ -18,47 +18,113 @@ export interface FunctionCallInfo {
   arguments?: string | null | undefined;
 }
 
-/**
- * Tracks the streamed tool calls of one response. Backend events name an item by `item_id`,
- * `output_index` or `call_id` (not always all of them), so every key seen is registered.
- */
-export interface ToolCallTracker {
-  /** `output_item.added` (or a late `output_item.done`): announces the call with id, type and name. */
-  added(call: FunctionCallInfo, keys: readonly string[]): void;
-  argsDelta(keys: readonly string[], delta: string): void;
-  /** Whole arguments (`.done` events): sends only what the client has not got yet. */
-  argsDone(keys: readonly string[], args: string): void;
-  /** `output_item.done`: announces the call if that never happened, then completes the arguments. */
-  done(call: FunctionCallInfo, keys: readonly string[]): void;
-  /** Calls announced so far. */
-  readonly count: number;
-  announcedCallIds(): string[];
+/** Where a {@link ToolCallTracker} sends the tool-call deltas it makes. */
+export interface ToolCallSink {
+  toolCallDelta(delta: ChatToolCallDelta): void;
 }
 
 /**
- * Creates a tracker that emits Chat Completions tool-call deltas: a stable 0-based `index` in
- * announcement order, `id` (the backend `call_id`), `type` and `name` first, argument fragments after.
+ * Tracks the streamed tool calls of one response and emits Chat Completions tool-call deltas: a
+ * stable 0-based `index` in announcement order, `id` (the backend `call_id`), `type` and `name`
+ * first, argument fragments after. Backend events name an item by `item_id`, `output_index` or
+ * `call_id` (not always all of them), so every name seen is registered as a key.
  */
-export function createToolCallTracker(emit: (delta: ChatToolCallDelta) => void): ToolCallTracker {
-  const states = new Map<string, ToolState>();
-  let count = 0;
-  let latest: ToolState | undefined;
+export class ToolCallTracker {
+  private readonly states = new Map<string, ToolState>();
+  private announced = 0;
+  private latest: ToolState | undefined = undefined;
 
-  const find = (keys: readonly string[]): ToolState | undefined => {
-    for (const key of keys) {
-      const state = states.get(key);
-      if (state) return state;
+  constructor(private readonly sink: ToolCallSink) {}
+
+  /** Calls announced so far. */
+  get count(): number {
+    return this.announced;
+  }
+
+  /** `output_item.added` (or a late `output_item.done`): announces the call with id, type and name. */
+  added(
+    call: FunctionCallInfo,
+    itemId: string | null | undefined,
+    outputIndex: number | null | undefined,
+  ): void {
+    const state = this.ensure(itemId, outputIndex, call.call_id);
+    if (state.announced) return;
+    state.index = this.announced++;
+    state.callId = call.call_id;
+    state.name = call.name;
+    state.announced = true;
+    this.latest = state;
+    state.sent = state.pending || call.arguments || "";
+    this.sink.toolCallDelta({
+      index: state.index,
+      id: state.callId,
+      type: "function",
+      function: { name: state.name, arguments: state.sent },
+    });
+  }
+
+  /** An argument fragment (`function_call_arguments.delta`), held back until the call is announced. */
+  argsDelta(itemId: string | null | undefined, outputIndex: number | null | undefined, delta: string): void {
+    const state = this.ensure(itemId, outputIndex, undefined);
+    if (!state.announced) state.pending += delta;
+    else if (delta !== "") {
+      // Appended, never compared: a big argument streamed in thousands of deltas stays linear.
+      state.sent += delta;
+      this.sink.toolCallDelta({ index: state.index, function: { arguments: delta } });
     }
-    return undefined;
-  };
-  const ensure = (keys: readonly string[]): ToolState => {
+  }
+
+  /** Whole arguments (`.done` events): sends only what the client has not got yet. */
+  argsDone(itemId: string | null | undefined, outputIndex: number | null | undefined, args: string): void {
+    this.sendArgs(this.ensure(itemId, outputIndex, undefined), args);
+  }
+
+  /** `output_item.done`: announces the call if that never happened, then completes the arguments. */
+  done(
+    call: FunctionCallInfo,
+    itemId: string | null | undefined,
+    outputIndex: number | null | undefined,
+  ): void {
+    this.added(call, itemId, outputIndex);
+    const state = this.ensure(itemId, outputIndex, call.call_id);
+    this.sendArgs(state, call.arguments ?? state.pending);
+  }
+
+  /** The `call_id`s of the calls announced so far. */
+  announcedCallIds(): string[] {
+    const ids: string[] = [];
+    for (const state of new Set(this.states.values())) if (state.announced) ids.push(state.callId);
+    return ids;
+  }
+
+  /** The state registered under the first known key, registered under every key given. */
+  private ensure(
+    itemId: string | null | undefined,
+    outputIndex: number | null | undefined,
+    callId: string | undefined,
+  ): ToolState {
+    const hasIndex = outputIndex !== null && outputIndex !== undefined;
     // An event that names no item belongs to the call announced last.
-    if (keys.length === 0 && latest) return latest;
-    const state = find(keys) ?? { index: -1, callId: "", name: "", announced: false, sent: "", pending: "" };
-    for (const key of keys) states.set(key, state);
+    if (!itemId && !hasIndex && callId === undefined && this.latest) return this.latest;
+    const indexKey = hasIndex ? `#${outputIndex}` : undefined;
+    const callKey = callId === undefined ? undefined : `call:${callId}`;
+    const state = (itemId ? this.states.get(itemId) : undefined) ??
+      (indexKey === undefined ? undefined : this.states.get(indexKey)) ??
+      (callKey === undefined ? undefined : this.states.get(callKey)) ?? {
+        index: -1,
+        callId: "",
+        name: "",
+        announced: false,
+        sent: "",
+        pending: "",
+      };
+    if (itemId) this.states.set(itemId, state);
+    if (indexKey !== undefined) this.states.set(indexKey, state);
+    if (callKey !== undefined) this.states.set(callKey, state);
     return state;
-  };
-  const sendArgs = (state: ToolState, full: string): void => {
+  }
+
+  private sendArgs(state: ToolState, full: string): void {
     if (!state.announced) {
       state.pending = full;
       return;
@@ -66,49 +132,6 @@ export function createToolCallTracker(emit: (delta: ChatToolCallDelta) => void):
     const rest = full.startsWith(state.sent) ? full.slice(state.sent.length) : state.sent === "" ? full : "";
     if (rest === "") return;
     state.sent = full;
-    emit({ index: state.index, function: { arguments: rest } });
-  };
-  const added = (call: FunctionCallInfo, keys: readonly string[]): void => {
-    const state = ensure([...keys, `call:${call.call_id}`]);
-    if (state.announced) return;
-    state.index = count++;
-    state.callId = call.call_id;
-    state.name = call.name;
-    state.announced = true;
-    latest = state;
-    state.sent = state.pending || call.arguments || "";
-    emit({
-      index: state.index,
-      id: state.callId,
-      type: "function",
-      function: { name: state.name, arguments: state.sent },
-    });
-  };
-
-  return {
-    added,
-    argsDelta(keys, delta) {
-      const state = ensure(keys);
-      if (!state.announced) state.pending += delta;
-      else if (delta !== "") {
-        // Appended, never compared: a big argument streamed in thousands of deltas stays linear.
-        state.sent += delta;
-        emit({ index: state.index, function: { arguments: delta } });
-      }
-    },
-    argsDone(keys, args) {
-      sendArgs(ensure(keys), args);
-    },
-    done(call, keys) {
-      added(call, keys);
-      const state = ensure([...keys, `call:${call.call_id}`]);
-      sendArgs(state, call.arguments ?? state.pending);
-    },
-    get count() {
-      return count;
-    },
-    announcedCallIds() {
-      return [...new Set(states.values())].filter((s) => s.announced).map((s) => s.callId);
-    },
-  };
+    this.sink.toolCallDelta({ index: state.index, function: { arguments: rest } });
+  }
 }
