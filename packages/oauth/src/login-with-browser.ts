@@ -1,4 +1,3 @@
-import open from "open";
 import { buildAuthorizeUrl } from "./authorize-url.js";
 import { startCallbackServer } from "./callback-server.js";
 import { completeLogin, type LoginFlowOptions, type LoginResult } from "./complete-login.js";
@@ -24,6 +23,8 @@ export interface BrowserLoginOptions extends LoginFlowOptions {
 }
 
 async function openWithSystemBrowser(url: string): Promise<void> {
+  // Imported here: `open` and its platform probes are only needed by a browser login.
+  const { default: open } = await import("open");
   await open(url);
 }
 
