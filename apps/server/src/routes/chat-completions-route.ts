@@ -4,6 +4,7 @@ import {
   type ChatCompletion,
   type ChatCompletionUsage,
   type ChatStreamPart,
+  createChatChunkEncoder,
   createChatChunkStream,
   createChatCompletionAggregator,
   createResponsesToChatMapper,
@@ -19,7 +20,6 @@ import {
 import type { Request, Response, Router } from "express";
 import type { AppContext } from "../app-context.js";
 import { toApiError } from "../errors/map-error.js";
-import { createChunkEncoder } from "../http/chunk-encoder.js";
 import { sendJson } from "../http/send-json.js";
 import { SseWriter } from "../http/sse-writer.js";
 import type { RecordUsage } from "../state/request-record.js";
@@ -153,7 +153,7 @@ async function streamOne(
   record: import("../state/request-record.js").RequestRecord,
 ): Promise<void> {
   const mapper = createResponsesToChatMapper(options);
-  const encode = createChunkEncoder();
+  const encode = createChatChunkEncoder();
   let pending = "";
   const take = (parts: ChatStreamPart[]) => {
     for (const part of parts) pending += encode(part);
