@@ -1,3 +1,4 @@
+import type { AbortSignalLike } from "./abort-signal-like.js";
 /**
  * Delay before retry number `attempt` (1-based): exponential from `baseMs`, with "full jitter" between
  * half and all of it, capped at `maxMs`.
@@ -15,7 +16,7 @@ export function computeBackoffMs(
 }
 
 /** Waits `ms` milliseconds, or rejects with the signal's reason as soon as `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: AbortSignalLike): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);

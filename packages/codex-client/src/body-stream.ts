@@ -1,3 +1,4 @@
+import type { AbortSignalLike } from "./abort-signal-like.js";
 import { CodexClientError } from "./codex-client-error.js";
 
 /** A pull-based source of body chunks, the common shape of a Node response body and a fetch body. */
@@ -118,7 +119,7 @@ export interface BodyReader {
  */
 export function createIdleTimeoutReader(
   source: ChunkSource,
-  { idleTimeoutMs, signal }: { idleTimeoutMs: number; signal?: AbortSignal | undefined },
+  { idleTimeoutMs, signal }: { idleTimeoutMs: number; signal?: AbortSignalLike | undefined },
 ): BodyReader {
   let finished = false;
   let failure: CodexClientError | undefined;

@@ -240,6 +240,31 @@ describe("createCodexClient", () => {
     expect(upstream.connections()).toBe(1);
   });
 
+  it("bridges a lighter AbortSignal stand-in to the injected fetch's signal", async () => {
+    let seen: AbortSignal | null | undefined;
+    const fetchFn = vi.fn(async (_url: string | URL | Request, init?: RequestInit) => {
+      seen = init?.signal;
+      return new Response(completed, { status: 200 });
+    });
+    let fire: (() => void) | undefined;
+    const stand = {
+      aborted: false,
+      reason: "client left" as unknown,
+      addEventListener: (_type: "abort", listener: () => void) => {
+        fire = listener;
+      },
+      removeEventListener: () => {},
+    };
+    await client("http://upstream.invalid/codex/", fakeAuth(), {
+      fetch: fetchFn as unknown as typeof fetch,
+    }).createResponse({ a: 1 }, { signal: stand });
+    expect(seen).toBeInstanceOf(AbortSignal);
+    expect(seen?.aborted).toBe(false);
+    fire?.();
+    expect(seen?.aborted).toBe(true);
+    expect(seen?.reason).toBe("client left");
+  });
+
   it("works over an injected fetch", async () => {
     const fetchFn = vi.fn(async (_url: string | URL | Request, init?: RequestInit) => {
       expect(new Headers(init?.headers).get("authorization")).toBe("Bearer tok-1");

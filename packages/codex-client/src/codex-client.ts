@@ -1,4 +1,5 @@
 import type { Agent } from "node:http";
+import type { AbortSignalLike } from "./abort-signal-like.js";
 import { computeBackoffMs, sleep as defaultSleep } from "./backoff.js";
 import {
   type BodyReader,
@@ -56,7 +57,7 @@ export interface CodexClientOptions {
   /** Clock in ms (default `Date.now`). */
   now?: () => number;
   /** Sleep used between retries (tests inject an instant one). */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignalLike) => Promise<void>;
   /** Random source for the backoff jitter. */
   random?: () => number;
 }
@@ -66,7 +67,7 @@ export interface CreateResponseOptions {
   /** Sent as the `session_id` header; use the request's `prompt_cache_key`. */
   sessionId?: string | undefined;
   /** Aborting it cancels the upstream request at once, also mid-stream. */
-  signal?: AbortSignal | undefined;
+  signal?: AbortSignalLike | undefined;
   /** A token already obtained for this request (saves a `getAuth()` call). */
   auth?: CodexAuth | undefined;
 }
@@ -199,7 +200,7 @@ export function createCodexClient(options: CodexClientOptions): CodexClient {
     }
   }
 
-  async function sleepOrAbort(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  async function sleepOrAbort(ms: number, signal: AbortSignalLike | undefined): Promise<void> {
     try {
       await sleep(ms, signal);
     } catch (cause) {

@@ -1,4 +1,5 @@
 /** @module @cmp/codex-client */
+export type { AbortSignalLike } from "./abort-signal-like.js";
 export { computeBackoffMs, sleep } from "./backoff.js";
 export type { BodyReader } from "./body-stream.js";
 export {

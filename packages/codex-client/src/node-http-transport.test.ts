@@ -173,6 +173,31 @@ describe("node:http transport", () => {
     await vi.waitFor(() => expect(codex?.openConnectionCount()).toBe(0), { timeout: 1000 });
   });
 
+  it("takes a lighter AbortSignal stand-in: aborting it before the head and mid-body cancels the request", async () => {
+    const listeners = new Set<() => void>();
+    const stand = {
+      aborted: false,
+      reason: undefined as unknown,
+      addEventListener: (_type: "abort", listener: () => void) => void listeners.add(listener),
+      removeEventListener: (_type: "abort", listener: () => void) => void listeners.delete(listener),
+      abort() {
+        this.aborted = true;
+        this.reason = new Error("client left");
+        for (const listener of [...listeners]) listener();
+      },
+    };
+    codex = await startFakeCodexServer({
+      scenario: { events: [{ type: "response.created" }], end: "stall" },
+    });
+    const response = await client(codex.baseUrl).createResponse(codexBody, { signal: stand });
+    expect(await response.read()).not.toBeNull();
+    const next = response.read().catch((e: unknown) => e);
+    stand.abort();
+    expect(((await next) as CodexClientError).code).toBe("aborted");
+    expect(await codex.waitForClose(0)).toEqual({ requestIndex: 0, aborted: true });
+    expect(listeners.size).toBe(0);
+  });
+
   it("retries a refused connection, then reports upstream_unreachable with the cause", async () => {
     upstream = await startTinyUpstream(() => {});
     const baseUrl = upstream.baseUrl;

@@ -8,6 +8,7 @@ import {
 } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { urlToHttpOptions } from "node:url";
+import type { AbortSignalLike } from "./abort-signal-like.js";
 import { createNodeChunkSource } from "./body-stream.js";
 import { CodexClientError } from "./codex-client-error.js";
 import type { Transport, TransportRequest, TransportResponse } from "./transport.js";
@@ -123,7 +124,7 @@ function send(
   req.end(body);
 }
 
-function abortError(signal: AbortSignal | undefined): CodexClientError {
+function abortError(signal: AbortSignalLike | undefined): CodexClientError {
   return new CodexClientError("aborted", "The request was cancelled", { cause: signal?.reason });
 }
 

@@ -20,6 +20,7 @@ import {
 import type { Request, Response, Router } from "express";
 import type { AppContext } from "../app-context.js";
 import { toApiError } from "../errors/map-error.js";
+import { ClientAbort } from "../http/client-abort.js";
 import { sendJson } from "../http/send-json.js";
 import { SseWriter } from "../http/sse-writer.js";
 import type { RecordUsage } from "../state/request-record.js";
@@ -39,15 +40,6 @@ function toRecordUsage(usage: ChatCompletionUsage | null): RecordUsage | null {
 
 function rememberReasoning(ctx: AppContext, mapper: ResponsesToChatMapper): void {
   for (const [callId, items] of mapper.reasoningItemsByCallId()) ctx.reasoningCache.set(callId, items);
-}
-
-/** Aborts the upstream request(s) when the client goes away before the answer is complete. */
-function abortOnClose(res: ServerResponse): AbortController {
-  const controller = new AbortController();
-  res.once("close", () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  return controller;
 }
 
 /** `POST /v1/chat/completions`: stream and non-stream, `n` choices, stop sequences, client profiles. */
@@ -86,13 +78,13 @@ export async function handleChatCompletions(
   const stream = request.stream === true;
   const record = ctx.tracker.start({ model: request.model, stream, api: "chat" });
   res.locals["record"] = record;
-  const controller = abortOnClose(res);
+  const clientAbort = new ClientAbort(res);
   const writer = stream ? new SseWriter(res, ctx.config.keepAliveMs) : undefined;
   writer?.armKeepAlive();
 
   const prepared = await prepareChat(ctx, request, record, warnings);
   const n = request.n ?? 1;
-  const responses = await Promise.all(Array.from({ length: n }, () => prepared.send(controller.signal)));
+  const responses = await Promise.all(Array.from({ length: n }, () => prepared.send(clientAbort)));
   const headers: Record<string, string> = forwardedHeaders(responses[0]?.headers ?? {});
   if (warnings.length > 0) headers["x-cmp-warnings"] = warnings.join("; ").replace(/[\r\n]+/g, " ");
   const created = Math.floor(ctx.now() / 1000);

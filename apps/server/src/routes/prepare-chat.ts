@@ -1,4 +1,4 @@
-import { CodexHttpError, type CodexResponse } from "@cmp/codex-client";
+import { type AbortSignalLike, CodexHttpError, type CodexResponse } from "@cmp/codex-client";
 import { isInstructionsRejection, selectInstructions } from "@cmp/instructions";
 import type { ModelsAuth, ResolvedModel } from "@cmp/models";
 import {
@@ -19,7 +19,7 @@ export interface PreparedChat {
   resolved: ResolvedModel;
   warnings: string[];
   /** Sends one upstream request (with the one-time instructions fallback); call `n` times for `n` choices. */
-  send(signal: AbortSignal): Promise<CodexResponse>;
+  send(signal: AbortSignalLike): Promise<CodexResponse>;
 }
 
 function lastUserText(request: ChatCompletionRequest): string {
@@ -110,7 +110,7 @@ export async function prepareChat(
   warnings.push(...converted.warnings);
   let fellBack = mode === "codex";
 
-  const send = async (signal: AbortSignal): Promise<CodexResponse> => {
+  const send = async (signal: AbortSignalLike): Promise<CodexResponse> => {
     const current = converted;
     try {
       return await callUpstream(ctx, current.value, { sessionId: current.promptCacheKey, signal, auth });

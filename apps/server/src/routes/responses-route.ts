@@ -17,6 +17,7 @@ import type { AppContext } from "../app-context.js";
 import { stripProviderPrefix } from "../client-profiles.js";
 import type { ApiError } from "../errors/api-error.js";
 import { toApiError } from "../errors/map-error.js";
+import { ClientAbort } from "../http/client-abort.js";
 import { sendJson } from "../http/send-json.js";
 import { SseWriter } from "../http/sse-writer.js";
 import type { RecordUsage, RequestRecord } from "../state/request-record.js";
@@ -62,10 +63,7 @@ export function registerResponsesRoute(router: Router, ctx: AppContext, body: Re
     const stream = request.stream === true;
     const record = ctx.tracker.start({ model, stream, api: "responses" });
     res.locals["record"] = record;
-    const controller = new AbortController();
-    res.once("close", () => {
-      if (!res.writableFinished) controller.abort();
-    });
+    const clientAbort = new ClientAbort(res);
     const writer = stream ? new SseWriter(res, ctx.config.keepAliveMs) : undefined;
     writer?.armKeepAlive();
 
@@ -104,7 +102,7 @@ export function registerResponsesRoute(router: Router, ctx: AppContext, body: Re
     try {
       response = await callUpstream(ctx, sanitized.value, {
         sessionId: sanitized.promptCacheKey,
-        signal: controller.signal,
+        signal: clientAbort,
         auth,
       });
     } catch (error) {
@@ -122,7 +120,7 @@ export function registerResponsesRoute(router: Router, ctx: AppContext, body: Re
       sanitized = await build("codex");
       response = await callUpstream(ctx, sanitized.value, {
         sessionId: sanitized.promptCacheKey,
-        signal: controller.signal,
+        signal: clientAbort,
         auth,
       });
     }

@@ -1,4 +1,4 @@
-import { type BodyReader, CodexHttpError, type CodexResponse } from "@cmp/codex-client";
+import { type AbortSignalLike, type BodyReader, CodexHttpError, type CodexResponse } from "@cmp/codex-client";
 import type { ModelsAuth } from "@cmp/models";
 import { createResponsesEventParser, type ResponsesEvent } from "@cmp/transform";
 import type { AppContext } from "../app-context.js";
@@ -19,7 +19,7 @@ export function forwardedHeaders(headers: Record<string, string>): Record<string
 export async function callUpstream(
   ctx: AppContext,
   body: unknown,
-  options: { sessionId: string; signal: AbortSignal; auth: ModelsAuth },
+  options: { sessionId: string; signal: AbortSignalLike; auth: ModelsAuth },
 ): Promise<CodexResponse> {
   try {
     const response = await ctx.deps.codexClient.createResponse(body, options);
