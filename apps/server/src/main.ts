@@ -15,6 +15,7 @@ import pino from "pino";
 import { loadConfig, type ServerConfig } from "./config.js";
 import { createApp } from "./create-app.js";
 import { handleClientError } from "./http/client-error.js";
+import { LogBatcher } from "./log-batcher.js";
 import { CODEX_CLIENT_VERSION, PRODUCT_NAME, SERVER_VERSION } from "./version.js";
 
 /** A started server: its URL and a way to stop it. */
@@ -51,9 +52,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const config = loadConfig(env);
   await mkdir(config.home, { recursive: true, mode: 0o700 });
   // No redaction pass is needed (and it costs on every line): nothing logs bodies, headers or tokens.
-  // Log lines are batched (up to 4 KiB, flushed at least every second and at shutdown): one write per
+  // Log lines are batched (up to 16 KiB, flushed at least every second and at shutdown): one write per
   // request line was a twentieth of the server's CPU under load.
-  const logDestination = pino.destination({ fd: 2, sync: false, minLength: 4096 });
+  const logDestination = new LogBatcher(pino.destination({ fd: 2, sync: false }));
   const logFlush = setInterval(() => logDestination.flush(), 1000);
   logFlush.unref();
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, logDestination);
