@@ -57,11 +57,16 @@ export class SseWriter {
     this.timer.unref();
   }
 
-  /** Sends the 200 and SSE headers if not done yet. */
+  /** Sends the 200 and SSE headers at once if not done yet (a stream that may stay silent for a while). */
   start(): void {
     if (this.res.headersSent) return;
-    this.res.writeHead(200, { ...SSE_HEADERS, ...this.headers });
+    this.writeHead();
     this.res.flushHeaders();
+  }
+
+  /** Sets the status and headers; they leave with the first write, in the same packet. */
+  private writeHead(): void {
+    this.res.writeHead(200, { ...SSE_HEADERS, ...this.headers });
   }
 
   /**
@@ -70,7 +75,7 @@ export class SseWriter {
    */
   write(text: string): Promise<void> | undefined {
     if (this.isClosed) return undefined;
-    if (!this.res.headersSent) this.start();
+    if (!this.res.headersSent) this.writeHead();
     this.timer?.refresh();
     if (this.res.write(text)) return undefined;
     if (this.drainWaiter === undefined) this.res.once("drain", () => this.release());
@@ -87,7 +92,7 @@ export class SseWriter {
   end(done?: string): void {
     this.stop();
     if (this.res.destroyed || this.res.writableEnded) return;
-    if (!this.res.headersSent) this.start();
+    if (!this.res.headersSent) this.writeHead();
     this.res.end(done);
   }
 
