@@ -6,7 +6,7 @@ function recordingTarget() {
   const writes: string[] = [];
   let syncFlushes = 0;
   const target: LogTarget = {
-    write: (text) => writes.push(text),
+    write: (bytes) => writes.push(bytes.toString()),
     flushSync: () => {
       syncFlushes++;
     },

@@ -54,7 +54,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // No redaction pass is needed (and it costs on every line): nothing logs bodies, headers or tokens.
   // Log lines are batched (up to 16 KiB, flushed at least every second and at shutdown): one write per
   // request line was a twentieth of the server's CPU under load.
-  const logDestination = new LogBatcher(pino.destination({ fd: 2, sync: false }));
+  const logDestination = new LogBatcher(pino.destination({ fd: 2, sync: false, contentMode: "buffer" }));
   const logFlush = setInterval(() => logDestination.flush(), 1000);
   logFlush.unref();
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, logDestination);
