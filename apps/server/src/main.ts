@@ -25,6 +25,8 @@ export interface RunningServer {
   config: ServerConfig;
   /** Stops accepting, lets in-flight requests finish (bounded by `CMP_SHUTDOWN_TIMEOUT_MS`), then closes. */
   shutdown(): Promise<void>;
+  /** Writes the log lines collected so far, synchronously (for a process that exits without `shutdown`). */
+  flushLogs(): void;
 }
 
 /** Options of {@link startServer}. */
@@ -58,6 +60,18 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const logFlush = setInterval(() => logDestination.flush(), 1000);
   logFlush.unref();
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, logDestination);
+  const flushLogs = () => {
+    try {
+      logDestination.flushSync();
+    } catch {
+      // A destination that cannot take a synchronous write (stderr closed) loses these lines.
+    }
+  };
+  const failStart = (error: unknown): never => {
+    clearInterval(logFlush);
+    flushLogs();
+    throw error;
+  };
 
   const store = createFileTokenStore({ path: join(config.home, "auth.json") });
   const seed = createLoginFromEnvTokens({
@@ -65,7 +79,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     refreshToken: config.oauthSeed.refreshToken,
     accountId: config.oauthSeed.accountId,
   });
-  if (await seedStoreIfEmpty(store, seed))
+  if (await seedStoreIfEmpty(store, seed).catch(failStart))
     logger.info("seeded the token store from OPENAI_OAUTH_* variables");
   const tokenManager = createTokenManager({
     store,
@@ -113,7 +127,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);
-  });
+  }).catch(failStart);
   server.on("clientError", handleClientError);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -135,16 +149,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       await codexClient.close().catch(() => {});
       logger.info("stopped");
       clearInterval(logFlush);
-      logDestination.flushSync();
+      flushLogs();
     })();
     return stopping;
   };
-  return { url, server, config, shutdown };
+  return { url, server, config, shutdown, flushLogs };
 }
 
 /** `cmp-server serve`: starts the server and stops it cleanly on SIGTERM/SIGINT (exit 0). */
 export async function runServe(env: Record<string, string | undefined> = process.env): Promise<void> {
   const running = await startServer({ env });
+  process.once("exit", () => running.flushLogs());
   process.on("unhandledRejection", (reason) => {
     process.stderr.write(
       `${JSON.stringify({ level: 50, msg: "unhandled rejection", err: String(reason) })}\n`,

@@ -265,6 +265,25 @@ describe("createCodexClient", () => {
     expect(seen?.reason).toBe("client left");
   });
 
+  it("removes its listener from a shared AbortSignal stand-in once the fetched body ended", async () => {
+    const fetchFn = vi.fn(async () => new Response(completed, { status: 200 }));
+    const listeners = new Set<() => void>();
+    const shared = {
+      aborted: false,
+      addEventListener: (_type: "abort", listener: () => void) => void listeners.add(listener),
+      removeEventListener: (_type: "abort", listener: () => void) => void listeners.delete(listener),
+    };
+    const c = client("http://upstream.invalid/codex/", fakeAuth(), {
+      fetch: fetchFn as unknown as typeof fetch,
+    });
+    for (let i = 0; i < 3; i++) {
+      const response = await c.createResponse({ a: i }, { signal: shared });
+      expect(listeners.size).toBe(1);
+      expect(await new Response(response.body).text()).toBe(completed);
+      expect(listeners.size).toBe(0);
+    }
+  });
+
   it("works over an injected fetch", async () => {
     const fetchFn = vi.fn(async (_url: string | URL | Request, init?: RequestInit) => {
       expect(new Headers(init?.headers).get("authorization")).toBe("Bearer tok-1");

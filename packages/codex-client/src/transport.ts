@@ -23,21 +23,62 @@ export type Transport = (request: TransportRequest) => Promise<TransportResponse
 /** A transport over a WHATWG `fetch` (an injected fake in tests, or any fetch-compatible client). */
 export function createFetchTransport(fetchFn: typeof fetch): Transport {
   return async ({ url, headers, body, signal }) => {
-    const response = await fetchFn(url, { method: "POST", headers, body, signal: toAbortSignal(signal) });
+    const bridge = bridgeAbortSignal(signal);
+    let response: Response;
+    try {
+      response = await fetchFn(url, { method: "POST", headers, body, signal: bridge.signal });
+    } catch (error) {
+      bridge.release();
+      throw error;
+    }
     const flat: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       flat[name] = value;
     });
-    return { status: response.status, headers: flat, source: createWebChunkSource(response.body) };
+    return {
+      status: response.status,
+      headers: flat,
+      source: releasingSource(createWebChunkSource(response.body), bridge.release),
+    };
   };
 }
 
-/** `fetch` needs a real `AbortSignal`; a lighter stand-in is bridged to one. */
-function toAbortSignal(signal: AbortSignalLike | undefined): AbortSignal | null {
-  if (signal === undefined) return null;
-  if (signal instanceof AbortSignal) return signal;
+/**
+ * `fetch` needs a real `AbortSignal`; a lighter stand-in is bridged to one, and `release` removes the
+ * bridge's listener from the stand-in (which may outlive the request).
+ */
+function bridgeAbortSignal(signal: AbortSignalLike | undefined): {
+  signal: AbortSignal | null;
+  release(): void;
+} {
+  if (signal === undefined) return { signal: null, release() {} };
+  if (signal instanceof AbortSignal) return { signal, release() {} };
   const controller = new AbortController();
-  if (signal.aborted) controller.abort(signal.reason);
-  else signal.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
-  return controller.signal;
+  if (signal.aborted) {
+    controller.abort(signal.reason);
+    return { signal: controller.signal, release() {} };
+  }
+  const onAbort = () => controller.abort(signal.reason);
+  signal.addEventListener("abort", onAbort, { once: true });
+  return { signal: controller.signal, release: () => signal.removeEventListener("abort", onAbort) };
+}
+
+/** Calls `release` once the body ended, failed or was destroyed. */
+function releasingSource(source: ChunkSource, release: () => void): ChunkSource {
+  return {
+    async next() {
+      try {
+        const chunk = await source.next();
+        if (chunk === null) release();
+        return chunk;
+      } catch (error) {
+        release();
+        throw error;
+      }
+    },
+    destroy(error) {
+      release();
+      source.destroy(error);
+    },
+  };
 }

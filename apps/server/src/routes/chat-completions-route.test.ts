@@ -111,6 +111,43 @@ describe("POST /v1/chat/completions", () => {
     expect(res.body.error.code).toBe("context_length_exceeded");
   });
 
+  it("closes the upstream connection when a stream fails before any output and its body does not end", async () => {
+    harness = await createHarness({
+      scenario: {
+        events: buildResponseEvents({
+          end: { type: "failed", code: "context_length_exceeded", message: "too long" },
+        }),
+        end: "stall",
+      },
+    });
+    const res = await request(harness.app)
+      .post("/v1/chat/completions")
+      .send({ model: "gpt-5.4", stream: true, messages: user("hi") });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("context_length_exceeded");
+    expect(await harness.codex.waitForClose(0)).toEqual({ requestIndex: 0, aborted: true });
+  });
+
+  it("closes the other upstream answers when one of n choices fails", async () => {
+    let calls = 0;
+    harness = await createHarness({
+      scenario: () =>
+        ++calls === 1
+          ? { name: "stall", events: [], end: "stall" }
+          : {
+              name: "failed",
+              status: 400,
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ error: { message: "bad", type: "invalid_request_error", code: null } }),
+            },
+    });
+    const res = await request(harness.app)
+      .post("/v1/chat/completions")
+      .send({ model: "gpt-5.4", n: 2, messages: user("hi") });
+    expect(res.status).toBe(400);
+    expect(await harness.codex.waitForClose(0)).toEqual({ requestIndex: 0, aborted: true });
+  });
+
   it("ends a stream that fails mid-way with an error event and [DONE], not a clean stop", async () => {
     harness = await createHarness({
       scenario: {

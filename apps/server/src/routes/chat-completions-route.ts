@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { BodyReader } from "@cmp/codex-client";
+import type { BodyReader, CodexResponse } from "@cmp/codex-client";
 import {
   type ChatCompletion,
+  type ChatCompletionRequest,
   type ChatCompletionUsage,
   type ChatStreamPart,
   createChatChunkEncoder,
@@ -23,8 +24,8 @@ import { toApiError } from "../errors/map-error.js";
 import { ClientAbort } from "../http/client-abort.js";
 import { sendJson } from "../http/send-json.js";
 import { SseWriter } from "../http/sse-writer.js";
-import type { RecordUsage } from "../state/request-record.js";
-import { applyProfile, prepareChat } from "./prepare-chat.js";
+import type { RecordUsage, RequestRecord } from "../state/request-record.js";
+import { applyProfile, type PreparedChat, prepareChat } from "./prepare-chat.js";
 import { forwardedHeaders, pumpEvents } from "./upstream.js";
 
 function toRecordUsage(usage: ChatCompletionUsage | null): RecordUsage | null {
@@ -84,7 +85,36 @@ export async function handleChatCompletions(
 
   const prepared = await prepareChat(ctx, request, record, warnings);
   const n = request.n ?? 1;
-  const responses = await Promise.all(Array.from({ length: n }, () => prepared.send(clientAbort)));
+  const responses = await sendAll(prepared, n, clientAbort);
+  try {
+    await answer(ctx, res, request, responses, warnings, writer, record);
+  } catch (error) {
+    // Whatever was not read to its end is closed, so no upstream connection stays busy.
+    for (const response of responses) response.cancel();
+    throw error;
+  }
+}
+
+/** Sends the `n` upstream requests; when one fails, the others are cancelled and its error is thrown. */
+async function sendAll(prepared: PreparedChat, n: number, signal: ClientAbort): Promise<CodexResponse[]> {
+  const settled = await Promise.allSettled(Array.from({ length: n }, () => prepared.send(signal)));
+  const failed = settled.find((result) => result.status === "rejected");
+  if (failed === undefined)
+    return settled.map((result) => (result as PromiseFulfilledResult<CodexResponse>).value);
+  for (const result of settled) if (result.status === "fulfilled") result.value.cancel();
+  throw failed.reason;
+}
+
+/** Reads the upstream answer(s) and writes the Chat Completions response (JSON or SSE). */
+async function answer(
+  ctx: AppContext,
+  res: ApiResponse,
+  request: ChatCompletionRequest,
+  responses: CodexResponse[],
+  warnings: string[],
+  writer: SseWriter | undefined,
+  record: RequestRecord,
+): Promise<void> {
   const headers: Record<string, string> = forwardedHeaders(responses[0]?.headers ?? {});
   if (warnings.length > 0) headers["x-cmp-warnings"] = warnings.join("; ").replace(/[\r\n]+/g, " ");
   const created = Math.floor(ctx.now() / 1000);
@@ -147,7 +177,7 @@ async function streamOne(
   const mapper = createResponsesToChatMapper(options);
   const encode = createChatChunkEncoder();
   let pending = "";
-  const take = (parts: ChatStreamPart[]) => {
+  const take = (parts: readonly ChatStreamPart[]) => {
     for (const part of parts) pending += encode(part);
   };
   const flush = (): Promise<void> | undefined => {

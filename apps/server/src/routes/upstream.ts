@@ -45,7 +45,8 @@ export interface PumpResult {
  * Reads an upstream SSE body, parsing each event once and handing it to `onEvent`. After each read,
  * `afterRead` may flush output (and return a promise for backpressure). `shouldStop()` ends the pump
  * early: `"cancel"` closes the upstream request (stop sequence, client gone), `"drain"` reads the rest
- * in the background so the keep-alive connection is reused (the answer is complete).
+ * in the background so the keep-alive connection is reused (the answer is complete). When `onEvent` or
+ * `afterRead` throws, the body is cancelled before the error propagates.
  */
 export async function pumpEvents(
   body: BodyReader,
@@ -67,9 +68,15 @@ export async function pumpEvents(
       if (pending) await pending;
       return { readError: undefined, stopped: false };
     }
-    parser.feed(chunk);
-    const pending = afterRead();
-    if (pending) await pending;
+    try {
+      parser.feed(chunk);
+      const pending = afterRead();
+      if (pending) await pending;
+    } catch (error) {
+      // The rest of the body will not be read: close the connection rather than leave it busy.
+      body.cancel();
+      throw error;
+    }
     const stop = shouldStop();
     if (stop === "cancel") {
       body.cancel();

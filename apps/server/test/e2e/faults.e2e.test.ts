@@ -1,4 +1,5 @@
-import { request as httpRequest } from "node:http";
+import { createServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   createEnvironment,
@@ -216,6 +217,28 @@ describe("faults, end to end", () => {
     const port = await runServerToExit({ CMP_PORT: "eighty", CMP_HOME: "/tmp/cmp-e2e-never" });
     expect(port.code).not.toBe(0);
     expect(port.stderr).toContain("CMP_PORT");
+  });
+
+  it("keeps the log lines written before a start that fails (port taken)", async () => {
+    environment = await createEnvironment({ login: false });
+    const tokens = await environment.upstream.auth.issueTokens();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = blocker.address() as AddressInfo;
+      const run = await runServerToExit({
+        ...environment.env,
+        CMP_PORT: String(port),
+        CMP_INSTRUCTIONS_FETCH: "off",
+        OPENAI_OAUTH_ACCESS_TOKEN: tokens.access_token,
+        OPENAI_OAUTH_REFRESH_TOKEN: tokens.refresh_token,
+      });
+      expect(run.code).not.toBe(0);
+      expect(run.stdout).not.toContain("listening on");
+      expect(run.stderr).toContain("seeded the token store");
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
   });
 
   it("answers 413 above CMP_BODY_LIMIT", async () => {

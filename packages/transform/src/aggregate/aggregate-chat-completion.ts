@@ -81,7 +81,7 @@ class ChatCompletionBuilder implements ChatCompletionAggregator {
     };
   }
 
-  private take(parts: ChatStreamPart[]): void {
+  private take(parts: readonly ChatStreamPart[]): void {
     for (const part of parts) {
       if (isChatStreamError(part)) continue;
       this.id = part.id;

@@ -229,7 +229,7 @@ describe("createResponsesToChatMapper", () => {
       delta: d,
       item_id: "m",
     });
-    const text = (parts: ChatStreamPart[]) =>
+    const text = (parts: readonly ChatStreamPart[]) =>
       parts.map((p) => (isChatStreamError(p) ? "" : (p.choices[0]?.delta.content ?? ""))).join("");
     expect(text(mapper.push(delta("abc ST")))).toBe("abc ");
     expect(text(mapper.push(delta("ART")))).toBe("START");

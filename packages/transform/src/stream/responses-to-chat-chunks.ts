@@ -50,9 +50,9 @@ export interface ChatMapperOptions {
 
 /** The stream mapper: backend events in, `chat.completion.chunk`s (or one final error) out. */
 export interface ResponsesToChatMapper {
-  push(event: ResponsesEvent): ChatStreamPart[];
+  push(event: ResponsesEvent): readonly ChatStreamPart[];
   /** Call at end of input; yields the error for a stream that ended without a terminal event. */
-  finish(): ChatStreamPart[];
+  finish(): readonly ChatStreamPart[];
   /** A terminal event, a stop sequence or an error ended the output; later events are ignored. */
   readonly done: boolean;
   /** A stop sequence ended the output: the server should cancel the upstream request. */
@@ -66,7 +66,7 @@ export interface ResponsesToChatMapper {
 }
 
 /** What `push` and `finish` return when nothing was emitted; frozen, as every caller shares it. */
-const NO_PARTS = Object.freeze([]) as unknown as ChatStreamPart[];
+const NO_PARTS: readonly ChatStreamPart[] = Object.freeze([]);
 
 /**
  * The state machine behind {@link createResponsesToChatMapper}. State lives in fields and the
@@ -119,14 +119,14 @@ export class ChatChunkMapper implements ResponsesToChatMapper, ToolCallSink {
         : createStopSequenceMatcher(typeof stop === "string" ? [stop] : stop);
   }
 
-  push(event: ResponsesEvent): ChatStreamPart[] {
+  push(event: ResponsesEvent): readonly ChatStreamPart[] {
     if (this.done) return NO_PARTS;
     this.out = null;
     this.handle(event);
     return this.takeOut();
   }
 
-  finish(): ChatStreamPart[] {
+  finish(): readonly ChatStreamPart[] {
     if (this.done) return NO_PARTS;
     this.out = null;
     this.fail(createStreamIncompleteError());
@@ -151,7 +151,7 @@ export class ChatChunkMapper implements ResponsesToChatMapper, ToolCallSink {
     } else this.emit({ function_call: { name: delta.function.name, arguments: delta.function.arguments } });
   }
 
-  private takeOut(): ChatStreamPart[] {
+  private takeOut(): readonly ChatStreamPart[] {
     const out = this.out;
     this.out = null;
     return out ?? NO_PARTS;
