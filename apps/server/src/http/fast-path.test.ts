@@ -42,7 +42,7 @@ function visible(res: request.Response) {
   return { status: res.status, headers, body };
 }
 
-describe("the chat completions fast path", () => {
+describe("the fast path", () => {
   it("answers exactly as the Express route does, streaming or not, with and without errors", async () => {
     harness = await createHarness();
     const cases: Array<{ body: unknown; type?: string }> = [
@@ -69,6 +69,35 @@ describe("the chat completions fast path", () => {
       const fast = await send(watched(harness, seen));
       const slow = await send(expressOnly(harness));
       expect(visible(fast)).toEqual(visible(slow));
+    }
+    expect(seen).toEqual(cases.map(() => "fast"));
+  });
+
+  it("answers /v1/responses exactly as the Express route does, streaming or not, with and without errors", async () => {
+    harness = await createHarness();
+    const input = { model: "gpt-5.4", input: "hi" };
+    const cases: unknown[] = [
+      input,
+      { ...input, stream: true },
+      { ...input, model: "no-such-model" },
+      { input: "hi" },
+      { ...input, input: 42 },
+    ];
+    const seen: string[] = [];
+    for (const body of cases) {
+      const send = (app: Parameters<typeof request>[0]) =>
+        request(app)
+          .post("/v1/responses")
+          .send(body as object);
+      const fast = await send(watched(harness, seen));
+      const slow = await send(expressOnly(harness));
+      const strip = (v: ReturnType<typeof visible>) =>
+        JSON.parse(
+          JSON.stringify(v)
+            .replace(/(resp|msg|rs|fc)_[\w-]+/g, "$1_x")
+            .replace(/"created_at":\d+/g, '"created_at":0'),
+        );
+      expect(strip(visible(fast))).toEqual(strip(visible(slow)));
     }
     expect(seen).toEqual(cases.map(() => "fast"));
   });

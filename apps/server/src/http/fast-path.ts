@@ -10,19 +10,24 @@ import {
   type ApiResponse,
   handleChatCompletions,
 } from "../routes/chat-completions-route.js";
+import { handleResponses } from "../routes/responses-route.js";
 import { readJsonBody } from "./read-json-body.js";
 
-const CHAT_PATH = "/v1/chat/completions";
+/** The hot routes, answered without Express. */
+const HANDLERS = new Map<string, (ctx: AppContext, req: ApiRequest, res: ApiResponse) => Promise<void>>([
+  ["/v1/chat/completions", handleChatCompletions],
+  ["/v1/responses", handleResponses],
+]);
 const PLAIN_JSON = /^\s*application\/json\s*(?:;\s*charset\s*=\s*"?utf-?8"?\s*)?$/i;
 
 /** Express-style fields the shared middleware and handlers read, set on a plain request/response. */
 type ShimmedRequest = ApiRequest & { originalUrl: string; path: string };
 
 /**
- * The hot route without Express: `POST /v1/chat/completions` with a plain JSON body, an allowed `Host`
- * and (when keys are set) a valid key, and no CORS configured, is answered by the same request log,
- * handler and error writer as the Express route, but without Express's per-request work (router
- * layers, prototype swaps, body-parser). Anything else returns `false` and goes to Express, which also
+ * The hot routes without Express: `POST /v1/chat/completions` or `POST /v1/responses` with a plain JSON
+ * body, an allowed `Host` and (when keys are set) a valid key, and no CORS configured, is answered by the
+ * same request log, handler and error writer as the Express route, but without Express's per-request work
+ * (router layers, prototype swaps, body-parser). Anything else returns `false` and goes to Express, which also
  * gives every refusal (403, 401, 415) its usual answer.
  */
 export function createFastPath(
@@ -36,7 +41,10 @@ export function createFastPath(
   const keyOk = keys.length > 0 ? createApiKeyCheck(keys) : null;
   if (config.corsOrigins.length > 0) return () => false;
   return (req, res) => {
-    if (req.method !== "POST" || req.url !== CHAT_PATH) return false;
+    if (req.method !== "POST" || req.url === undefined) return false;
+    const handler = HANDLERS.get(req.url);
+    if (handler === undefined) return false;
+    const path = req.url;
     const type = req.headers["content-type"];
     if (type === undefined || !PLAIN_JSON.test(type)) return false;
     const encoding = req.headers["content-encoding"];
@@ -45,8 +53,8 @@ export function createFastPath(
     if (keyOk !== null && !keyOk(req.headers.authorization, req.headers["x-api-key"])) return false;
 
     const shimReq = req as ShimmedRequest;
-    shimReq.originalUrl = CHAT_PATH;
-    shimReq.path = CHAT_PATH;
+    shimReq.originalUrl = path;
+    shimReq.path = path;
     const shimRes = res as ApiResponse;
     shimRes.locals = Object.create(null) as Record<string, unknown>;
     // The request log is an Express middleware that only reads these fields.
@@ -63,7 +71,7 @@ export function createFastPath(
         shimReq,
         shimRes,
         (error) => {
-          if (error === undefined) handleChatCompletions(ctx, shimReq, shimRes).catch(fail);
+          if (error === undefined) handler(ctx, shimReq, shimRes).catch(fail);
           else fail(error);
         },
       );

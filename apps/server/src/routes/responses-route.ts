@@ -21,6 +21,7 @@ import { ClientAbort } from "../http/client-abort.js";
 import { sendJson } from "../http/send-json.js";
 import { SseWriter } from "../http/sse-writer.js";
 import type { RecordUsage, RequestRecord } from "../state/request-record.js";
+import type { ApiRequest, ApiResponse } from "./chat-completions-route.js";
 import { callUpstream, forwardedHeaders, pumpEvents } from "./upstream.js";
 
 function toRecordUsage(usage: ResponsesUsage | null | undefined): RecordUsage | null {
@@ -51,105 +52,114 @@ const TERMINAL_EVENTS = new Set(["response.completed", "response.incomplete", "r
 
 /** `POST /v1/responses`: the Responses API, sanitised for the backend; stream and non-stream. */
 export function registerResponsesRoute(router: Router, ctx: AppContext, body: RequestHandler[]): void {
-  router.post("/v1/responses", ...body, async (req: Request, res: Response) => {
-    const profile = ctx.profiles(res.locals["pathProfile"] as string | undefined, req.get("x-cmp-profile"));
-    const request = parseResponsesRequest(req.body);
-    const warnings: string[] = [];
-    let model = request.model;
-    if (profile.stripProviderPrefix && model.includes("/")) {
-      model = stripProviderPrefix(model);
-      warnings.push(`model '${request.model}' read as '${model}' (letta profile)`);
-    }
-    const stream = request.stream === true;
-    const record = ctx.tracker.start({ model, stream, api: "responses" });
-    res.locals["record"] = record;
-    const clientAbort = new ClientAbort(res);
-    const writer = stream ? new SseWriter(res, ctx.config.keepAliveMs) : undefined;
-    writer?.armKeepAlive();
+  router.post("/v1/responses", ...body, (req: Request, res: Response) => handleResponses(ctx, req, res));
+}
 
-    const auth = await ctx.deps.tokenManager.getAuth();
-    const catalog = await ctx.deps.catalog.get(auth);
-    const resolved = ctx.resolveModel(
-      {
-        model,
-        reasoningEffort: request.reasoning?.effort ?? null,
-        reasoningSummary: request.reasoning?.summary ?? null,
-        verbosity: request.text?.verbosity ?? null,
-        serviceTier: request.service_tier ?? null,
-      },
-      catalog,
+/**
+ * `POST /v1/responses` on plain Node request and response objects, so the Express route and the fast
+ * path (`http/fast-path.ts`) run the same code. Rejects, before any output, with the errors the error
+ * middleware answers.
+ */
+export async function handleResponses(ctx: AppContext, req: ApiRequest, res: ApiResponse): Promise<void> {
+  const header = req.headers["x-cmp-profile"];
+  const profile = ctx.profiles(
+    res.locals["pathProfile"] as string | undefined,
+    Array.isArray(header) ? header[0] : header,
+  );
+  const request = parseResponsesRequest(req.body);
+  const warnings: string[] = [];
+  let model = request.model;
+  if (profile.stripProviderPrefix && model.includes("/")) {
+    model = stripProviderPrefix(model);
+    warnings.push(`model '${request.model}' read as '${model}' (letta profile)`);
+  }
+  const stream = request.stream === true;
+  const record = ctx.tracker.start({ model, stream, api: "responses" });
+  res.locals["record"] = record;
+  const clientAbort = new ClientAbort(res);
+  const writer = stream ? new SseWriter(res, ctx.config.keepAliveMs) : undefined;
+  writer?.armKeepAlive();
+
+  const auth = await ctx.deps.tokenManager.getAuth();
+  const catalog = await ctx.deps.catalog.get(auth);
+  const resolved = ctx.resolveModel(
+    {
+      model,
+      reasoningEffort: request.reasoning?.effort ?? null,
+      reasoningSummary: request.reasoning?.summary ?? null,
+      verbosity: request.text?.verbosity ?? null,
+      serviceTier: request.service_tier ?? null,
+    },
+    catalog,
+  );
+  record.slug = resolved.slug;
+  record.effort = resolved.effort;
+  warnings.push(...resolved.warnings);
+  const systemPrompts = collectResponsesSystemPrompts(request);
+  const build = async (mode: "client" | "codex") => {
+    const needsBase = mode === "codex" || systemPrompts.every((p) => p.trim() === "");
+    const baseInstructions = needsBase ? await ctx.deps.instructions.getBaseInstructions(resolved.model) : "";
+    const selected = selectInstructions({ mode, systemPrompts, baseInstructions });
+    return sanitizeResponsesRequest(request, {
+      model: resolved,
+      instructions: selected.instructions,
+      systemMessages: selected.systemMessages,
+    });
+  };
+  const mode = ctx.instructionsMode.modeFor(auth.accountId, ctx.config.instructionsMode);
+  let sanitized = await build(mode);
+  warnings.push(...sanitized.warnings);
+  let response: CodexResponse;
+  try {
+    response = await callUpstream(ctx, sanitized.value, {
+      sessionId: sanitized.promptCacheKey,
+      signal: clientAbort,
+      auth,
+    });
+  } catch (error) {
+    if (
+      mode === "codex" ||
+      !CodexHttpError.isInstance(error) ||
+      !isInstructionsRejection(error.status, error.bodyText)
+    ) {
+      throw error;
+    }
+    ctx.instructionsMode.rememberCodexRequired(auth.accountId);
+    warnings.push(
+      "the backend rejected custom instructions; sent the Codex prompt with your instructions as a developer message",
     );
-    record.slug = resolved.slug;
-    record.effort = resolved.effort;
-    warnings.push(...resolved.warnings);
-    const systemPrompts = collectResponsesSystemPrompts(request);
-    const build = async (mode: "client" | "codex") => {
-      const needsBase = mode === "codex" || systemPrompts.every((p) => p.trim() === "");
-      const baseInstructions = needsBase
-        ? await ctx.deps.instructions.getBaseInstructions(resolved.model)
-        : "";
-      const selected = selectInstructions({ mode, systemPrompts, baseInstructions });
-      return sanitizeResponsesRequest(request, {
-        model: resolved,
-        instructions: selected.instructions,
-        systemMessages: selected.systemMessages,
-      });
-    };
-    const mode = ctx.instructionsMode.modeFor(auth.accountId, ctx.config.instructionsMode);
-    let sanitized = await build(mode);
-    warnings.push(...sanitized.warnings);
-    let response: CodexResponse;
-    try {
-      response = await callUpstream(ctx, sanitized.value, {
-        sessionId: sanitized.promptCacheKey,
-        signal: clientAbort,
-        auth,
-      });
-    } catch (error) {
-      if (
-        mode === "codex" ||
-        !CodexHttpError.isInstance(error) ||
-        !isInstructionsRejection(error.status, error.bodyText)
-      ) {
-        throw error;
-      }
-      ctx.instructionsMode.rememberCodexRequired(auth.accountId);
-      warnings.push(
-        "the backend rejected custom instructions; sent the Codex prompt with your instructions as a developer message",
-      );
-      sanitized = await build("codex");
-      response = await callUpstream(ctx, sanitized.value, {
-        sessionId: sanitized.promptCacheKey,
-        signal: clientAbort,
-        auth,
-      });
-    }
-    const headers = forwardedHeaders(response.headers);
-    if (warnings.length > 0) headers["x-cmp-warnings"] = warnings.join("; ").replace(/[\r\n]+/g, " ");
+    sanitized = await build("codex");
+    response = await callUpstream(ctx, sanitized.value, {
+      sessionId: sanitized.promptCacheKey,
+      signal: clientAbort,
+      auth,
+    });
+  }
+  const headers = forwardedHeaders(response.headers);
+  if (warnings.length > 0) headers["x-cmp-warnings"] = warnings.join("; ").replace(/[\r\n]+/g, " ");
 
-    if (writer === undefined) {
-      const collected: ResponsesEvent[] = [];
-      let terminal = false;
-      const { readError } = await pumpEvents(
-        response,
-        (event) => {
-          if (terminal) return;
-          collected.push(event);
-          terminal = TERMINAL_EVENTS.has(event.type);
-        },
-        () => undefined,
-        () => (terminal ? "drain" : false),
-      );
-      if (readError !== undefined) throw readError;
-      const result = await aggregateResponse(collected, { model: request.model, now: ctx.now });
-      record.usage = toRecordUsage(result.usage);
-      ctx.tracker.markFirstToken(record);
-      sendJson(res, 200, result, headers);
-      return;
-    }
-    Object.assign(writer.headers, headers);
-    await streamResponses(ctx, writer, response, record);
-  });
+  if (writer === undefined) {
+    const collected: ResponsesEvent[] = [];
+    let terminal = false;
+    const { readError } = await pumpEvents(
+      response,
+      (event) => {
+        if (terminal) return;
+        collected.push(event);
+        terminal = TERMINAL_EVENTS.has(event.type);
+      },
+      () => undefined,
+      () => (terminal ? "drain" : false),
+    );
+    if (readError !== undefined) throw readError;
+    const result = await aggregateResponse(collected, { model: request.model, now: ctx.now });
+    record.usage = toRecordUsage(result.usage);
+    ctx.tracker.markFirstToken(record);
+    sendJson(res, 200, result, headers);
+    return;
+  }
+  Object.assign(writer.headers, headers);
+  await streamResponses(ctx, writer, response, record);
 }
 
 async function streamResponses(
