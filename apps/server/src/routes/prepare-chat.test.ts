@@ -47,6 +47,28 @@ describe("instructions", () => {
     expect(harness.upstreamBodies()[2]?.["instructions"]).toBe("BASE INSTRUCTIONS");
   });
 
+  it("retries a Responses request once in codex mode when the backend rejects its instructions", async () => {
+    harness = await createHarness({
+      scenario: (req) =>
+        req.body["instructions"] === "BASE INSTRUCTIONS"
+          ? "text"
+          : {
+              status: 400,
+              body: '{"detail":"Instructions are not valid"}',
+              headers: { "content-type": "application/json" },
+            },
+    });
+    const res = await request(harness.app)
+      .post("/v1/responses")
+      .send({ model: "gpt-5.4", instructions: "You are a pirate.", input: "hi" });
+    expect(res.status).toBe(200);
+    expect(res.headers["x-cmp-warnings"]).toContain("with your instructions as a developer message");
+    const bodies = harness.upstreamBodies();
+    expect(bodies).toHaveLength(2);
+    expect(bodies[1]?.["instructions"]).toBe("BASE INSTRUCTIONS");
+    expect(JSON.stringify(bodies[1]?.["input"])).toContain("You are a pirate.");
+  });
+
   it("uses codex mode from the start when configured", async () => {
     harness = await createHarness({ config: { instructionsMode: "codex" } });
     await request(harness.app).post("/v1/chat/completions").send({ model: "gpt-5.4", messages });

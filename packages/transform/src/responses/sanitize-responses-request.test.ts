@@ -86,7 +86,7 @@ describe("sanitizeResponsesRequest", () => {
     expect(warnings.join()).toContain("call_x");
   });
 
-  it("handles system/developer input messages like the chat converter", () => {
+  it("handles instructions and system/developer input messages like the chat converter", () => {
     const body = {
       model: "m",
       instructions: "client rules",
@@ -102,6 +102,7 @@ describe("sanitizeResponsesRequest", () => {
     expect(
       sanitizeResponsesRequest(body, { ...options, systemMessages: "developer" }).value["input"],
     ).toEqual([
+      { type: "message", role: "developer", content: "client rules" },
       { type: "message", role: "developer", content: "sys" },
       { type: "message", role: "user", content: "q" },
     ]);

@@ -181,6 +181,10 @@ export function sanitizeResponsesRequest(
   const items = asItems(request.input);
   const firstUser = items.find((item) => item["role"] === "user");
   const input = sanitizeInput(items, options, warnings);
+  // In developer mode the client's own `instructions` travel like its system messages do.
+  if (options.systemMessages === "developer" && request.instructions) {
+    input.unshift({ type: "message", role: "developer", content: request.instructions });
+  }
   const { model } = options;
   const value: Record<string, unknown> = { model: model.slug, instructions: options.instructions, input };
 
