@@ -1,16 +1,14 @@
-import { type AbortSignalLike, CodexHttpError, type CodexResponse } from "@cmp/codex-client";
-import { isInstructionsRejection, selectInstructions } from "@cmp/instructions";
+import type { AbortSignalLike, CodexResponse } from "@cmp/codex-client";
 import type { ModelsAuth, ResolvedModel } from "@cmp/models";
 import {
   type ChatCompletionRequest,
-  type ConvertChatRequestResult,
   collectSystemPrompts,
   convertChatRequestToResponses,
 } from "@cmp/transform";
 import type { AppContext } from "../app-context.js";
 import { isBackgroundTaskPrompt, type ProfileSettings, stripProviderPrefix } from "../client-profiles.js";
 import type { RequestRecord } from "../state/request-record.js";
-import { callUpstream } from "./upstream.js";
+import { prepareUpstreamSend, resolveRequestModel } from "./upstream-send.js";
 
 /** A chat request after the client profile, model resolution and instructions were applied. */
 export interface PreparedChat {
@@ -77,60 +75,31 @@ export async function prepareChat(
   record: RequestRecord,
   warnings: string[],
 ): Promise<PreparedChat> {
-  const auth = await ctx.deps.tokenManager.getAuth();
-  const catalog = await ctx.deps.catalog.get(auth);
-  const resolved = ctx.resolveModel(
+  const { auth, resolved } = await resolveRequestModel(
+    ctx,
     {
       model: request.model,
       reasoningEffort: request.reasoning_effort ?? null,
       verbosity: request.verbosity ?? null,
       serviceTier: request.service_tier ?? null,
     },
-    catalog,
+    record,
+    warnings,
   );
-  record.slug = resolved.slug;
-  record.effort = resolved.effort;
-  warnings.push(...resolved.warnings);
-  const systemPrompts = collectSystemPrompts(request);
-
-  const convert = async (mode: "client" | "codex"): Promise<ConvertChatRequestResult> => {
-    const needsBase = mode === "codex" || systemPrompts.every((p) => p.trim() === "");
-    const baseInstructions = needsBase ? await ctx.deps.instructions.getBaseInstructions(resolved.model) : "";
-    const selected = selectInstructions({ mode, systemPrompts, baseInstructions });
-    return convertChatRequestToResponses(request, {
-      model: resolved,
-      instructions: selected.instructions,
-      systemMessages: selected.systemMessages,
-      lookupReasoningItems: (callId) => ctx.reasoningCache.get(callId),
-    });
-  };
-
-  const mode = ctx.instructionsMode.modeFor(auth.accountId, ctx.config.instructionsMode);
-  let converted = await convert(mode);
-  warnings.push(...converted.warnings);
-  let fellBack = mode === "codex";
-
-  const send = async (signal: AbortSignalLike): Promise<CodexResponse> => {
-    const current = converted;
-    try {
-      return await callUpstream(ctx, current.value, { sessionId: current.promptCacheKey, signal, auth });
-    } catch (error) {
-      if (
-        fellBack ||
-        !CodexHttpError.isInstance(error) ||
-        !isInstructionsRejection(error.status, error.bodyText)
-      ) {
-        throw error;
-      }
-      fellBack = true;
-      ctx.instructionsMode.rememberCodexRequired(auth.accountId);
-      ctx.logger.warn("backend rejected custom instructions; switching this account to codex mode");
-      warnings.push(
-        "the backend rejected custom instructions; sent the Codex prompt with your system prompt as a developer message",
-      );
-      converted = await convert("codex");
-      return callUpstream(ctx, converted.value, { sessionId: converted.promptCacheKey, signal, auth });
-    }
-  };
+  const send = await prepareUpstreamSend(ctx, {
+    auth,
+    resolved,
+    systemPrompts: collectSystemPrompts(request),
+    warnings,
+    fallbackWarning:
+      "the backend rejected custom instructions; sent the Codex prompt with your system prompt as a developer message",
+    build: (selected) =>
+      convertChatRequestToResponses(request, {
+        model: resolved,
+        instructions: selected.instructions,
+        systemMessages: selected.systemMessages,
+        lookupReasoningItems: (callId) => ctx.reasoningCache.get(callId),
+      }),
+  });
   return { request, auth, resolved, warnings, send };
 }

@@ -1,5 +1,4 @@
-import { type BodyReader, CodexHttpError, type CodexResponse } from "@cmp/codex-client";
-import { isInstructionsRejection, selectInstructions } from "@cmp/instructions";
+import type { BodyReader } from "@cmp/codex-client";
 import {
   aggregateResponse,
   collectResponsesSystemPrompts,
@@ -22,7 +21,8 @@ import { sendJson } from "../http/send-json.js";
 import { SseWriter } from "../http/sse-writer.js";
 import type { RecordUsage, RequestRecord } from "../state/request-record.js";
 import type { ApiRequest, ApiResponse } from "./chat-completions-route.js";
-import { callUpstream, forwardedHeaders, pumpEvents } from "./upstream.js";
+import { forwardedHeaders, pumpEvents } from "./upstream.js";
+import { prepareUpstreamSend, resolveRequestModel } from "./upstream-send.js";
 
 function toRecordUsage(usage: ResponsesUsage | null | undefined): RecordUsage | null {
   if (!usage) return null;
@@ -80,9 +80,8 @@ export async function handleResponses(ctx: AppContext, req: ApiRequest, res: Api
   const writer = stream ? new SseWriter(res, ctx.config.keepAliveMs) : undefined;
   writer?.armKeepAlive();
 
-  const auth = await ctx.deps.tokenManager.getAuth();
-  const catalog = await ctx.deps.catalog.get(auth);
-  const resolved = ctx.resolveModel(
+  const { auth, resolved } = await resolveRequestModel(
+    ctx,
     {
       model,
       reasoningEffort: request.reasoning?.effort ?? null,
@@ -90,51 +89,24 @@ export async function handleResponses(ctx: AppContext, req: ApiRequest, res: Api
       verbosity: request.text?.verbosity ?? null,
       serviceTier: request.service_tier ?? null,
     },
-    catalog,
+    record,
+    warnings,
   );
-  record.slug = resolved.slug;
-  record.effort = resolved.effort;
-  warnings.push(...resolved.warnings);
-  const systemPrompts = collectResponsesSystemPrompts(request);
-  const build = async (mode: "client" | "codex") => {
-    const needsBase = mode === "codex" || systemPrompts.every((p) => p.trim() === "");
-    const baseInstructions = needsBase ? await ctx.deps.instructions.getBaseInstructions(resolved.model) : "";
-    const selected = selectInstructions({ mode, systemPrompts, baseInstructions });
-    return sanitizeResponsesRequest(request, {
-      model: resolved,
-      instructions: selected.instructions,
-      systemMessages: selected.systemMessages,
-    });
-  };
-  const mode = ctx.instructionsMode.modeFor(auth.accountId, ctx.config.instructionsMode);
-  let sanitized = await build(mode);
-  warnings.push(...sanitized.warnings);
-  let response: CodexResponse;
-  try {
-    response = await callUpstream(ctx, sanitized.value, {
-      sessionId: sanitized.promptCacheKey,
-      signal: clientAbort,
-      auth,
-    });
-  } catch (error) {
-    if (
-      mode === "codex" ||
-      !CodexHttpError.isInstance(error) ||
-      !isInstructionsRejection(error.status, error.bodyText)
-    ) {
-      throw error;
-    }
-    ctx.instructionsMode.rememberCodexRequired(auth.accountId);
-    warnings.push(
+  const send = await prepareUpstreamSend(ctx, {
+    auth,
+    resolved,
+    systemPrompts: collectResponsesSystemPrompts(request),
+    warnings,
+    fallbackWarning:
       "the backend rejected custom instructions; sent the Codex prompt with your instructions as a developer message",
-    );
-    sanitized = await build("codex");
-    response = await callUpstream(ctx, sanitized.value, {
-      sessionId: sanitized.promptCacheKey,
-      signal: clientAbort,
-      auth,
-    });
-  }
+    build: (selected) =>
+      sanitizeResponsesRequest(request, {
+        model: resolved,
+        instructions: selected.instructions,
+        systemMessages: selected.systemMessages,
+      }),
+  });
+  const response = await send(clientAbort);
   const headers = forwardedHeaders(response.headers);
   if (warnings.length > 0) headers["x-cmp-warnings"] = warnings.join("; ").replace(/[\r\n]+/g, " ");
 

@@ -1,0 +1,82 @@
+import { type AbortSignalLike, CodexHttpError, type CodexResponse } from "@cmp/codex-client";
+import { isInstructionsRejection, type SelectedInstructions, selectInstructions } from "@cmp/instructions";
+import type { ModelRequest, ModelsAuth, ResolvedModel } from "@cmp/models";
+import type { AppContext } from "../app-context.js";
+import type { RequestRecord } from "../state/request-record.js";
+import { callUpstream } from "./upstream.js";
+
+/** A backend request built for one instructions mode. */
+export interface BuiltUpstreamRequest {
+  value: unknown;
+  promptCacheKey: string;
+  warnings: string[];
+}
+
+/**
+ * Resolves the login, the account's catalog and the model of a request; the record gets the slug and
+ * effort, `warnings` the resolution's warnings. Throws (before any output) for no login or an unknown model.
+ */
+export async function resolveRequestModel(
+  ctx: AppContext,
+  model: ModelRequest,
+  record: RequestRecord,
+  warnings: string[],
+): Promise<{ auth: ModelsAuth; resolved: ResolvedModel }> {
+  const auth = await ctx.deps.tokenManager.getAuth();
+  const catalog = await ctx.deps.catalog.get(auth);
+  const resolved = ctx.resolveModel(model, catalog);
+  record.slug = resolved.slug;
+  record.effort = resolved.effort;
+  warnings.push(...resolved.warnings);
+  return { auth, resolved };
+}
+
+/**
+ * Builds the backend request in the account's instructions mode (its warnings go to `warnings`) and
+ * returns `send`: one upstream call, made again once in codex mode when the backend rejects custom
+ * instructions (the account is then remembered as needing codex mode, and `fallbackWarning` is added).
+ * Call `send` once per choice; the fallback happens at most once.
+ */
+export async function prepareUpstreamSend(
+  ctx: AppContext,
+  options: {
+    auth: ModelsAuth;
+    resolved: ResolvedModel;
+    systemPrompts: string[];
+    warnings: string[];
+    fallbackWarning: string;
+    build: (instructions: SelectedInstructions) => BuiltUpstreamRequest;
+  },
+): Promise<(signal: AbortSignalLike) => Promise<CodexResponse>> {
+  const { auth, resolved, systemPrompts, warnings, build } = options;
+  const buildFor = async (mode: "client" | "codex"): Promise<BuiltUpstreamRequest> => {
+    const needsBase = mode === "codex" || systemPrompts.every((p) => p.trim() === "");
+    const baseInstructions = needsBase ? await ctx.deps.instructions.getBaseInstructions(resolved.model) : "";
+    return build(selectInstructions({ mode, systemPrompts, baseInstructions }));
+  };
+  const mode = ctx.instructionsMode.modeFor(auth.accountId, ctx.config.instructionsMode);
+  let built = await buildFor(mode);
+  warnings.push(...built.warnings);
+  let fellBack = mode === "codex";
+
+  return async (signal) => {
+    const current = built;
+    try {
+      return await callUpstream(ctx, current.value, { sessionId: current.promptCacheKey, signal, auth });
+    } catch (error) {
+      if (
+        fellBack ||
+        !CodexHttpError.isInstance(error) ||
+        !isInstructionsRejection(error.status, error.bodyText)
+      ) {
+        throw error;
+      }
+      fellBack = true;
+      ctx.instructionsMode.rememberCodexRequired(auth.accountId);
+      ctx.logger.warn("backend rejected custom instructions; switching this account to codex mode");
+      warnings.push(options.fallbackWarning);
+      built = await buildFor("codex");
+      return callUpstream(ctx, built.value, { sessionId: built.promptCacheKey, signal, auth });
+    }
+  };
+}
