@@ -168,6 +168,8 @@ describe("createCodexClient", () => {
     expect(CodexClientError.isInstance(error)).toBe(true);
     expect((error as CodexClientError).code).toBe("upstream_unreachable");
     expect((error as Error).message).not.toContain("tok-1");
+    expect((error as Error).message).toContain("ECONNREFUSED");
+    expect(((error as Error).cause as { code?: string }).code).toBe("ECONNREFUSED");
     expect(sleep).toHaveBeenCalledTimes(2);
   });
 

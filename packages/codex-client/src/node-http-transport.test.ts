@@ -198,21 +198,6 @@ describe("node:http transport", () => {
     expect(listeners.size).toBe(0);
   });
 
-  it("retries a refused connection, then reports upstream_unreachable with the cause", async () => {
-    upstream = await startTinyUpstream(() => {});
-    const baseUrl = upstream.baseUrl;
-    await upstream.close();
-    upstream = undefined;
-    const sleep = vi.fn(async () => {});
-    const error = await client(baseUrl, { sleep })
-      .createResponse({})
-      .catch((e: unknown) => e);
-    expect((error as CodexClientError).code).toBe("upstream_unreachable");
-    expect((error as Error).message).toContain("ECONNREFUSED");
-    expect(((error as Error).cause as { code?: string }).code).toBe("ECONNREFUSED");
-    expect(sleep).toHaveBeenCalledTimes(2);
-  });
-
   it("gives up on a backend that never sends the response head after idleTimeoutMs, like a connection error", async () => {
     upstream = await startTinyUpstream(() => {});
     const started = Date.now();
