@@ -1,0 +1,6 @@
+/** @module @cmp/core */
+export { type AccountAuth } from "./account-auth.js";
+export { type BackoffOptions, computeBackoffMs } from "./backoff.js";
+export { CmpError, type CmpErrorOptions } from "./cmp-error.js";
+export { getHeader, type HeadersLike } from "./headers-like.js";
+export { DEFAULT_ORIGINATOR } from "./originator.js";
