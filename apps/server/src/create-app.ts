@@ -1,42 +1,51 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createInstructionsModeMemory } from "@cmp/instructions";
-import express, { type Express, type RequestHandler } from "express";
+import express from "express";
 import pino from "pino";
 import type { AppContext } from "./app-context.js";
 import { type AppDeps, DEFAULT_APP_CONFIG } from "./app-deps.js";
 import { createProfileResolver } from "./client-profiles.js";
-import { createFastPath } from "./http/fast-path.js";
-import { createApiKeyAuth } from "./middleware/api-key-auth.js";
-import { createCors } from "./middleware/cors.js";
-import { createErrorHandler, createNotFoundHandler } from "./middleware/error-handler.js";
-import { createHostGuard, isLoopbackHost } from "./middleware/host-guard.js";
-import { createJsonBody } from "./middleware/json-body.js";
-import { createPathNormalizer } from "./middleware/normalize-path.js";
-import { createRequestLog } from "./middleware/request-log.js";
-import { registerChatCompletionsRoute } from "./routes/chat-completions-route.js";
-import { registerManagementRoute } from "./routes/management-route.js";
-import { registerMetaRoutes } from "./routes/meta-routes.js";
-import { registerModelsRoutes } from "./routes/models-routes.js";
-import { registerResponsesRoute } from "./routes/responses-route.js";
-import { registerStatusRoute } from "./routes/status-route.js";
-import { registerMethodNotAllowed, registerUnsupportedRoutes } from "./routes/unsupported-routes.js";
+import { expressErrorHandler, expressRoute } from "./http/express-route.js";
+import { createRequestPipeline } from "./http/request-pipeline.js";
+import type { RouteHandler } from "./http/route-handler.js";
+import { handleChatCompletions } from "./routes/chat-completions-route.js";
+import { handleManagementEvents } from "./routes/management-route.js";
+import { handleAbout, handleHealth } from "./routes/meta-routes.js";
+import { handleGetModel, handleListModels } from "./routes/models-routes.js";
+import { handleResponses } from "./routes/responses-route.js";
+import { handleStatus } from "./routes/status-route.js";
+import {
+  registerMethodNotAllowed,
+  registerNotFound,
+  registerUnsupportedRoutes,
+} from "./routes/unsupported-routes.js";
 import { ManagementBus } from "./state/management-bus.js";
 import { createModelResolver } from "./state/model-resolver.js";
 import { QuotaTracker } from "./state/quota-tracker.js";
 import { ReasoningCache } from "./state/reasoning-cache.js";
 import { RequestTracker } from "./state/request-tracker.js";
 
-/** The app plus the state behind `/v1/status` and the management stream. */
-export type CmpApp = Express & { readonly context: AppContext };
+/**
+ * The server's request listener (for `http.createServer`, or supertest) plus the state behind
+ * `/v1/status` and the management stream.
+ */
+export type CmpApp = ((req: IncomingMessage, res: ServerResponse) => void) & { readonly context: AppContext };
+
+/** The API routes that read a JSON body and call the backend: answered by the pipeline itself. */
+const JSON_ROUTES = new Map<string, RouteHandler>([
+  ["/v1/chat/completions", handleChatCompletions],
+  ["/v1/responses", handleResponses],
+]);
 
 const PUBLIC_PATHS = new Set(["/health", "/v1/health"]);
 const isPublic = (method: string, path: string) =>
   PUBLIC_PATHS.has(path) || ((method === "GET" || method === "HEAD") && (path === "/" || path === "/v1"));
 
 /**
- * Builds the Express 5 app: security middleware (Host check on loopback, API keys, CORS only when
- * configured), the OpenAI-compatible routes, JSON 404/405/501 answers and one error middleware.
- * Upstream client, token manager, catalog, clock and logger come from `deps`.
+ * Builds the server: the request pipeline (Host check on loopback, CORS only when configured, API keys,
+ * the JSON API routes) in front of an Express 5 router for the small GET and management routes, JSON
+ * 404/405/501 answers and one error writer. Upstream client, token manager, catalog, clock and logger
+ * come from `deps`.
  */
 export function createApp(deps: AppDeps): CmpApp {
   const config = { ...DEFAULT_APP_CONFIG, ...deps.config };
@@ -74,34 +83,19 @@ export function createApp(deps: AppDeps): CmpApp {
     logger.warn({ code, retryable, reason: message }, "ChatGPT login refresh failed");
   });
 
-  const app = express() as Express & { context: AppContext };
-  Object.defineProperty(app, "context", { value: ctx });
-  app.disable("x-powered-by");
-  app.set("etag", false);
-  app.set("query parser", "simple");
-
-  const requestLog = createRequestLog(logger, ctx.tracker, now);
-  app.use(requestLog);
-  if (isLoopbackHost(config.host)) app.use(createHostGuard());
-  if (config.corsOrigins.length > 0) app.use(createCors(config.corsOrigins));
-  app.use(createPathNormalizer());
-  const keys = [
-    ...config.apiKeys,
-    ...(config.apiKeys.length > 0 && config.dashboardApiKey ? [config.dashboardApiKey] : []),
-  ];
-  if (keys.length > 0) app.use(createApiKeyAuth(keys, isPublic));
-
-  const router = express.Router();
-  const body = createJsonBody(config.bodyLimitBytes);
-  // The hot routes first: the router tests layers in order.
-  registerChatCompletionsRoute(router, ctx, body);
-  registerResponsesRoute(router, ctx, body);
-  registerMetaRoutes(router, ctx);
-  registerModelsRoutes(router, ctx);
-  registerStatusRoute(router, ctx);
-  registerManagementRoute(router, ctx);
-  registerUnsupportedRoutes(router);
-  registerMethodNotAllowed(router, [
+  // The small GET and management routes, behind the pipeline: they get the same HttpContext.
+  const router = express();
+  router.disable("x-powered-by");
+  router.set("etag", false);
+  router.set("query parser", "simple");
+  router.get(["/", "/v1"], expressRoute(ctx, handleAbout));
+  router.get(["/health", "/v1/health"], expressRoute(ctx, handleHealth));
+  router.get("/v1/models", expressRoute(ctx, handleListModels));
+  router.get("/v1/models/*id", expressRoute(ctx, handleGetModel));
+  router.get("/v1/status", expressRoute(ctx, handleStatus));
+  router.get("/v1/management/events", expressRoute(ctx, handleManagementEvents));
+  registerUnsupportedRoutes(router, ctx);
+  registerMethodNotAllowed(router, ctx, [
     ["/", ["GET"]],
     ["/v1", ["GET"]],
     ["/health", ["GET"]],
@@ -113,28 +107,9 @@ export function createApp(deps: AppDeps): CmpApp {
     ["/v1/status", ["GET"]],
     ["/v1/management/events", ["GET"]],
   ]);
-  app.use(router);
-  app.use(createNotFoundHandler());
-  app.use(createErrorHandler(logger, now));
-  // createJsonBody's last handler checks the parsed body; the fast path runs it too.
-  installFastPath(app, createFastPath(ctx, requestLog, keys, body.at(-1) as RequestHandler));
-  return app;
-}
+  registerNotFound(router, ctx);
+  router.use(expressErrorHandler(ctx));
 
-/**
- * Sends requests through `fastPath` before Express. `app(req, res)` (what `app.listen` and supertest call)
- * runs `app.handle`, wrapped here; requests the fast path declines, and mounted uses (with `next`), go to Express.
- */
-function installFastPath(
-  app: Express,
-  fastPath: (req: IncomingMessage, res: ServerResponse) => boolean,
-): void {
-  const target = app as unknown as {
-    handle: (req: IncomingMessage, res: ServerResponse, next?: unknown) => void;
-  };
-  const expressHandle = target.handle.bind(app);
-  target.handle = (req, res, next) => {
-    if (next === undefined && fastPath(req, res)) return;
-    expressHandle(req, res, next);
-  };
+  const pipeline = createRequestPipeline(ctx, { jsonRoutes: JSON_ROUTES, isPublic, fallback: router });
+  return Object.assign(pipeline, { context: ctx });
 }

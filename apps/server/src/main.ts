@@ -1,5 +1,5 @@
 import { mkdir } from "node:fs/promises";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { buildUserAgent, createCodexClient, DEFAULT_ORIGINATOR } from "@cmp/codex-client";
@@ -123,7 +123,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     version: SERVER_VERSION,
   });
 
-  const server = app.listen(config.port, config.host);
+  const server = createServer(app);
+  server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);

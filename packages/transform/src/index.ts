@@ -1,9 +1,8 @@
 /** @module @cmp/transform */
 export {
+  type AggregateChatCompletionOptions,
   aggregateChatCompletion,
   type ChatAggregatorOptions,
-  type ChatCompletionAggregator,
-  createChatCompletionAggregator,
 } from "./aggregate/aggregate-chat-completion.js";
 export {
   type ChatCompletion,
@@ -96,6 +95,7 @@ export {
   type ResponsesEventParser,
   type SseParseStats,
 } from "./sse/responses-event-parser.js";
+export { type ByteSource, readableByteSource } from "./stream/byte-source.js";
 export { type ChatChunkStream, createChatChunkStream } from "./stream/create-chat-chunk-stream.js";
 export {
   type ChatCompletionSseBody,
@@ -103,6 +103,8 @@ export {
   createChatCompletionSseBody,
 } from "./stream/create-chat-completion-sse-body.js";
 export { mapUsage, sumUsage } from "./stream/map-usage.js";
+export { PullBody, type PullBodyHooks, type UpstreamEnd } from "./stream/pull-body.js";
+export { describeReadFailure, type ReadFailureDescriber } from "./stream/read-failure.js";
 export {
   type ChatMapperOptions,
   createResponsesToChatMapper,

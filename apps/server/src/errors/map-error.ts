@@ -152,3 +152,17 @@ function bodyParserError(error: unknown): ApiError | null {
   }
   return null;
 }
+
+/** {@link toApiError} as transform's `OpenAIHttpError`, for the stream builders' read failures. */
+export function toOpenAIHttpError(error: unknown, now: number = Date.now()): OpenAIHttpError {
+  const e = toApiError(error, now);
+  return new OpenAIHttpError({
+    status: e.status,
+    message: e.message,
+    type: e.type,
+    code: e.code,
+    param: e.param,
+    headers: e.headers,
+    cause: error,
+  });
+}

@@ -5,7 +5,7 @@ import { createCodexClient } from "@cmp/codex-client";
 import { bundledCatalog } from "@cmp/models";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../create-app.js";
-import { fakeTokenManager } from "../test-support/app-harness.js";
+import { fakeTokenManager } from "../testing/app-harness.js";
 
 const servers: Server[] = [];
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { RequestHandler } from "express";
 import { ApiError } from "../errors/api-error.js";
+import type { HttpContext } from "../http/http-context.js";
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
@@ -23,34 +23,22 @@ export function createApiKeyCheck(
 }
 
 /**
- * Checks `Authorization: Bearer <key>` or `x-api-key: <key>` against the configured keys, comparing
- * SHA-256 digests with `timingSafeEqual` (no length or prefix leaks). `isPublic(req)` exempts routes.
+ * Refuses (401) a request that does not present one of `keys` (`Authorization: Bearer <key>` or
+ * `x-api-key: <key>`), comparing SHA-256 digests with `timingSafeEqual` (no length or prefix leaks).
  */
-export function createApiKeyAuth(
-  keys: string[],
-  isPublic: (method: string, path: string) => boolean,
-): RequestHandler {
+export function createApiKeyGuard(keys: string[]): (http: HttpContext) => void {
   const matches = createApiKeyCheck(keys);
-  return (req, _res, next) => {
-    if (isPublic(req.method, req.path)) {
-      next();
-      return;
-    }
-    const given = presentedKey(req.headers.authorization, req.headers["x-api-key"]);
-    if (given !== null && matches(req.headers.authorization, req.headers["x-api-key"])) {
-      next();
-      return;
-    }
-    next(
-      new ApiError({
-        status: 401,
-        code: given === null ? "missing_api_key" : "invalid_api_key",
-        message:
-          given === null
-            ? "This server requires an API key: send Authorization: Bearer <key> or x-api-key: <key> (one of CMP_API_KEYS)."
-            : "Incorrect API key provided. Use one of the keys in the server's CMP_API_KEYS.",
-      }),
-    );
+  return (http) => {
+    const { authorization, "x-api-key": xApiKey } = http.req.headers;
+    if (matches(authorization, xApiKey)) return;
+    const missing = presentedKey(authorization, xApiKey) === null;
+    throw new ApiError({
+      status: 401,
+      code: missing ? "missing_api_key" : "invalid_api_key",
+      message: missing
+        ? "This server requires an API key: send Authorization: Bearer <key> or x-api-key: <key> (one of CMP_API_KEYS)."
+        : "Incorrect API key provided. Use one of the keys in the server's CMP_API_KEYS.",
+    });
   };
 }
 

@@ -1,5 +1,5 @@
-import type { RequestHandler } from "express";
 import { ApiError } from "../errors/api-error.js";
+import type { HttpContext } from "../http/http-context.js";
 
 /** True for addresses only this machine can reach: `localhost`, 127.0.0.0/8, `::1`. */
 export function isLoopbackHost(host: string): boolean {
@@ -32,20 +32,13 @@ export function isAllowedHost(host: string | undefined): boolean {
  * On a loopback listener, refuses (403) requests whose `Host` is not `localhost`, `127.0.0.1` or `[::1]`:
  * a web page that rebinds its DNS name to 127.0.0.1 must not reach the API.
  */
-export function createHostGuard(): RequestHandler {
-  return (req, _res, next) => {
-    if (isAllowedHost(req.headers.host)) {
-      next();
-      return;
-    }
-    next(
-      new ApiError({
-        status: 403,
-        code: "host_not_allowed",
-        message:
-          "This server only answers requests addressed to localhost, 127.0.0.1 or [::1] (DNS rebinding protection). " +
-          "To serve other hosts, listen on a non-loopback CMP_HOST with CMP_API_KEYS set.",
-      }),
-    );
-  };
+export function requireAllowedHost(http: HttpContext): void {
+  if (isAllowedHost(http.req.headers.host)) return;
+  throw new ApiError({
+    status: 403,
+    code: "host_not_allowed",
+    message:
+      "This server only answers requests addressed to localhost, 127.0.0.1 or [::1] (DNS rebinding protection). " +
+      "To serve other hosts, listen on a non-loopback CMP_HOST with CMP_API_KEYS set.",
+  });
 }

@@ -1,5 +1,5 @@
-import type { Router } from "express";
 import type { AppContext } from "../app-context.js";
+import type { HttpContext } from "../http/http-context.js";
 import { SseWriter } from "../http/sse-writer.js";
 import type { ManagementEvent } from "../state/management-bus.js";
 import { buildStatus } from "./status-route.js";
@@ -10,8 +10,9 @@ const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.s
  * `GET /v1/management/events`: the dashboard's live stream (SSE). First a `snapshot`
  * `{ status, recent }`, then `request`, `quota` and `auth` events as they happen.
  */
-export function registerManagementRoute(router: Router, ctx: AppContext): void {
-  router.get("/v1/management/events", async (req, res) => {
+export async function handleManagementEvents(ctx: AppContext, http: HttpContext): Promise<void> {
+  const { req, res } = http;
+  {
     const writer = new SseWriter(res, ctx.config.keepAliveMs);
     const queued: ManagementEvent[] = [];
     let ready = false;
@@ -32,5 +33,5 @@ export function registerManagementRoute(router: Router, ctx: AppContext): void {
     writer.write(frame("snapshot", { status, recent: ctx.tracker.recent() }));
     ready = true;
     for (const event of queued.splice(0)) writer.write(frame(event.type, event.data));
-  });
+  }
 }

@@ -1,11 +1,12 @@
-import type { Router } from "express";
 import type { AppContext } from "../app-context.js";
+import type { HttpContext } from "../http/http-context.js";
+import { sendJson } from "../http/send-json.js";
 
-/** `GET /`, `GET /v1` and `GET /health`: small JSON answers without secrets (and without auth). */
-export function registerMetaRoutes(router: Router, ctx: AppContext): void {
-  const about = () => ({
+/** `GET /` and `GET /v1`: what this server is and what it answers (no secrets, no auth). */
+export function handleAbout(app: AppContext, http: HttpContext): void {
+  sendJson(http.res, 200, {
     name: "chatgpt-max-proxy",
-    version: ctx.version,
+    version: app.version,
     status: "ok",
     message:
       "An OpenAI-compatible API backed by your ChatGPT subscription. Use this server's /v1 as the base URL.",
@@ -18,19 +19,13 @@ export function registerMetaRoutes(router: Router, ctx: AppContext): void {
       "GET /health",
     ],
   });
-  router.get("/", (_req, res) => {
-    res.json(about());
+}
+
+/** `GET /health` (also `/v1/health`): liveness without auth or secrets. */
+export function handleHealth(app: AppContext, http: HttpContext): void {
+  sendJson(http.res, 200, {
+    status: "ok",
+    version: app.version,
+    uptime_seconds: Math.round((app.now() - app.startedAt) / 1000),
   });
-  router.get("/v1", (_req, res) => {
-    res.json(about());
-  });
-  const health = (_req: unknown, res: import("express").Response) => {
-    res.json({
-      status: "ok",
-      version: ctx.version,
-      uptime_seconds: Math.round((ctx.now() - ctx.startedAt) / 1000),
-    });
-  };
-  router.get("/health", health);
-  router.get("/v1/health", health);
 }

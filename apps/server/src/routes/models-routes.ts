@@ -1,40 +1,53 @@
 import { toModelEntries, toModelEntry } from "@cmp/models";
-import type { Request, Router } from "express";
 import type { AppContext } from "../app-context.js";
 import { stripProviderPrefix } from "../client-profiles.js";
 import { ApiError } from "../errors/api-error.js";
+import type { HttpContext } from "../http/http-context.js";
+import { sendJson } from "../http/send-json.js";
 
-async function catalogFor(ctx: AppContext) {
-  const auth = await ctx.deps.tokenManager.getAuth().catch(() => undefined);
-  return ctx.deps.catalog.get(auth);
+const MODEL_PREFIX = "/v1/models/";
+
+async function catalogFor(app: AppContext) {
+  const auth = await app.deps.tokenManager.getAuth().catch(() => undefined);
+  return app.deps.catalog.get(auth);
 }
 
-const profileOf = (ctx: AppContext, req: Request) =>
-  ctx.profiles(req.res?.locals["pathProfile"] as string | undefined, req.get("x-cmp-profile"));
+const profileOf = (app: AppContext, http: HttpContext) =>
+  app.profiles(http.pathProfile, http.header("x-cmp-profile"));
 
-/** `GET /v1/models` (also `/models`) and `GET /v1/models/:id`, from the account's live catalog. */
-export function registerModelsRoutes(router: Router, ctx: AppContext): void {
-  router.get("/v1/models", async (req, res) => {
-    const profile = profileOf(ctx, req);
-    const entries = toModelEntries(await catalogFor(ctx), { effortVariants: profile.effortVariants });
-    res.json({ object: "list", data: entries });
-  });
-  router.get("/v1/models/*id", async (req, res) => {
-    const profile = profileOf(ctx, req);
-    const raw = (req.params as { id?: string[] }).id?.join("/") ?? "";
-    const id = profile.stripProviderPrefix ? stripProviderPrefix(raw) : raw;
-    const catalog = await catalogFor(ctx);
-    const entry = toModelEntry(catalog, id, { effortVariants: profile.effortVariants });
-    if (entry === null) {
-      const available = toModelEntries(catalog, { effortVariants: profile.effortVariants }).map((e) => e.id);
-      throw new ApiError({
-        status: 404,
-        code: "model_not_found",
-        param: "model",
-        type: "invalid_request_error",
-        message: `The model \`${raw}\` does not exist or is not available with your ChatGPT plan. Available models: ${available.join(", ")}.`,
-      });
-    }
-    res.json(entry);
-  });
+/** `GET /v1/models` (also `/models`): the account's live catalog in OpenAI's list shape. */
+export async function handleListModels(app: AppContext, http: HttpContext): Promise<void> {
+  const profile = profileOf(app, http);
+  const entries = toModelEntries(await catalogFor(app), { effortVariants: profile.effortVariants });
+  sendJson(http.res, 200, { object: "list", data: entries });
+}
+
+/** `GET /v1/models/{id}` (ids may contain `/`, as provider-prefixed names do). */
+export async function handleGetModel(app: AppContext, http: HttpContext): Promise<void> {
+  const profile = profileOf(app, http);
+  let raw: string;
+  try {
+    raw = decodeURIComponent(http.path.slice(MODEL_PREFIX.length));
+  } catch {
+    throw new ApiError({
+      status: 400,
+      code: "invalid_request",
+      param: "model",
+      message: "The model id in the path is not valid percent-encoding.",
+    });
+  }
+  const id = profile.stripProviderPrefix ? stripProviderPrefix(raw) : raw;
+  const catalog = await catalogFor(app);
+  const entry = toModelEntry(catalog, id, { effortVariants: profile.effortVariants });
+  if (entry === null) {
+    const available = toModelEntries(catalog, { effortVariants: profile.effortVariants }).map((e) => e.id);
+    throw new ApiError({
+      status: 404,
+      code: "model_not_found",
+      param: "model",
+      type: "invalid_request_error",
+      message: `The model \`${raw}\` does not exist or is not available with your ChatGPT plan. Available models: ${available.join(", ")}.`,
+    });
+  }
+  sendJson(http.res, 200, entry);
 }

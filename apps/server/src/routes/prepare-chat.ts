@@ -6,7 +6,7 @@ import {
   convertChatRequestToResponses,
 } from "@cmp/transform";
 import type { AppContext } from "../app-context.js";
-import { isBackgroundTaskPrompt, type ProfileSettings, stripProviderPrefix } from "../client-profiles.js";
+import { isBackgroundTaskPrompt, type ProfileSettings } from "../client-profiles.js";
 import type { RequestRecord } from "../state/request-record.js";
 import { prepareUpstreamSend, resolveRequestModel } from "./upstream-send.js";
 
@@ -31,7 +31,10 @@ function lastUserText(request: ChatCompletionRequest): string {
   return "";
 }
 
-/** Applies the client profile to a parsed request; returns the (possibly) changed request and warnings. */
+/**
+ * Applies the chat-only parts of the client profile (background tasks to `CMP_BACKGROUND_MODEL`, a
+ * forced `tool_choice`) to a parsed request; returns the (possibly) changed request, adding warnings.
+ */
 export function applyProfile(
   ctx: AppContext,
   request: ChatCompletionRequest,
@@ -39,11 +42,6 @@ export function applyProfile(
   warnings: string[],
 ): ChatCompletionRequest {
   let out = request;
-  if (profile.stripProviderPrefix && out.model.includes("/")) {
-    const model = stripProviderPrefix(out.model);
-    warnings.push(`model '${out.model}' read as '${model}' (letta profile)`);
-    out = { ...out, model };
-  }
   const background = ctx.config.backgroundModel;
   if (
     profile.backgroundTasks &&

@@ -1,7 +1,7 @@
 import { buildResponseEvents } from "@cmp/testkit";
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
-import { createHarness, type Harness } from "../test-support/app-harness.js";
+import { createHarness, type Harness } from "../testing/app-harness.js";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -35,7 +35,7 @@ describe("POST /v1/responses", () => {
     expect(harness.upstreamBodies()[0]).not.toHaveProperty("max_output_tokens");
   });
 
-  it("streams the backend events as named SSE events and ends with [DONE]", async () => {
+  it("streams the backend events as named SSE events and ends, like the Responses API, without [DONE]", async () => {
     harness = await createHarness();
     const res = await request(harness.app)
       .post("/v1/responses")
@@ -44,8 +44,8 @@ describe("POST /v1/responses", () => {
     const list = events(res.text);
     expect(list[0]?.event).toBe("response.created");
     expect(list.some((e) => e.event === "response.output_text.delta")).toBe(true);
-    expect(list.at(-2)?.event).toBe("response.completed");
-    expect(list.at(-1)?.data).toBe("[DONE]");
+    expect(list.at(-1)?.event).toBe("response.completed");
+    expect(res.text).not.toContain("[DONE]");
   });
 
   it("reports a stream without a terminal event as an error event", async () => {
@@ -59,7 +59,10 @@ describe("POST /v1/responses", () => {
       .post("/v1/responses")
       .send({ model: "gpt-5.4", input: "hi", stream: true });
     const list = events(res.text);
-    expect(list.at(-2)).toMatchObject({ event: "error", data: { type: "error", code: "stream_incomplete" } });
+    expect(list.at(-1)).toMatchObject({
+      event: "error",
+      data: { type: "error", code: "stream_incomplete", error: { code: "stream_incomplete" } },
+    });
   });
 
   it("turns a failure before any output into an HTTP error", async () => {

@@ -1,6 +1,6 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, type Harness } from "../test-support/app-harness.js";
+import { createHarness, type Harness } from "../testing/app-harness.js";
 
 let harness: Harness;
 beforeAll(async () => {

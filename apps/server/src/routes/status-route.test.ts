@@ -1,7 +1,8 @@
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
-import { createHarness, type Harness } from "../test-support/app-harness.js";
+import { createHarness, type Harness } from "../testing/app-harness.js";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -38,7 +39,7 @@ describe("GET /v1/status and the management stream", () => {
   it("streams a snapshot, then request start/end and quota events", async () => {
     const shutdown = new AbortController();
     harness = await createHarness({ shutdownSignal: shutdown.signal });
-    const server = harness.app.listen(0, "127.0.0.1");
+    const server = createServer(harness.app).listen(0, "127.0.0.1");
     await new Promise((r) => server.once("listening", r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {

@@ -1,5 +1,6 @@
-import type { Router } from "express";
 import type { AppContext } from "../app-context.js";
+import type { HttpContext } from "../http/http-context.js";
+import { sendJson } from "../http/send-json.js";
 
 /** Builds the `/v1/status` body (also the `status` of the management snapshot). */
 export async function buildStatus(ctx: AppContext) {
@@ -23,8 +24,6 @@ export async function buildStatus(ctx: AppContext) {
 }
 
 /** `GET /v1/status`: login, plan, token expiry and the latest quota snapshot. */
-export function registerStatusRoute(router: Router, ctx: AppContext): void {
-  router.get("/v1/status", async (_req, res) => {
-    res.json(await buildStatus(ctx));
-  });
+export async function handleStatus(app: AppContext, http: HttpContext): Promise<void> {
+  sendJson(http.res, 200, await buildStatus(app));
 }

@@ -1,5 +1,7 @@
 import type { Router } from "express";
+import type { AppContext } from "../app-context.js";
 import { ApiError } from "../errors/api-error.js";
+import { expressRoute } from "../http/express-route.js";
 
 const UNSUPPORTED: [string, string][] = [
   [
@@ -42,33 +44,52 @@ const UNSUPPORTED: [string, string][] = [
 ];
 
 /** OpenAI endpoints a ChatGPT subscription cannot serve: a clear 501 saying what to use instead. */
-export function registerUnsupportedRoutes(router: Router): void {
+export function registerUnsupportedRoutes(router: Router, app: AppContext): void {
   for (const [path, message] of UNSUPPORTED) {
-    router.all(path, (req, _res, next) => {
-      next(
-        new ApiError({
+    router.all(
+      path,
+      expressRoute(app, (_app, http) => {
+        throw new ApiError({
           status: 501,
           type: "invalid_request_error",
           code: "unsupported_endpoint",
-          message: `${req.method} ${req.path} is not supported by ChatGPT Max Proxy. ${message}`,
-        }),
-      );
-    });
+          message: `${http.method} ${http.path} is not supported by ChatGPT Max Proxy. ${message}`,
+        });
+      }),
+    );
   }
 }
 
 /** Answers 405 (with `Allow`) for a known path called with the wrong method. */
-export function registerMethodNotAllowed(router: Router, routes: [string, string[]][]): void {
+export function registerMethodNotAllowed(
+  router: Router,
+  app: AppContext,
+  routes: [string, string[]][],
+): void {
   for (const [path, methods] of routes) {
-    router.all(path, (req, _res, next) => {
-      next(
-        new ApiError({
+    router.all(
+      path,
+      expressRoute(app, (_app, http) => {
+        throw new ApiError({
           status: 405,
           code: "method_not_allowed",
-          message: `${req.method} is not allowed on ${req.path}; use ${methods.join(" or ")}.`,
+          message: `${http.method} is not allowed on ${http.path}; use ${methods.join(" or ")}.`,
           headers: { allow: methods.join(", ") },
-        }),
-      );
-    });
+        });
+      }),
+    );
   }
+}
+
+/** JSON 404 for any path no route matched. */
+export function registerNotFound(router: Router, app: AppContext): void {
+  router.use(
+    expressRoute(app, (_app, http) => {
+      throw new ApiError({
+        status: 404,
+        code: "not_found",
+        message: `Unknown route ${http.method} ${http.originalPath}. This server answers POST /v1/chat/completions, POST /v1/responses, GET /v1/models, GET /v1/status and GET /health.`,
+      });
+    }),
+  );
 }

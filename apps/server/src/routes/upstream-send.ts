@@ -3,7 +3,27 @@ import { isInstructionsRejection, type SelectedInstructions, selectInstructions 
 import type { ModelRequest, ModelsAuth, ResolvedModel } from "@cmp/models";
 import type { AppContext } from "../app-context.js";
 import type { RequestRecord } from "../state/request-record.js";
-import { callUpstream } from "./upstream.js";
+
+/**
+ * One upstream `POST /responses` with the bookkeeping every route needs: the quota headers recorded
+ * (also from error answers) and `x-models-etag` handed to the catalog.
+ */
+async function callUpstream(
+  ctx: AppContext,
+  body: unknown,
+  options: { sessionId: string; signal: AbortSignalLike; auth: ModelsAuth },
+): Promise<CodexResponse> {
+  try {
+    const response = await ctx.deps.codexClient.createResponse(body, options);
+    ctx.quota.record(response.quota);
+    const etag = response.headers["x-models-etag"];
+    if (etag !== undefined) void ctx.deps.catalog.noteModelsEtag?.(etag, options.auth);
+    return response;
+  } catch (error) {
+    if (CodexHttpError.isInstance(error)) ctx.quota.record(error.quota);
+    throw error;
+  }
+}
 
 /** A backend request built for one instructions mode. */
 export interface BuiltUpstreamRequest {

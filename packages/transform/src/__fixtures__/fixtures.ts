@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseResponsesEvent, type ResponsesEvent } from "../responses/responses-api.js";
+import type { ByteSource } from "../stream/byte-source.js";
 
 /** Reads `<name>.chunks.txt` (one backend event JSON per line) as raw JSON objects. */
 export function loadRawEvents(name: string): Record<string, unknown>[] {
@@ -46,4 +47,22 @@ export async function readAll<T>(stream: ReadableStream<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const value of stream as unknown as AsyncIterable<T>) out.push(value);
   return out;
+}
+
+/** A {@link ByteSource} that hands out `parts` (strings are UTF-8 encoded) and records whether it was cancelled. */
+export function bytesSource(parts: readonly (Uint8Array | string)[]): ByteSource & { cancelled: boolean } {
+  const queue = parts.map((part) => (typeof part === "string" ? new TextEncoder().encode(part) : part));
+  const source = {
+    cancelled: false,
+    read: async () => (source.cancelled ? null : (queue.shift() ?? null)),
+    cancel: () => {
+      source.cancelled = true;
+    },
+  };
+  return source;
+}
+
+/** A {@link ByteSource} over the backend SSE framing of `events` (one chunk per event). */
+export function eventSource(events: readonly object[]): ByteSource & { cancelled: boolean } {
+  return bytesSource(events.map((event) => toSse([event as Record<string, unknown>])));
 }

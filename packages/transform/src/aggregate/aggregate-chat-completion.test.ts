@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { loadEvents, streamOf } from "../__fixtures__/fixtures.js";
+import { eventSource, loadEvents, streamOf } from "../__fixtures__/fixtures.js";
 import { OpenAIHttpError } from "../errors/openai-http-error.js";
-import { createSseEventStream } from "../sse/create-sse-event-stream.js";
+import { readableByteSource } from "../stream/byte-source.js";
 import { aggregateChatCompletion } from "./aggregate-chat-completion.js";
 
 const options = { model: "gpt-5.5", created: 1764270000 };
 
 describe("aggregateChatCompletion", () => {
   it("builds one chat.completion with content, reasoning_content (and reasoning) and usage", async () => {
-    const completion = await aggregateChatCompletion(loadEvents("reasoning-text"), options);
+    const completion = await aggregateChatCompletion(eventSource(loadEvents("reasoning-text")), options);
     expect(completion).toEqual({
       id: "chatcmpl-abc123",
       object: "chat.completion",
@@ -40,7 +40,7 @@ describe("aggregateChatCompletion", () => {
   });
 
   it("returns tool_calls with content null and finish_reason tool_calls", async () => {
-    const completion = await aggregateChatCompletion(loadEvents("tool-calls-parallel"), options);
+    const completion = await aggregateChatCompletion(eventSource(loadEvents("tool-calls-parallel")), options);
     const choice = completion.choices[0];
     expect(choice?.finish_reason).toBe("tool_calls");
     expect(choice?.message.content).toBeNull();
@@ -58,22 +58,21 @@ describe("aggregateChatCompletion", () => {
     const events = loadEvents("text").filter(
       (e) => e.type !== "response.output_text.delta" && e.type !== "response.output_text.done",
     );
-    const completion = await aggregateChatCompletion(events, options);
+    const completion = await aggregateChatCompletion(eventSource(events), options);
     expect(completion.choices[0]?.message.content).toBe('Hello, "world" 日本語 🚀\nBack\\slash');
   });
 
-  it("reads events from a ReadableStream", async () => {
+  it("reads the bytes of a ReadableStream", async () => {
     const bytes = new TextEncoder().encode(
       'data: {"type":"response.output_text.delta","delta":"hi"}\n\ndata: {"type":"response.completed","response":{"id":"resp_x"}}\n\n',
     );
-    const stream = streamOf([bytes]).pipeThrough(createSseEventStream());
-    const completion = await aggregateChatCompletion(stream, options);
+    const completion = await aggregateChatCompletion(readableByteSource(streamOf([bytes])), options);
     expect(completion.choices[0]?.message.content).toBe("hi");
     expect(completion.usage.total_tokens).toBe(0);
   });
 
   it("answers a legacy functions request with message.function_call", async () => {
-    const completion = await aggregateChatCompletion(loadEvents("tool-call-no-deltas"), {
+    const completion = await aggregateChatCompletion(eventSource(loadEvents("tool-call-no-deltas")), {
       ...options,
       legacyFunctionCall: true,
     });
@@ -86,10 +85,13 @@ describe("aggregateChatCompletion", () => {
   });
 
   it("applies stop sequences and reasoning modes like the stream path", async () => {
-    const stopped = await aggregateChatCompletion(loadEvents("stop-spanning"), { ...options, stop: ["END"] });
+    const stopped = await aggregateChatCompletion(eventSource(loadEvents("stop-spanning")), {
+      ...options,
+      stop: ["END"],
+    });
     expect(stopped.choices[0]?.message.content).toBe("Count: 1, 2, 3 ");
     expect(stopped.choices[0]?.finish_reason).toBe("stop");
-    const think = await aggregateChatCompletion(loadEvents("reasoning-text"), {
+    const think = await aggregateChatCompletion(eventSource(loadEvents("reasoning-text")), {
       ...options,
       reasoningOutput: "think",
     });
@@ -98,24 +100,27 @@ describe("aggregateChatCompletion", () => {
   });
 
   it("maps incomplete to length", async () => {
-    const completion = await aggregateChatCompletion(loadEvents("incomplete-max-tokens"), options);
+    const completion = await aggregateChatCompletion(
+      eventSource(loadEvents("incomplete-max-tokens")),
+      options,
+    );
     expect(completion.choices[0]?.finish_reason).toBe("length");
   });
 
   it("throws the mapped OpenAIHttpError for failed or truncated streams", async () => {
-    const failed = await aggregateChatCompletion(loadEvents("failed-usage-limit"), {
+    const failed = await aggregateChatCompletion(eventSource(loadEvents("failed-usage-limit")), {
       ...options,
       now: () => 0,
     }).catch((e: unknown) => e);
     expect(OpenAIHttpError.isInstance(failed) && failed.status).toBe(429);
-    const truncated = await aggregateChatCompletion(loadEvents("truncated"), options).catch(
+    const truncated = await aggregateChatCompletion(eventSource(loadEvents("truncated")), options).catch(
       (e: unknown) => e,
     );
     expect(OpenAIHttpError.isInstance(truncated) && truncated.code).toBe("stream_incomplete");
   });
 
   it("puts a refusal in message.refusal with content null", async () => {
-    const completion = await aggregateChatCompletion(loadEvents("refusal"), options);
+    const completion = await aggregateChatCompletion(eventSource(loadEvents("refusal")), options);
     expect(completion.choices[0]?.message).toMatchObject({
       content: null,
       refusal: "I can't help with that.",

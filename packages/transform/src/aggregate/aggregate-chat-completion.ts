@@ -6,8 +6,13 @@ import type {
   ChatToolCall,
 } from "../chat/chat-completion-output-api.js";
 import { isChatStreamError } from "../chat/chat-completion-output-api.js";
+import type { OpenAIHttpError } from "../errors/openai-http-error.js";
 import type { ResponsesEvent } from "../responses/responses-api.js";
+import { createResponsesEventParser } from "../sse/responses-event-parser.js";
+import type { ByteSource } from "../stream/byte-source.js";
 import { mapUsage } from "../stream/map-usage.js";
+import { PullBody } from "../stream/pull-body.js";
+import { describeReadFailure, type ReadFailureDescriber } from "../stream/read-failure.js";
 import {
   ChatChunkMapper,
   type ChatMapperOptions,
@@ -18,7 +23,7 @@ import {
 export type ChatAggregatorOptions = Omit<ChatMapperOptions, "includeUsage">;
 
 /** Collects backend events into one `chat.completion`. */
-export interface ChatCompletionAggregator {
+interface ChatCompletionAggregator {
   push(event: ResponsesEvent): void;
   /** The completion; throws the mapped `OpenAIHttpError` when the stream failed or ended early. */
   finish(): ChatCompletion;
@@ -118,27 +123,44 @@ class ChatCompletionBuilder implements ChatCompletionAggregator {
   }
 }
 
-/**
- * Creates an aggregator that runs the same state machine as the stream path (stop sequences,
- * reasoning output modes, rebuilding output from `output_item.done`), so both paths agree.
- */
-export function createChatCompletionAggregator(options: ChatAggregatorOptions): ChatCompletionAggregator {
-  return new ChatCompletionBuilder(options);
+/** Options of {@link aggregateChatCompletion}. */
+export interface AggregateChatCompletionOptions extends ChatAggregatorOptions {
+  /** Called once when reading ended, with the mapper (reasoning items, usage, …). */
+  onDone?: (mapper: ResponsesToChatMapper) => void;
+  /** Maps an upstream read failure (idle timeout, cut connection) to the client's error. */
+  describeReadError?: ReadFailureDescriber;
 }
 
 /**
- * Aggregates a whole backend event sequence (array, async iterable or `ReadableStream`) into one
- * `chat.completion`. Stops reading once the answer is complete (terminal event or stop sequence).
- * @throws {OpenAIHttpError} when the stream failed or ended without `response.completed`.
+ * Reads a backend SSE body into one `chat.completion` on the same pull loop and state machine as the
+ * stream path (stop sequences, reasoning output modes, rebuilding output from `output_item.done`), so
+ * both paths agree. Stops reading once the answer is complete: the rest of the upstream is drained after
+ * a terminal event and cancelled after a stop sequence.
+ * @throws {OpenAIHttpError} when the stream failed, a read failed or it ended without `response.completed`.
  */
 export async function aggregateChatCompletion(
-  events: Iterable<ResponsesEvent> | AsyncIterable<ResponsesEvent>,
-  options: ChatAggregatorOptions,
+  upstream: ByteSource,
+  options: AggregateChatCompletionOptions,
 ): Promise<ChatCompletion> {
-  const aggregator = createChatCompletionAggregator(options);
-  for await (const event of events) {
-    aggregator.push(event);
-    if (aggregator.mapper.done) break;
-  }
+  const aggregator = new ChatCompletionBuilder(options);
+  const mapper = aggregator.mapper;
+  let readFailure: OpenAIHttpError | null = null;
+  const parser = createResponsesEventParser((event) => {
+    if (!mapper.done) aggregator.push(event);
+  });
+  await new PullBody(upstream, {
+    feed: (chunk) => parser.feed(chunk),
+    endOfInput: () => parser.end(),
+    upstreamEnd: () => (mapper.done ? (mapper.stopped ? "cancel" : "drain") : false),
+    take: () => "",
+    finish: (readError) => {
+      if (readError !== undefined && !mapper.done) {
+        readFailure = describeReadFailure(readError, options.describeReadError);
+      }
+      return "";
+    },
+    onClose: () => options.onDone?.(mapper),
+  }).text();
+  if (readFailure !== null) throw readFailure;
   return aggregator.finish();
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadEvents, readAll, streamOf } from "../__fixtures__/fixtures.js";
+import { eventSource, loadEvents, readAll, streamOf } from "../__fixtures__/fixtures.js";
 import { aggregateChatCompletion } from "../aggregate/aggregate-chat-completion.js";
 import { type ChatCompletionChunk, isChatStreamError } from "../chat/chat-completion-output-api.js";
 import { createChatChunkStream } from "../stream/create-chat-chunk-stream.js";
@@ -9,8 +9,11 @@ const options = { model: "m", created: 1, includeUsage: true };
 
 describe("n > 1 merging", () => {
   it("merges completions as choices[i] with usage summed", async () => {
-    const a = await aggregateChatCompletion(loadEvents("text"), { ...options, id: "chatcmpl-a" });
-    const b = await aggregateChatCompletion(loadEvents("tool-calls-parallel"), {
+    const a = await aggregateChatCompletion(eventSource(loadEvents("text")), {
+      ...options,
+      id: "chatcmpl-a",
+    });
+    const b = await aggregateChatCompletion(eventSource(loadEvents("tool-calls-parallel")), {
       ...options,
       id: "chatcmpl-b",
     });

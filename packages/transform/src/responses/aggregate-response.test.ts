@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { loadEvents } from "../__fixtures__/fixtures.js";
+import { eventSource, loadEvents } from "../__fixtures__/fixtures.js";
 import { OpenAIHttpError } from "../errors/openai-http-error.js";
 import { aggregateResponse } from "./aggregate-response.js";
 
 describe("aggregateResponse", () => {
   it("rebuilds output from output_item.done when completed.output is empty, with usage and status", async () => {
-    const response = await aggregateResponse(loadEvents("tool-calls-parallel"), { model: "gpt-5.5-high" });
+    const response = await aggregateResponse(eventSource(loadEvents("tool-calls-parallel")), {
+      model: "gpt-5.5-high",
+    });
     expect(response.status).toBe("completed");
     expect(response.object).toBe("response");
     expect(response.model).toBe("gpt-5.5-high");
@@ -19,12 +21,12 @@ describe("aggregateResponse", () => {
   });
 
   it("keeps completed.output when the backend sent it", async () => {
-    const response = await aggregateResponse(loadEvents("completed-output-only"));
+    const response = await aggregateResponse(eventSource(loadEvents("completed-output-only")));
     expect(response.output?.map((item) => item.id)).toEqual(["rs_9", "msg_9", "fc_9"]);
   });
 
   it("returns incomplete responses with their status", async () => {
-    const response = await aggregateResponse(loadEvents("incomplete-max-tokens"));
+    const response = await aggregateResponse(eventSource(loadEvents("incomplete-max-tokens")));
     expect(response.status).toBe("incomplete");
     expect(response.incomplete_details?.reason).toBe("max_output_tokens");
     expect(response.output?.[0]).toMatchObject({
@@ -34,9 +36,11 @@ describe("aggregateResponse", () => {
   });
 
   it("throws mapped errors for failed and truncated streams", async () => {
-    const failed = await aggregateResponse(loadEvents("failed-context-length")).catch((e: unknown) => e);
+    const failed = await aggregateResponse(eventSource(loadEvents("failed-context-length"))).catch(
+      (e: unknown) => e,
+    );
     expect(OpenAIHttpError.isInstance(failed) && failed.code).toBe("context_length_exceeded");
-    const truncated = await aggregateResponse(loadEvents("truncated")).catch((e: unknown) => e);
+    const truncated = await aggregateResponse(eventSource(loadEvents("truncated"))).catch((e: unknown) => e);
     expect(OpenAIHttpError.isInstance(truncated) && truncated.code).toBe("stream_incomplete");
   });
 });

@@ -1,4 +1,9 @@
 import { createStreamIncompleteError, mapStreamFailure } from "../errors/map-stream-failure.js";
+import type { OpenAIHttpError } from "../errors/openai-http-error.js";
+import { createResponsesEventParser } from "../sse/responses-event-parser.js";
+import type { ByteSource } from "../stream/byte-source.js";
+import { PullBody } from "../stream/pull-body.js";
+import { describeReadFailure, type ReadFailureDescriber } from "../stream/read-failure.js";
 import type { ResponsesEvent, ResponsesOutputItem, ResponsesResponse } from "./responses-api.js";
 
 /** Options of {@link aggregateResponse}. */
@@ -7,6 +12,8 @@ export interface AggregateResponseOptions {
   model?: string;
   /** Clock in milliseconds, for reset times in usage-limit errors. */
   now?: () => number;
+  /** Maps an upstream read failure (idle timeout, cut connection) to the client's error. */
+  describeReadError?: ReadFailureDescriber;
 }
 
 /** A Responses API `response` body rebuilt from the stream. */
@@ -17,61 +24,108 @@ export type AggregatedResponse = ResponsesResponse & {
 };
 
 /**
- * Aggregates a backend event stream into one Responses API `response` object for a non-streaming
- * `/v1/responses` client: the terminal event's response (status, usage, …) with `output` rebuilt
+ * Folds backend events into one Responses API `response` object (the state machine behind
+ * {@link aggregateResponse}): the terminal event's response (status, usage, …) with `output` rebuilt
  * from `response.output_item.done` events (by `output_index`) when the backend sent it empty.
- * `output_text` is left to the SDKs, as in OpenAI's own bodies.
- * @throws {OpenAIHttpError} for `response.failed` / `error` events and a stream without a terminal event.
  */
-export async function aggregateResponse(
-  events: Iterable<ResponsesEvent> | AsyncIterable<ResponsesEvent>,
-  options: AggregateResponseOptions = {},
-): Promise<AggregatedResponse> {
-  const items: Array<{ index: number; order: number; item: ResponsesOutputItem }> = [];
-  let text = "";
-  let created: ResponsesResponse | null = null;
-  for await (const event of events) {
+class ResponseAggregator {
+  private readonly items: Array<{ index: number; order: number; item: ResponsesOutputItem }> = [];
+  private text = "";
+  private created: ResponsesResponse | null = null;
+  /** The finished response, once a terminal event arrived. */
+  result: AggregatedResponse | null = null;
+  /** The failure, once a `response.failed` / `error` event arrived. */
+  failure: OpenAIHttpError | null = null;
+
+  constructor(private readonly options: AggregateResponseOptions) {}
+
+  get done(): boolean {
+    return this.result !== null || this.failure !== null;
+  }
+
+  push(event: ResponsesEvent): void {
+    if (this.done) return;
     switch (event.type) {
       case "response.created":
-        created = event.response;
+        this.created = event.response;
         break;
       case "response.output_item.done":
-        items.push({ index: event.output_index ?? items.length, order: items.length, item: event.item });
+        this.items.push({
+          index: event.output_index ?? this.items.length,
+          order: this.items.length,
+          item: event.item,
+        });
         break;
       case "response.output_text.delta":
-        text += event.delta;
+        this.text += event.delta;
         break;
       case "response.failed":
       case "error":
-        throw mapStreamFailure(event, { now: options.now?.() ?? Date.now() });
+        this.failure = mapStreamFailure(event, { now: this.options.now?.() ?? Date.now() });
+        break;
       case "response.completed":
       case "response.incomplete": {
-        const response = { ...created, ...event.response };
+        const response = { ...this.created, ...event.response };
         let output = response.output ?? [];
         if (output.length === 0) {
-          output = items.sort((a, b) => a.index - b.index || a.order - b.order).map((entry) => entry.item);
+          output = this.items
+            .sort((a, b) => a.index - b.index || a.order - b.order)
+            .map((entry) => entry.item);
         }
-        if (output.length === 0 && text !== "") {
+        if (output.length === 0 && this.text !== "") {
           output = [
             {
               type: "message",
               role: "assistant",
               status: "completed",
-              content: [{ type: "output_text", text, annotations: [] }],
+              content: [{ type: "output_text", text: this.text, annotations: [] }],
             },
           ];
         }
-        return {
+        this.result = {
           ...response,
           object: "response",
           status: response.status ?? (event.type === "response.incomplete" ? "incomplete" : "completed"),
-          ...(options.model ? { model: options.model } : {}),
+          ...(this.options.model ? { model: this.options.model } : {}),
           output,
         };
+        break;
       }
       default:
         break;
     }
   }
-  throw createStreamIncompleteError();
+}
+
+/**
+ * Reads a backend SSE body into one Responses API `response` object for a non-streaming
+ * `/v1/responses` client, on the same pull loop as the streams: the terminal event's response
+ * (status, usage, …) with `output` rebuilt from `response.output_item.done` events (by
+ * `output_index`) when the backend sent it empty. `output_text` is left to the SDKs, as in OpenAI's
+ * own bodies. Stops reading (and drains the rest) once a terminal event arrived.
+ * @throws {OpenAIHttpError} for `response.failed` / `error` events, a read failure and a stream without a terminal event.
+ */
+export async function aggregateResponse(
+  upstream: ByteSource,
+  options: AggregateResponseOptions = {},
+): Promise<AggregatedResponse> {
+  const aggregator = new ResponseAggregator(options);
+  let readFailure: OpenAIHttpError | null = null;
+  const parser = createResponsesEventParser((event) => aggregator.push(event));
+  await new PullBody(upstream, {
+    feed: (chunk) => parser.feed(chunk),
+    endOfInput: () => parser.end(),
+    upstreamEnd: () => (aggregator.done ? "drain" : false),
+    take: () => "",
+    finish: (readError) => {
+      if (readError !== undefined && !aggregator.done) {
+        readFailure = describeReadFailure(readError, options.describeReadError);
+      }
+      return "";
+    },
+    onClose: () => {},
+  }).text();
+  if (aggregator.failure !== null) throw aggregator.failure;
+  if (aggregator.result !== null) return aggregator.result;
+  throw readFailure ?? createStreamIncompleteError();
 }

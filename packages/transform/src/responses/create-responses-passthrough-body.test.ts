@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { loadRawEvents, readAll, streamOf, toSse } from "../__fixtures__/fixtures.js";
+import { bytesSource, loadRawEvents, readAll, streamOf, toSse } from "../__fixtures__/fixtures.js";
+import { OpenAIHttpError } from "../errors/openai-http-error.js";
+import { readableByteSource } from "../stream/byte-source.js";
 import { createResponsesPassthroughBody } from "./create-responses-passthrough-body.js";
 
 const encoder = new TextEncoder();
@@ -11,9 +13,9 @@ describe("createResponsesPassthroughBody", () => {
     const raw = loadRawEvents("unknown-events");
     const input = toSse(raw, { eventLines: false });
     const { body, state } = createResponsesPassthroughBody(
-      streamOf([encoder.encode(`: ping\n\ngarbage\n\n${input}`)]),
+      readableByteSource(streamOf([encoder.encode(`: ping\n\ngarbage\n\n${input}`)])),
     );
-    const text = decode(await readAll(body));
+    const text = decode(await readAll(body.toReadableStream()));
     expect(text).toBe(toSse(raw));
     expect(state.status).toBe("completed");
     expect(state.usage?.total_tokens).toBe(162);
@@ -22,9 +24,9 @@ describe("createResponsesPassthroughBody", () => {
 
   it("adds a Responses-shaped error event when the stream ends without a terminal event", async () => {
     const { body, state } = createResponsesPassthroughBody(
-      streamOf([encoder.encode(toSse(loadRawEvents("truncated")))]),
+      readableByteSource(streamOf([encoder.encode(toSse(loadRawEvents("truncated")))])),
     );
-    const text = decode(await readAll(body));
+    const text = decode(await readAll(body.toReadableStream()));
     const last = text.trim().split("\n\n").at(-1) ?? "";
     expect(last.split("\n")[0]).toBe("event: error");
     expect(JSON.parse(last.split("\n")[1]?.slice(6) ?? "")).toMatchObject({
@@ -46,9 +48,11 @@ describe("createResponsesPassthroughBody", () => {
       sequence_number: z.number(),
     });
     const events = loadRawEvents("truncated").map((event, i) => ({ ...event, sequence_number: i }));
-    const { body } = createResponsesPassthroughBody(streamOf([encoder.encode(toSse(events))]));
+    const { body } = createResponsesPassthroughBody(
+      readableByteSource(streamOf([encoder.encode(toSse(events))])),
+    );
     const last =
-      decode(await readAll(body))
+      decode(await readAll(body.toReadableStream()))
         .trim()
         .split("\n\n")
         .at(-1) ?? "";
@@ -56,21 +60,51 @@ describe("createResponsesPassthroughBody", () => {
     expect(error.sequence_number).toBe(events.length);
   });
 
-  it("ends after response.failed and cancels the upstream", async () => {
-    let cancelled = false;
-    const upstream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(encoder.encode(toSse(loadRawEvents("failed-usage-limit"))));
-      },
-      cancel() {
-        cancelled = true;
-      },
-    });
+  it("ends after response.failed without waiting for the upstream, and drains the rest of it", async () => {
+    const upstream = bytesSource([toSse(loadRawEvents("failed-usage-limit")), ": trailing\n\n"]);
     const { body, state } = createResponsesPassthroughBody(upstream);
-    const text = decode(await readAll(body));
+    const text = decode(await readAll(body.toReadableStream()));
     expect(text).toContain("event: response.failed");
     expect(text).not.toContain("event: error");
+    expect(text).not.toContain("trailing");
     expect(state.status).toBe("failed");
-    expect(cancelled).toBe(true);
+    expect(state.failure?.status).toBe(429);
+    // Drained (the keep-alive socket is reused), not cancelled.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(upstream.cancelled).toBe(false);
+  });
+
+  it("holds response.created back until output, so an immediate failure can still be an HTTP error", async () => {
+    const raw = loadRawEvents("failed-usage-limit");
+    const { body, state } = createResponsesPassthroughBody(bytesSource(raw.map((event) => toSse([event]))), {
+      holdUntilOutput: true,
+    });
+    const first = await body.next();
+    // Nothing was released before the failure was known: the caller sees it before writing anything.
+    expect(state.failure?.code).toBe("usage_limit_reached");
+    expect(first).toContain("event: response.failed");
+  });
+
+  it("maps a read failure with describeReadError and numbers the error event", async () => {
+    const raw = loadRawEvents("truncated").map((event, i) => ({ ...event, sequence_number: i }));
+    let served = false;
+    const source = {
+      read: async () => {
+        if (served) throw new Error("socket hang up");
+        served = true;
+        return new TextEncoder().encode(toSse(raw));
+      },
+      cancel: () => {},
+    };
+    const { body, state } = createResponsesPassthroughBody(source, {
+      describeReadError: () =>
+        new OpenAIHttpError({ status: 504, type: "server_error", code: "upstream_timeout", message: "slow" }),
+    });
+    const text = await body.text();
+    const last = JSON.parse(text.trim().split("\n\n").at(-1)?.split("\n")[1]?.slice(6) ?? "");
+    expect(last).toMatchObject({ type: "error", code: "upstream_timeout", sequence_number: raw.length });
+    expect(last.error).toMatchObject({ code: "upstream_timeout", message: "slow" });
+    expect(state.failure?.status).toBe(504);
+    expect(text).not.toContain("[DONE]");
   });
 });

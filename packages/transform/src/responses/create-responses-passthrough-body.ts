@@ -1,7 +1,11 @@
 import { createParser } from "eventsource-parser";
+import { mapStreamFailure } from "../errors/map-stream-failure.js";
+import type { OpenAIHttpError } from "../errors/openai-http-error.js";
 import { encodeSseEvent } from "../sse/encode-sse.js";
 import type { SseParseStats } from "../sse/responses-event-parser.js";
-import { createPullBody } from "../stream/create-pull-body.js";
+import type { ByteSource } from "../stream/byte-source.js";
+import { PullBody } from "../stream/pull-body.js";
+import { describeReadFailure, type ReadFailureDescriber } from "../stream/read-failure.js";
 import { parseResponsesEvent, type ResponsesUsage } from "./responses-api.js";
 
 /** What the passthrough saw, for logging and the dashboard. */
@@ -12,39 +16,62 @@ export interface ResponsesPassthroughState {
   responseId: string | null;
   /** The backend event stream ended without a terminal event (an `error` event was added). */
   truncated: boolean;
+  /**
+   * The failure of this answer (a `response.failed`/`error` event, a cut stream), or `null`. While
+   * nothing has been sent, the server answers it as an HTTP error instead of a stream.
+   */
+  failure: OpenAIHttpError | null;
 }
 
 /** Options of {@link createResponsesPassthroughBody}. */
 export interface ResponsesPassthroughOptions {
   /** Called once when the body is complete. */
   onDone?: (state: ResponsesPassthroughState) => void;
+  /**
+   * Hold `response.created` and `response.in_progress` back until a later event arrives, so a request
+   * the backend fails at once can still be answered with an HTTP error status (default false).
+   */
+  holdUntilOutput?: boolean;
+  /** Maps an upstream read failure (idle timeout, cut connection) to the client's error. */
+  describeReadError?: ReadFailureDescriber;
+  /** Clock in milliseconds, for reset times in usage-limit errors. */
+  now?: () => number;
 }
 
 /** The client-facing body and the state behind it. */
 export interface ResponsesPassthroughBody {
-  body: ReadableStream<Uint8Array>;
+  /** Pull it with `next()` (the server) or read it as `toReadableStream()`. */
+  body: PullBody;
   state: ResponsesPassthroughState;
   stats: SseParseStats;
 }
 
+const QUIET = new Set(["response.created", "response.in_progress"]);
 const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed", "error"]);
 
 /**
- * For streaming `/v1/responses`: forwards the backend events as they are, re-framed as
- * `event: <type>` + `data: <json>` (each `data` is parsed once to check it and never
- * re-serialised), skipping garbage. An EOF or read failure without a terminal event becomes a
- * Responses API `error` event (`{type:"error", code:"stream_incomplete", message, param,
- * sequence_number}`).
- * After a terminal event the body ends and the upstream is cancelled.
+ * For streaming `/v1/responses`: forwards the backend events as they are, in order, re-framed as
+ * `event: <type>` + `data: <json>` (each `data` is parsed once to check it and never re-serialised),
+ * event types this package does not know included; garbage is skipped. An EOF or read failure
+ * without a terminal event becomes a Responses API `error` event (`{type:"error", code, message,
+ * param, sequence_number, error}`). After a terminal event the body ends and the rest of the upstream
+ * is drained. Like the real Responses API, the stream ends without `data: [DONE]`.
  */
 export function createResponsesPassthroughBody(
-  upstream: ReadableStream<Uint8Array>,
+  upstream: ByteSource,
   options: ResponsesPassthroughOptions = {},
 ): ResponsesPassthroughBody {
-  const state: ResponsesPassthroughState = { status: null, usage: null, responseId: null, truncated: false };
+  const state: ResponsesPassthroughState = {
+    status: null,
+    usage: null,
+    responseId: null,
+    truncated: false,
+    failure: null,
+  };
   const stats: SseParseStats = { events: 0, unknown: 0, skipped: 0 };
   const decoder = new TextDecoder();
   let pending = "";
+  let holding = options.holdUntilOutput === true;
   let terminal = false;
   let forwarded = 0;
   let lastSequence: number | null = null;
@@ -59,7 +86,7 @@ export function createResponsesPassthroughBody(
         return;
       }
       const type = typeof json === "object" && json !== null ? (json as { type?: unknown }).type : undefined;
-      if (typeof type !== "string") {
+      if (typeof type !== "string" || /[\r\n]/.test(type)) {
         stats.skipped++;
         return;
       }
@@ -68,14 +95,19 @@ export function createResponsesPassthroughBody(
       if (parsed.ok) {
         stats.events++;
         const event = parsed.event;
-        if (
-          event.type === "response.created" ||
-          event.type === "response.completed" ||
-          event.type === "response.incomplete" ||
-          event.type === "response.failed"
-        ) {
-          state.responseId ??= event.response.id ?? null;
-          if (event.response.usage) state.usage = event.response.usage;
+        switch (event.type) {
+          case "response.created":
+          case "response.completed":
+          case "response.incomplete":
+          case "response.failed":
+            state.responseId ??= event.response.id ?? null;
+            if (event.response.usage) state.usage = event.response.usage;
+            break;
+          default:
+            break;
+        }
+        if (event.type === "response.failed" || event.type === "error") {
+          state.failure = mapStreamFailure(event, { now: options.now?.() ?? Date.now() });
         }
       } else if (parsed.reason === "unknown_type") stats.unknown++;
       else {
@@ -85,6 +117,7 @@ export function createResponsesPassthroughBody(
       pending += `event: ${type}\ndata: ${message.data}\n\n`;
       forwarded++;
       if (typeof sequence === "number" && Number.isFinite(sequence)) lastSequence = sequence;
+      if (!QUIET.has(type)) holding = false;
       if (TERMINAL.has(type)) {
         terminal = true;
         state.status =
@@ -99,27 +132,32 @@ export function createResponsesPassthroughBody(
       stats.skipped++;
     },
   });
-  const body = createPullBody(upstream, {
+  const body = new PullBody(upstream, {
     feed: (chunk) => parser.feed(decoder.decode(chunk, { stream: true })),
     endOfInput: () => parser.feed(`${decoder.decode()}\n\n`),
-    finished: () => terminal,
+    upstreamEnd: () => (terminal ? "drain" : false),
     take: () => {
+      if (holding) return "";
       const text = pending;
       pending = "";
       return text;
     },
-    finish: () => {
+    finish: (readError) => {
       if (!terminal) {
         state.truncated = true;
+        const failure = describeReadFailure(readError, options.describeReadError);
+        state.failure = failure;
+        const error = failure.body.error;
+        const code = error.code ?? "upstream_error";
         // `sequence_number` continues the stream's numbering: strict clients (the Vercel AI SDK)
-        // only recognise an error event that carries one.
+        // only recognise an error event that carries one. The nested `error` is what the openai SDKs read.
         pending += encodeSseEvent("error", {
           type: "error",
-          code: "stream_incomplete",
-          message:
-            "The ChatGPT backend closed the stream before the response was completed; the answer may be cut off.",
-          param: null,
+          code,
+          message: error.message,
+          param: error.param,
           sequence_number: lastSequence === null ? forwarded : lastSequence + 1,
+          error: { ...error, code },
         });
       }
       const text = pending;

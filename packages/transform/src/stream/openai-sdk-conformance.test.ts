@@ -1,8 +1,16 @@
 import fc from "fast-check";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
-import { loadEvents, loadRawEvents, readAll, streamOf, toSse } from "../__fixtures__/fixtures.js";
+import {
+  eventSource,
+  loadEvents,
+  loadRawEvents,
+  readAll,
+  streamOf,
+  toSse,
+} from "../__fixtures__/fixtures.js";
 import { aggregateChatCompletion } from "../aggregate/aggregate-chat-completion.js";
+import { readableByteSource } from "./byte-source.js";
 import { createChatCompletionSseBody } from "./create-chat-completion-sse-body.js";
 
 const encoder = new TextEncoder();
@@ -22,12 +30,16 @@ function split(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
 
 /** Runs our SSE body through the official SDK's stream helper, with an injected fetch (no network). */
 async function viaSdk(upstreamParts: Uint8Array[]) {
-  const { body } = createChatCompletionSseBody(streamOf(upstreamParts), options);
+  const { body } = createChatCompletionSseBody(readableByteSource(streamOf(upstreamParts)), options);
   const client = new OpenAI({
     apiKey: "test-key",
     baseURL: "http://127.0.0.1:9/v1",
     maxRetries: 0,
-    fetch: async () => new Response(body, { status: 200, headers: { "content-type": "text/event-stream" } }),
+    fetch: async () =>
+      new Response(body.toReadableStream(), {
+        status: 200,
+        headers: { "content-type": "text/event-stream" },
+      }),
   });
   const stream = client.chat.completions.stream({
     model: "gpt-5.5-high",
@@ -58,7 +70,7 @@ describe("stream output read by the openai SDK", () => {
     async (name) => {
       const bytes = encoder.encode(toSse(loadRawEvents(name)));
       const { completion, reasoning } = await viaSdk([bytes]);
-      const expected = await aggregateChatCompletion(loadEvents(name), options);
+      const expected = await aggregateChatCompletion(eventSource(loadEvents(name)), options);
       const choice = completion.choices[0];
       const want = expected.choices[0];
       expect(choice?.finish_reason).toBe(want?.finish_reason);
@@ -114,13 +126,19 @@ describe("stream output read by the openai SDK", () => {
 
   it("gives a legacy functions client the function_call it asked for", async () => {
     const bytes = encoder.encode(toSse(loadRawEvents("tool-calls-parallel")));
-    const { body } = createChatCompletionSseBody(streamOf([bytes]), { ...options, legacyFunctionCall: true });
+    const { body } = createChatCompletionSseBody(readableByteSource(streamOf([bytes])), {
+      ...options,
+      legacyFunctionCall: true,
+    });
     const client = new OpenAI({
       apiKey: "test-key",
       baseURL: "http://127.0.0.1:9/v1",
       maxRetries: 0,
       fetch: async () =>
-        new Response(body, { status: 200, headers: { "content-type": "text/event-stream" } }),
+        new Response(body.toReadableStream(), {
+          status: 200,
+          headers: { "content-type": "text/event-stream" },
+        }),
     });
     const completion = await client.chat.completions
       .stream({
@@ -143,10 +161,10 @@ describe("createChatCompletionSseBody", () => {
 
   it("writes data frames, one finish chunk, the usage chunk, then [DONE]", async () => {
     const { body, mapper } = createChatCompletionSseBody(
-      streamOf([encoder.encode(toSse(loadRawEvents("text")))]),
+      readableByteSource(streamOf([encoder.encode(toSse(loadRawEvents("text")))])),
       options,
     );
-    const text = decode(await readAll(body));
+    const text = decode(await readAll(body.toReadableStream()));
     const frames = text.split("\n\n").filter((f) => f !== "");
     expect(frames.at(-1)).toBe("data: [DONE]");
     expect(frames.every((f) => f.startsWith("data: "))).toBe(true);
@@ -157,10 +175,10 @@ describe("createChatCompletionSseBody", () => {
 
   it("ends with an error event and [DONE] when the upstream closes early or fails", async () => {
     const early = createChatCompletionSseBody(
-      streamOf([encoder.encode(toSse(loadRawEvents("truncated")))]),
+      readableByteSource(streamOf([encoder.encode(toSse(loadRawEvents("truncated")))])),
       options,
     );
-    const text = decode(await readAll(early.body));
+    const text = decode(await readAll(early.body.toReadableStream()));
     expect(text).toContain('"code":"stream_incomplete"');
     expect(text).not.toContain('"finish_reason":"stop"');
     expect(text.endsWith("data: [DONE]\n\n")).toBe(true);
@@ -173,8 +191,8 @@ describe("createChatCompletionSseBody", () => {
         controller.error(new Error("socket hang up"));
       },
     });
-    const broken = createChatCompletionSseBody(failing, options);
-    const brokenText = decode(await readAll(broken.body));
+    const broken = createChatCompletionSseBody(readableByteSource(failing), options);
+    const brokenText = decode(await readAll(broken.body.toReadableStream()));
     expect(brokenText).toContain("stream_incomplete");
     expect(brokenText.endsWith("data: [DONE]\n\n")).toBe(true);
   });
@@ -190,14 +208,14 @@ describe("createChatCompletionSseBody", () => {
       },
     });
     let doneCalls = 0;
-    const { body, mapper } = createChatCompletionSseBody(upstream, {
+    const { body, mapper } = createChatCompletionSseBody(readableByteSource(upstream), {
       ...options,
       stop: "END",
       onDone: () => {
         doneCalls++;
       },
     });
-    const text = decode(await readAll(body));
+    const text = decode(await readAll(body.toReadableStream()));
     expect(mapper.stopped).toBe(true);
     expect(cancelled).toBe(true);
     expect(doneCalls).toBe(1);
@@ -208,7 +226,11 @@ describe("createChatCompletionSseBody", () => {
   it("writes byte-identical output for a split at every byte boundary", async () => {
     const bytes = encoder.encode(toSse(loadRawEvents("tool-calls-parallel"), { crlf: true }));
     const render = async (parts: Uint8Array[]) =>
-      decode(await readAll(createChatCompletionSseBody(streamOf(parts), options).body));
+      decode(
+        await readAll(
+          createChatCompletionSseBody(readableByteSource(streamOf(parts)), options).body.toReadableStream(),
+        ),
+      );
     const reference = await render([bytes]);
     for (let cut = 1; cut < bytes.length; cut++) {
       expect(await render([bytes.slice(0, cut), bytes.slice(cut)])).toBe(reference);
@@ -225,8 +247,8 @@ describe("createChatCompletionSseBody", () => {
         cancelled = true;
       },
     });
-    const { body } = createChatCompletionSseBody(upstream, options);
-    const reader = body.getReader();
+    const { body } = createChatCompletionSseBody(readableByteSource(upstream), options);
+    const reader = body.toReadableStream().getReader();
     await reader.read();
     await reader.cancel();
     expect(cancelled).toBe(true);

@@ -1,9 +1,13 @@
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
+import { gzipSync } from "node:zlib";
 import pino from "pino";
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
-import { createHarness, type Harness } from "../test-support/app-harness.js";
-import { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-body.js";
+import { createHarness, type Harness } from "../testing/app-harness.js";
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from "./read-json-body.js";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -82,5 +86,44 @@ describe("request bodies the reliability fuzzer broke", () => {
     expect(log).toContain('"path":"/v1/models"');
     expect(log).not.toContain("sk-secret-in-url");
     expect(log).not.toContain("sk-other-secret");
+  });
+});
+
+describe("readJsonBody", () => {
+  it("refuses a gzip bomb with a 413 without inflating it whole, and reads gzip bodies under the limit", async () => {
+    harness = await createHarness({ config: { bodyLimitBytes: 64 * 1024 } });
+    const server = createServer(harness.app).listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/chat/completions`;
+    const post = (body: Buffer) =>
+      fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-encoding": "gzip" },
+        body,
+      });
+    try {
+      const res = await post(gzipSync(Buffer.alloc(8 * 1024 * 1024, 0x20)));
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("request_too_large");
+      expect((await post(gzipSync(chat("")))).status).toBe(200);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("answers 415 to another charset or an unknown Content-Encoding", async () => {
+    harness = await createHarness();
+    const latin = await request(harness.app)
+      .post("/v1/chat/completions")
+      .set("Content-Type", "application/json; charset=latin1")
+      .send(chat(""));
+    expect(latin.status).toBe(415);
+    const zstd = await request(harness.app)
+      .post("/v1/chat/completions")
+      .set("Content-Type", "application/json")
+      .set("Content-Encoding", "zstd")
+      .send(chat(""));
+    expect(zstd.status).toBe(415);
+    expect(zstd.body.error.code).toBe("unsupported_encoding");
   });
 });

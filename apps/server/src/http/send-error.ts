@@ -1,0 +1,45 @@
+import type { AppContext } from "../app-context.js";
+import { toApiError } from "../errors/map-error.js";
+import type { HttpContext } from "./http-context.js";
+import { sendJson } from "./send-json.js";
+
+/**
+ * The one place an error becomes an HTTP answer: OpenAI's JSON error body with its status and headers
+ * (`Retry-After`, …), or, when a stream already started, a final SSE error event and `[DONE]`. Every
+ * failure of the pipeline, the routes and the Express routes behind it comes here. It never throws:
+ * a failure while answering still ends the request.
+ */
+export function sendError(app: AppContext, http: HttpContext, error: unknown): void {
+  const { res } = http;
+  try {
+    const apiError = toApiError(error, app.now());
+    if (apiError.status >= 500 && apiError.code === "internal_error") {
+      app.logger.error({ err: error, path: http.originalPath, method: http.method }, "unhandled error");
+    }
+    http.errorCode = apiError.code;
+    if (res.headersSent) {
+      // A stream already started (keep-alives went out): the error becomes the stream's last event.
+      if (!res.writableEnded && !res.destroyed) {
+        const sse = String(res.getHeader("content-type") ?? "").startsWith("text/event-stream");
+        res.end(sse ? `data: ${JSON.stringify(apiError.toBody())}\n\ndata: [DONE]\n\n` : undefined);
+      }
+      return;
+    }
+    sendJson(res, apiError.status === 499 ? 400 : apiError.status, apiError.toBody(), {
+      ...apiError.headers,
+    });
+  } catch (failure) {
+    app.logger.error({ err: failure, path: http.originalPath }, "could not send an error answer");
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const body =
+      '{"error":{"message":"Internal server error.","type":"server_error","code":"internal_error","param":null}}';
+    res.writeHead(500, {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": String(body.length),
+    });
+    res.end(body);
+  }
+}

@@ -1,0 +1,42 @@
+import type { OpenAIHttpError, PullBody } from "@cmp/transform";
+import type { RequestRecord } from "../state/request-record.js";
+import type { RequestTracker } from "../state/request-tracker.js";
+import type { SseWriter } from "./sse-writer.js";
+
+/**
+ * Writes a transform body to the client: the edge of the one pull loop. Each pulled text is one write;
+ * while the socket is full the next pull waits, so the backend is read no faster than the client reads.
+ * While nothing has been sent, a `failure()` (the backend failed at once, or was cut before any output)
+ * is thrown, for the error writer to answer it with its HTTP status instead of a stream. A client that
+ * leaves cancels the body (and so the backend request).
+ */
+export async function streamToClient(
+  writer: SseWriter,
+  body: PullBody,
+  failure: () => OpenAIHttpError | null,
+  tracking: { tracker: RequestTracker; record: RequestRecord },
+): Promise<void> {
+  try {
+    for (let text = await body.next(); text !== null; text = await body.next()) {
+      if (!writer.started) {
+        const error = failure();
+        if (error !== null) throw error;
+        tracking.tracker.markFirstToken(tracking.record);
+      }
+      const pending = writer.write(text);
+      if (pending) await pending;
+      if (writer.isClosed) {
+        body.cancel();
+        return;
+      }
+    }
+    if (!writer.started) {
+      const error = failure();
+      if (error !== null) throw error;
+    }
+  } catch (error) {
+    body.cancel();
+    throw error;
+  }
+  writer.end();
+}

@@ -1,0 +1,58 @@
+import type { AppContext } from "../app-context.js";
+import { type ProfileSettings, stripProviderPrefix } from "../client-profiles.js";
+import { ClientAbort } from "../http/client-abort.js";
+import type { HttpContext } from "../http/http-context.js";
+import { SseWriter } from "../http/sse-writer.js";
+import type { RequestRecord } from "../state/request-record.js";
+
+/** The state every API request starts with, the same for every front door. */
+export interface OpenedApiRequest {
+  profile: ProfileSettings;
+  /** The model name after the client profile (a `provider/` prefix stripped for Letta). */
+  model: string;
+  /** What the proxy changed in the request, for `x-cmp-warnings`. */
+  warnings: string[];
+  record: RequestRecord;
+  /** Fires when the client goes away: the upstream request(s) stop. */
+  clientAbort: ClientAbort;
+  /** The SSE writer of a streaming request (keep-alives already armed), else `undefined`. */
+  writer: SseWriter | undefined;
+}
+
+/**
+ * The opening of every API route: the client profile (path prefix or `x-cmp-profile`), the model name
+ * as the profile reads it, the request record for the dashboard and the log, the client-abort signal,
+ * and for a stream the SSE writer with its keep-alives.
+ */
+export function openApiRequest(
+  app: AppContext,
+  http: HttpContext,
+  request: { model: string; stream: boolean; api: RequestRecord["api"] },
+): OpenedApiRequest {
+  const profile = app.profiles(http.pathProfile, http.header("x-cmp-profile"));
+  const warnings: string[] = [];
+  let model = request.model;
+  if (profile.stripProviderPrefix && model.includes("/")) {
+    model = stripProviderPrefix(model);
+    warnings.push(`model '${request.model}' read as '${model}' (letta profile)`);
+  }
+  const record = app.tracker.start({ model, stream: request.stream, api: request.api });
+  http.record = record;
+  const clientAbort = new ClientAbort(http.res);
+  const writer = request.stream ? new SseWriter(http.res, app.config.keepAliveMs) : undefined;
+  writer?.armKeepAlive();
+  return { profile, model, warnings, record, clientAbort, writer };
+}
+
+/** The headers of an API answer: the backend's `x-codex-*` quota headers and `x-cmp-warnings`. */
+export function answerHeaders(
+  upstreamHeaders: Record<string, string>,
+  warnings: readonly string[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in upstreamHeaders) {
+    if (name.startsWith("x-codex-")) out[name] = upstreamHeaders[name] as string;
+  }
+  if (warnings.length > 0) out["x-cmp-warnings"] = warnings.join("; ").replace(/[\r\n]+/g, " ");
+  return out;
+}

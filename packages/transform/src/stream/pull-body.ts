@@ -1,0 +1,131 @@
+import type { ByteSource } from "./byte-source.js";
+
+/** What to do with the rest of the upstream once the body has all it wants. */
+export type UpstreamEnd =
+  /** Keep reading: the body still needs input. */
+  | false
+  /** The answer is complete: read the (short) rest in the background so the keep-alive socket is reused. */
+  | "drain"
+  /** Stop at once and close the connection (a stop sequence: the backend would keep generating). */
+  | "cancel";
+
+/** The conversion a {@link PullBody} drives: what it does with the upstream bytes. */
+export interface PullBodyHooks {
+  /** Takes one chunk of upstream bytes. */
+  feed(chunk: Uint8Array): void;
+  /** The upstream ended: flush whatever is buffered. */
+  endOfInput(): void;
+  /** Whether the conversion still needs upstream input, and if not, how to let go of it. */
+  upstreamEnd(): UpstreamEnd;
+  /** The text ready to send, emptied by the call (`""` when there is none). */
+  take(): string;
+  /**
+   * The closing text of the body (final chunks, an error event, `[DONE]`), emptied by the call.
+   * `readError` is the reason the upstream read failed, when it did.
+   */
+  finish(readError: unknown): string;
+  /** Called once, when the body ended or was cancelled. */
+  onClose(): void;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The one pull loop between the backend and a client: every stream builder and aggregator of this
+ * package runs on it, and so does the server. Each {@link PullBody.next} reads the upstream until the
+ * hooks have text to send, so one upstream read gives at most one write and a slow client slows the
+ * upstream read (backpressure without buffering). It ends when the hooks need no more input (the upstream
+ * is then drained or cancelled, as they say), at the end of the upstream, or on a read failure (handed
+ * to `finish`).
+ */
+export class PullBody {
+  private closed = false;
+  private ended = false;
+
+  constructor(
+    private readonly source: ByteSource,
+    private readonly hooks: PullBodyHooks,
+  ) {}
+
+  /** The next text to send, or `null` once the body is complete (or cancelled). */
+  async next(): Promise<string | null> {
+    const hooks = this.hooks;
+    while (!this.ended) {
+      let chunk: Uint8Array | null;
+      try {
+        chunk = await this.source.read();
+      } catch (readError) {
+        return this.end(readError);
+      }
+      if (this.ended) return null;
+      if (chunk === null) {
+        hooks.endOfInput();
+        return this.end(undefined);
+      }
+      hooks.feed(chunk);
+      const upstreamEnd = hooks.upstreamEnd();
+      if (upstreamEnd !== false) {
+        if (upstreamEnd === "cancel") this.source.cancel();
+        else void drain(this.source);
+        return this.end(undefined);
+      }
+      const text = hooks.take();
+      if (text !== "") return text;
+    }
+    return null;
+  }
+
+  /** Reads the body to its end and returns all of its text (for aggregators and tests). */
+  async text(): Promise<string> {
+    let out = "";
+    for (let part = await this.next(); part !== null; part = await this.next()) out += part;
+    return out;
+  }
+
+  /** Stops: the upstream is cancelled and `onClose` runs (once). */
+  cancel(reason?: unknown): void {
+    if (!this.ended) {
+      this.ended = true;
+      this.source.cancel(reason);
+    }
+    this.close();
+  }
+
+  /** The same body as a byte stream, for WHATWG consumers (`new Response(body.toReadableStream())`). */
+  toReadableStream(): ReadableStream<Uint8Array> {
+    return new ReadableStream<Uint8Array>(
+      {
+        pull: async (controller) => {
+          const text = await this.next();
+          if (text === null) controller.close();
+          else controller.enqueue(encoder.encode(text));
+        },
+        cancel: (reason) => this.cancel(reason),
+      },
+      { highWaterMark: 0 },
+    );
+  }
+
+  private end(readError: unknown): string | null {
+    this.ended = true;
+    const text = this.hooks.finish(readError);
+    this.close();
+    return text === "" ? null : text;
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.hooks.onClose();
+  }
+}
+
+async function drain(source: ByteSource): Promise<void> {
+  try {
+    while ((await source.read()) !== null) {
+      // The answer is complete; only the end of the upstream body is left.
+    }
+  } catch {
+    // Nothing to report: the client already has its answer.
+  }
+}
