@@ -1,6 +1,7 @@
 import { type AbortSignalLike, CodexHttpError, type CodexResponse } from "@cmp/codex-client";
+import type { AccountAuth } from "@cmp/core";
 import { isInstructionsRejection, type SelectedInstructions, selectInstructions } from "@cmp/instructions";
-import type { ModelRequest, ModelsAuth, ResolvedModel } from "@cmp/models";
+import type { ModelRequest, ResolvedModel } from "@cmp/models";
 import type { AppContext } from "../app-context.js";
 import type { RequestRecord } from "../state/request-record.js";
 import { callUpstream } from "./upstream.js";
@@ -21,7 +22,7 @@ export async function resolveRequestModel(
   model: ModelRequest,
   record: RequestRecord,
   warnings: string[],
-): Promise<{ auth: ModelsAuth; resolved: ResolvedModel }> {
+): Promise<{ auth: AccountAuth; resolved: ResolvedModel }> {
   const auth = await ctx.deps.tokenManager.getAuth();
   const catalog = await ctx.deps.catalog.get(auth);
   const resolved = ctx.resolveModel(model, catalog);
@@ -40,7 +41,7 @@ export async function resolveRequestModel(
 export async function prepareUpstreamSend(
   ctx: AppContext,
   options: {
-    auth: ModelsAuth;
+    auth: AccountAuth;
     resolved: ResolvedModel;
     systemPrompts: string[];
     warnings: string[];

@@ -1,5 +1,5 @@
 import { type AbortSignalLike, type BodyReader, CodexHttpError, type CodexResponse } from "@cmp/codex-client";
-import type { ModelsAuth } from "@cmp/models";
+import type { AccountAuth } from "@cmp/core";
 import { createResponsesEventParser, type ResponsesEvent } from "@cmp/transform";
 import type { AppContext } from "../app-context.js";
 
@@ -19,7 +19,7 @@ export function forwardedHeaders(headers: Record<string, string>): Record<string
 export async function callUpstream(
   ctx: AppContext,
   body: unknown,
-  options: { sessionId: string; signal: AbortSignalLike; auth: ModelsAuth },
+  options: { sessionId: string; signal: AbortSignalLike; auth: AccountAuth },
 ): Promise<CodexResponse> {
   try {
     const response = await ctx.deps.codexClient.createResponse(body, options);
