@@ -1,5 +1,6 @@
 import type { CodexClient } from "@cmp/codex-client";
-import type { CatalogModel, ModelsAuth } from "@cmp/models";
+import type { AccountAuth } from "@cmp/core";
+import type { CatalogModel } from "@cmp/models";
 import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
 
@@ -16,16 +17,16 @@ export interface LoginStatusLike {
 
 /** What the server needs from `@cmp/oauth`'s token manager. */
 export interface TokenManagerLike {
-  getAuth(): Promise<ModelsAuth>;
-  refreshAfterUnauthorized(staleAccessToken: string): Promise<ModelsAuth>;
+  getAuth(): Promise<AccountAuth>;
+  refreshAfterUnauthorized(staleAccessToken: string): Promise<AccountAuth>;
   getStatus(): Promise<LoginStatusLike | null>;
   on?(event: "refreshed" | "refresh_failed" | "logged_out", listener: (...args: unknown[]) => void): unknown;
 }
 
 /** What the server needs from `@cmp/models`' catalog. */
 export interface CatalogLike {
-  get(auth?: ModelsAuth): Promise<readonly CatalogModel[]>;
-  noteModelsEtag?(etag: string | null | undefined, auth?: ModelsAuth): Promise<void>;
+  get(auth?: AccountAuth): Promise<readonly CatalogModel[]>;
+  noteModelsEtag?(etag: string | null | undefined, auth?: AccountAuth): Promise<void>;
 }
 
 /** What the server needs from `@cmp/instructions`' provider. */

@@ -2,7 +2,8 @@ import { mkdir } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { buildUserAgent, createCodexClient, DEFAULT_ORIGINATOR } from "@cmp/codex-client";
+import { buildUserAgent, createCodexClient } from "@cmp/codex-client";
+import { DEFAULT_ORIGINATOR } from "@cmp/core";
 import { createInstructionsProvider } from "@cmp/instructions";
 import { createModelCatalog } from "@cmp/models";
 import {

@@ -1,6 +1,7 @@
-import type { QuotaSnapshot } from "./quota-headers.js";
+import { CmpError } from "@cmp/core";
 
-const marker = Symbol.for("@cmp/codex-client.error");
+const marker = "cmp.error.CodexClientError";
+const symbol = Symbol.for(marker);
 
 /** Codes of the errors thrown by `@cmp/codex-client`. */
 export type CodexClientErrorCode =
@@ -11,57 +12,22 @@ export type CodexClientErrorCode =
   | "aborted";
 
 /**
- * Base class of every error this package throws. `code` tells the failure apart; `isInstance()` works
- * across duplicate copies of the package.
+ * Base class of every error this package throws to its callers. `code` tells the failure apart;
+ * `isInstance()` works across duplicate copies of the package.
  */
-export class CodexClientError extends Error {
-  readonly [marker] = true;
-  /** A stable, machine-readable failure code. */
-  readonly code: CodexClientErrorCode;
+export class CodexClientError<
+  Code extends CodexClientErrorCode = CodexClientErrorCode,
+> extends CmpError<Code> {
+  readonly [symbol] = true;
 
-  constructor(code: CodexClientErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "CodexClientError";
-    this.code = code;
+  constructor(code: Code, message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    // A cancelled request is not worth repeating; everything else here is a network failure.
+    const retryable = options.retryable ?? code !== "aborted";
+    super("CodexClientError", { code, message, cause: options.cause, retryable });
   }
 
-  /** True for any error thrown by this package (any copy of it). */
-  static isInstance(error: unknown): error is CodexClientError {
-    return typeof error === "object" && error !== null && marker in error;
-  }
-}
-
-/**
- * The backend answered with a non-2xx status (after the retries and the one 401 replay the client does).
- * `bodyText` is the backend's body, read in full; `headers` have lower-case names.
- */
-export class CodexHttpError extends CodexClientError {
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  readonly bodyText: string;
-  /** True when this 401 came after a refresh and one replay: the login needs to be renewed. */
-  readonly afterRefresh: boolean;
-  /** The quota headers this error response carried, if any. */
-  readonly quota: QuotaSnapshot | null;
-
-  constructor(options: {
-    status: number;
-    headers: Record<string, string>;
-    bodyText: string;
-    afterRefresh?: boolean;
-    quota?: QuotaSnapshot | null;
-  }) {
-    super("upstream_http_error", `Codex backend answered HTTP ${options.status}`);
-    this.name = "CodexHttpError";
-    this.status = options.status;
-    this.headers = options.headers;
-    this.bodyText = options.bodyText;
-    this.afterRefresh = options.afterRefresh ?? false;
-    this.quota = options.quota ?? null;
-  }
-
-  /** True for a `CodexHttpError` from any copy of this package. */
-  static override isInstance(error: unknown): error is CodexHttpError {
-    return CodexClientError.isInstance(error) && error.code === "upstream_http_error";
+  /** True for any error thrown by this package (any copy of it), `CodexHttpError` included. */
+  static override isInstance(error: unknown): error is CodexClientError {
+    return CmpError.hasMarker(error, marker);
   }
 }

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type CodexAuthProvider, createCodexClient } from "./codex-client.js";
-import { CodexClientError, CodexHttpError } from "./codex-client-error.js";
-import { sse, startTinyUpstream } from "./test-support/tiny-upstream.js";
+import { CodexClientError } from "./codex-client-error.js";
+import { CodexHttpError } from "./codex-http-error.js";
+import { sse, startTinyUpstream } from "./testing/tiny-upstream.js";
 
 type Upstream = Awaited<ReturnType<typeof startTinyUpstream>>;
 let upstream: Upstream | undefined;
@@ -141,6 +142,24 @@ describe("createCodexClient", () => {
     expect(error.bodyText).toBe("bad gateway");
     expect(error.quota?.primary?.usedPercent).toBe(5);
     expect(upstream.requests).toHaveLength(3);
+  });
+
+  it("cancels the default backoff sleep when the caller aborts, with the caller's reason as cause", async () => {
+    upstream = await startTinyUpstream((_req, res) => {
+      res.writeHead(503);
+      res.end("busy");
+    });
+    const controller = new AbortController();
+    const c = client(upstream.baseUrl, fakeAuth(), { sleep: undefined, retryBaseMs: 60_000 });
+    const pending = c.createResponse({}, { signal: controller.signal }).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(upstream?.closed).toContain(0));
+    const reason = new Error("client went away");
+    controller.abort(reason);
+    const error = await pending;
+    expect(CodexClientError.isInstance(error)).toBe(true);
+    expect((error as CodexClientError).code).toBe("aborted");
+    expect((error as Error).cause).toBe(reason);
+    expect(upstream.requests).toHaveLength(1);
   });
 
   it("does not retry a 429", async () => {

@@ -1,29 +1,25 @@
 import type { Agent } from "node:http";
+import { type AccountAuth, computeBackoffMs } from "@cmp/core";
 import type { AbortSignalLike } from "./abort-signal-like.js";
-import { computeBackoffMs, sleep as defaultSleep } from "./backoff.js";
+import { abortableSleep } from "./abortable-sleep.js";
 import {
   type BodyReader,
   createBodyStream,
   createIdleTimeoutReader,
   readChunkSourceText,
 } from "./body-stream.js";
-import { CodexClientError, CodexHttpError } from "./codex-client-error.js";
+import { CodexClientError } from "./codex-client-error.js";
+import { CodexHttpError } from "./codex-http-error.js";
 import { createKeepAliveAgent } from "./keep-alive-agent.js";
 import { createNodeHttpTransport } from "./node-http-transport.js";
-import { parseQuotaHeaders, type QuotaSnapshot } from "./quota-headers.js";
+import { parseLowerCaseQuotaHeaders, type QuotaSnapshot } from "./quota-headers.js";
 import { createFetchTransport, type Transport, type TransportResponse } from "./transport.js";
-
-/** An access token and the ChatGPT account it belongs to. */
-export interface CodexAuth {
-  accessToken: string;
-  accountId: string;
-}
 
 /** What the client needs from a token manager (`@cmp/oauth`'s `TokenManager` fits). */
 export interface CodexAuthProvider {
-  getAuth(): Promise<CodexAuth>;
+  getAuth(): Promise<AccountAuth>;
   /** Called once after an upstream 401; returns a fresh token (or throws when the login is dead). */
-  refreshAfterUnauthorized(staleAccessToken: string): Promise<CodexAuth>;
+  refreshAfterUnauthorized(staleAccessToken: string): Promise<AccountAuth>;
 }
 
 /** Options of {@link createCodexClient}. */
@@ -33,7 +29,7 @@ export interface CodexClientOptions {
   auth: CodexAuthProvider;
   /** An honest product `User-Agent` (see `buildUserAgent`). */
   userAgent: string;
-  /** The `originator` header, naming this product (e.g. `chatgpt_max_proxy`). */
+  /** The `originator` header, naming this product (`@cmp/core`'s `DEFAULT_ORIGINATOR`). */
   originator: string;
   /** Use this fetch instead of the built-in `node:http` transport (tests, custom stacks). */
   fetch?: typeof fetch;
@@ -56,7 +52,10 @@ export interface CodexClientOptions {
   headers?: Record<string, string>;
   /** Clock in ms (default `Date.now`). */
   now?: () => number;
-  /** Sleep used between retries (tests inject an instant one). */
+  /**
+   * Sleep used between retries; it rejects when `signal` aborts (default: a `node:timers/promises`
+   * timer; tests inject an instant one).
+   */
   sleep?: (ms: number, signal?: AbortSignalLike) => Promise<void>;
   /** Random source for the backoff jitter. */
   random?: () => number;
@@ -69,7 +68,7 @@ export interface CreateResponseOptions {
   /** Aborting it cancels the upstream request at once, also mid-stream. */
   signal?: AbortSignalLike | undefined;
   /** A token already obtained for this request (saves a `getAuth()` call). */
-  auth?: CodexAuth | undefined;
+  auth?: AccountAuth | undefined;
 }
 
 /**
@@ -85,8 +84,8 @@ export interface CodexResponse extends BodyReader {
   quota: QuotaSnapshot | null;
   /** How many HTTP requests it took (retries and the 401 replay included). */
   attempts: number;
-  /** The account the successful request was made for. */
-  accountId: string;
+  /** The account the successful request was made for (`null` when the login names none). */
+  accountId: string | null;
 }
 
 /** An HTTP client for the Codex backend's `POST /responses`. */
@@ -119,7 +118,7 @@ export function createCodexClient(options: CodexClientOptions): CodexClient {
   const retryBaseMs = options.retryBaseMs ?? 200;
   const idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? abortableSleep;
   const ownedAgent =
     options.fetch === undefined && options.agent === undefined
       ? createKeepAliveAgent({ protocol: /^https:/i.test(url) ? "https:" : "http:" })
@@ -136,7 +135,7 @@ export function createCodexClient(options: CodexClientOptions): CodexClient {
   };
 
   // A for-in copy, not a spread: on Node 20 it is 20x faster for this object (measured).
-  const buildHeaders = (auth: CodexAuth, sessionId: string | undefined): Record<string, string> => {
+  const buildHeaders = (auth: AccountAuth, sessionId: string | undefined): Record<string, string> => {
     const headers: Record<string, string> = {};
     for (const name in baseHeaders) headers[name] = baseHeaders[name] as string;
     headers["authorization"] = `Bearer ${auth.accessToken}`;
@@ -174,7 +173,7 @@ export function createCodexClient(options: CodexClientOptions): CodexClient {
           { cause },
         );
       }
-      const quota = parseQuotaHeaders(response.headers, now());
+      const quota = parseLowerCaseQuotaHeaders(response.headers, now());
       if (response.status >= 200 && response.status < 300) {
         const reader = createIdleTimeoutReader(response.source, { idleTimeoutMs, signal });
         return new SuccessfulResponse(response, reader, quota, attempts, auth.accountId);
@@ -203,7 +202,9 @@ export function createCodexClient(options: CodexClientOptions): CodexClient {
   async function sleepOrAbort(ms: number, signal: AbortSignalLike | undefined): Promise<void> {
     try {
       await sleep(ms, signal);
-    } catch (cause) {
+    } catch (error) {
+      // Like the transport's aborts, the cause is the caller's reason, not the timer's AbortError.
+      const cause = signal?.aborted ? signal.reason : error;
       throw new CodexClientError("aborted", "The request was cancelled", { cause });
     }
   }
@@ -230,7 +231,7 @@ class SuccessfulResponse implements CodexResponse {
     reader: BodyReader,
     readonly quota: QuotaSnapshot | null,
     readonly attempts: number,
-    readonly accountId: string,
+    readonly accountId: string | null,
   ) {
     this.status = response.status;
     this.headers = response.headers;

@@ -9,7 +9,7 @@ import { type CodexAuthProvider, type CodexClientOptions, createCodexClient } fr
 import { CodexClientError } from "./codex-client-error.js";
 import { createKeepAliveAgent } from "./keep-alive-agent.js";
 import { createNodeHttpTransport } from "./node-http-transport.js";
-import { sse, startTinyUpstream } from "./test-support/tiny-upstream.js";
+import { sse, startTinyUpstream } from "./testing/tiny-upstream.js";
 
 type Upstream = Awaited<ReturnType<typeof startTinyUpstream>>;
 let upstream: Upstream | undefined;

@@ -11,23 +11,13 @@ import { urlToHttpOptions } from "node:url";
 import type { AbortSignalLike } from "./abort-signal-like.js";
 import { createNodeChunkSource } from "./body-stream.js";
 import { CodexClientError } from "./codex-client-error.js";
+import { HeadersTimeoutError } from "./headers-timeout-error.js";
 import type { Transport, TransportRequest, TransportResponse } from "./transport.js";
 
 /** Options of {@link createNodeHttpTransport}. */
 export interface NodeHttpTransportOptions {
   /** Destroy the request when no response head arrived after this long (default 300 000 ms). */
   headersTimeoutMs?: number;
-}
-
-/** The backend sent no response head within the headers timeout; the request was destroyed. */
-export class HeadersTimeoutError extends Error {
-  /** Like the `code` of Node's system errors, for logs and error messages. */
-  readonly code = "ERR_HEADERS_TIMEOUT";
-
-  constructor(timeoutMs: number) {
-    super(`No response head within ${timeoutMs} ms`);
-    this.name = "HeadersTimeoutError";
-  }
 }
 
 interface Target {

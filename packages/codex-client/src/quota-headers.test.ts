@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseQuotaHeaders } from "./quota-headers.js";
+import { parseLowerCaseQuotaHeaders, parseQuotaHeaders } from "./quota-headers.js";
 
 const now = Date.parse("2026-11-27T18:00:00Z");
 
@@ -55,5 +55,26 @@ describe("parseQuotaHeaders", () => {
   it("returns null when no quota header is present or values are garbage", () => {
     expect(parseQuotaHeaders({ "content-type": "text/event-stream" }, now)).toBeNull();
     expect(parseQuotaHeaders({ "x-codex-primary-used-percent": "lots" }, now)).toBeNull();
+  });
+
+  it("matches header names case-insensitively in a plain record", () => {
+    const snapshot = parseQuotaHeaders(
+      { "X-Codex-Primary-Used-Percent": "5", "X-Codex-Plan-Type": "pro" },
+      now,
+    );
+    expect(snapshot?.primary?.usedPercent).toBe(5);
+    expect(snapshot?.planType).toBe("pro");
+  });
+});
+
+describe("parseLowerCaseQuotaHeaders", () => {
+  it("reads the client's lower-case records like parseQuotaHeaders does", () => {
+    const headers = {
+      "x-codex-primary-used-percent": "12.5",
+      "x-codex-primary-reset-after-seconds": "60",
+      "x-codex-credits-has-credits": "true",
+    };
+    expect(parseLowerCaseQuotaHeaders(headers, now)).toEqual(parseQuotaHeaders(headers, now));
+    expect(parseLowerCaseQuotaHeaders({ "content-type": "text/event-stream" }, now)).toBeNull();
   });
 });

@@ -1,3 +1,5 @@
+import { getHeader, type HeadersLike } from "@cmp/core";
+
 /** One usage window of the subscription, as reported by the `x-codex-<window>-*` headers. */
 export interface QuotaWindow {
   /** Share of the window already used, 0–100. */
@@ -29,19 +31,12 @@ export interface QuotaSnapshot {
   updatedAt: Date;
 }
 
-/** Response headers in any of the usual shapes: a `Headers` object or a plain (lower-case) record. */
-export type HeadersLike = Headers | Record<string, string | string[] | undefined>;
+/** Reads one header of `headers` (names are passed lower-case). */
+type HeaderReader<H> = (headers: H, name: string) => string | undefined;
 
-function headerGetter(headers: HeadersLike): (name: string) => string | undefined {
-  if (typeof (headers as Headers).get === "function") {
-    return (name) => (headers as Headers).get(name) ?? undefined;
-  }
-  const record = headers as Record<string, string | string[] | undefined>;
-  return (name) => {
-    const value = record[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-}
+// The client's own response headers are a flat record with lower-case names: a direct property read
+// spares the hot path the case-insensitive scan that `getHeader` does for every absent header.
+const readLowerCase: HeaderReader<Readonly<Record<string, string>>> = (headers, name) => headers[name];
 
 function parseNumber(value: string | undefined): number | null {
   if (value === undefined || value.trim() === "") return null;
@@ -57,23 +52,19 @@ function parseBoolean(value: string | undefined): boolean | null {
   return null;
 }
 
-function parseWindow(
-  get: (name: string) => string | undefined,
-  prefix: string,
-  now: number,
-): QuotaWindow | null {
-  const usedPercent = parseNumber(get(`${prefix}-used-percent`));
+function parseWindow<H>(headers: H, get: HeaderReader<H>, prefix: string, now: number): QuotaWindow | null {
+  const usedPercent = parseNumber(get(headers, `${prefix}-used-percent`));
   if (usedPercent === null) return null;
-  const windowMinutes = parseNumber(get(`${prefix}-window-minutes`));
+  const windowMinutes = parseNumber(get(headers, `${prefix}-window-minutes`));
   let resetsAt: Date | null = null;
-  const resetAt = get(`${prefix}-reset-at`);
+  const resetAt = get(headers, `${prefix}-reset-at`);
   const resetAtSeconds = parseNumber(resetAt);
   if (resetAtSeconds !== null) {
     resetsAt = new Date(resetAtSeconds * 1000);
   } else if (resetAt !== undefined && !Number.isNaN(Date.parse(resetAt))) {
     resetsAt = new Date(Date.parse(resetAt));
   } else {
-    const after = parseNumber(get(`${prefix}-reset-after-seconds`));
+    const after = parseNumber(get(headers, `${prefix}-reset-after-seconds`));
     if (after !== null) resetsAt = new Date(now + after * 1000);
   }
   return { usedPercent, windowMinutes, resetsAt };
@@ -81,20 +72,35 @@ function parseWindow(
 
 /**
  * Reads the `x-codex-*` quota headers of a backend response: both the `reset-at` (unix seconds) and the
- * older `reset-after-seconds` forms, and the credits headers. Returns `null` when the response carried none.
+ * older `reset-after-seconds` forms, and the credits headers. Header names match case-insensitively.
+ * Returns `null` when the response carried none.
  *
  * @example parseQuotaHeaders({ "x-codex-primary-used-percent": "42.5" })?.primary?.usedPercent // 42.5
  */
 export function parseQuotaHeaders(headers: HeadersLike, now: number = Date.now()): QuotaSnapshot | null {
-  const get = headerGetter(headers);
-  const primary = parseWindow(get, "x-codex-primary", now);
-  const secondary = parseWindow(get, "x-codex-secondary", now);
-  const hasCredits = parseBoolean(get("x-codex-credits-has-credits"));
-  const unlimited = parseBoolean(get("x-codex-credits-unlimited"));
-  const balance = get("x-codex-credits-balance")?.trim() || null;
+  return readQuota(headers, getHeader, now);
+}
+
+/**
+ * {@link parseQuotaHeaders} for a record whose names are already lower-case (the client's responses),
+ * without the case-insensitive fallback.
+ */
+export function parseLowerCaseQuotaHeaders(
+  headers: Readonly<Record<string, string>>,
+  now: number,
+): QuotaSnapshot | null {
+  return readQuota(headers, readLowerCase, now);
+}
+
+function readQuota<H>(headers: H, get: HeaderReader<H>, now: number): QuotaSnapshot | null {
+  const primary = parseWindow(headers, get, "x-codex-primary", now);
+  const secondary = parseWindow(headers, get, "x-codex-secondary", now);
+  const hasCredits = parseBoolean(get(headers, "x-codex-credits-has-credits"));
+  const unlimited = parseBoolean(get(headers, "x-codex-credits-unlimited"));
+  const balance = get(headers, "x-codex-credits-balance")?.trim() || null;
   const credits =
     hasCredits === null && unlimited === null && balance === null ? null : { hasCredits, unlimited, balance };
   if (primary === null && secondary === null && credits === null) return null;
-  const planType = get("x-codex-plan-type")?.trim() || null;
+  const planType = get(headers, "x-codex-plan-type")?.trim() || null;
   return { primary, secondary, credits, planType, updatedAt: new Date(now) };
 }

@@ -1,5 +1,6 @@
 import type { AbortSignalLike } from "./abort-signal-like.js";
 import { type ChunkSource, createWebChunkSource } from "./body-stream.js";
+import { bridgeAbortSignal } from "./bridge-abort-signal.js";
 
 /** One HTTP request as the client hands it to a transport. */
 export interface TransportRequest {
@@ -26,7 +27,7 @@ export function createFetchTransport(fetchFn: typeof fetch): Transport {
     const bridge = bridgeAbortSignal(signal);
     let response: Response;
     try {
-      response = await fetchFn(url, { method: "POST", headers, body, signal: bridge.signal });
+      response = await fetchFn(url, { method: "POST", headers, body, signal: bridge.signal ?? null });
     } catch (error) {
       bridge.release();
       throw error;
@@ -41,26 +42,6 @@ export function createFetchTransport(fetchFn: typeof fetch): Transport {
       source: releasingSource(createWebChunkSource(response.body), bridge.release),
     };
   };
-}
-
-/**
- * `fetch` needs a real `AbortSignal`; a lighter stand-in is bridged to one, and `release` removes the
- * bridge's listener from the stand-in (which may outlive the request).
- */
-function bridgeAbortSignal(signal: AbortSignalLike | undefined): {
-  signal: AbortSignal | null;
-  release(): void;
-} {
-  if (signal === undefined) return { signal: null, release() {} };
-  if (signal instanceof AbortSignal) return { signal, release() {} };
-  const controller = new AbortController();
-  if (signal.aborted) {
-    controller.abort(signal.reason);
-    return { signal: controller.signal, release() {} };
-  }
-  const onAbort = () => controller.abort(signal.reason);
-  signal.addEventListener("abort", onAbort, { once: true });
-  return { signal: controller.signal, release: () => signal.removeEventListener("abort", onAbort) };
 }
 
 /** Calls `release` once the body ended, failed or was destroyed. */

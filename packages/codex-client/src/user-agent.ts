@@ -1,6 +1,3 @@
-/** The product name this proxy announces upstream; it never pretends to be the Codex CLI. */
-export const DEFAULT_ORIGINATOR = "chatgpt_max_proxy";
-
 /**
  * Builds an honest `User-Agent` such as `chatgpt-max-proxy/0.1.0 (Node 20.19.1; linux x64)`.
  *

@@ -1,5 +1,4 @@
 /** @module @cmp/instructions */
-export { BUNDLED_CODEX_PROMPT } from "./bundled-prompt.js";
 export type { GithubPromptEvent } from "./github-prompt-source.js";
 export { InstructionsError, type InstructionsErrorCode } from "./instructions-error.js";
 export {
@@ -15,7 +14,6 @@ export {
   type ResolvedInstructions,
 } from "./instructions-provider.js";
 export { isInstructionsRejection } from "./instructions-rejection.js";
-export { DEFAULT_PROMPT_FILE, PROMPT_FILES, type PromptFileRule, promptFileFor } from "./prompt-files.js";
 export {
   type InstructionsMode,
   type SelectedInstructions,

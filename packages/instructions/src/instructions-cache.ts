@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import writeFileAtomic from "write-file-atomic";
 import { z } from "zod";
 
 const metaSchema = z.object({
@@ -42,18 +42,10 @@ export async function readInstructionsCache(
   }
 }
 
-async function writeAtomic(path: string, content: string): Promise<void> {
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-  try {
-    await writeFile(temp, content, { mode: 0o600 });
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
-
-/** Writes a prompt file and its metadata (text first, so metadata never points at a missing text). */
+/**
+ * Writes a prompt file and its metadata, each atomically (`write-file-atomic`: temp file, fsync, rename),
+ * mode 0600 in a 0700 folder. Text first, so metadata never points at a missing text.
+ */
 export async function writeInstructionsCache(
   cacheDir: string,
   file: string,
@@ -62,6 +54,6 @@ export async function writeInstructionsCache(
 ): Promise<void> {
   await mkdir(cacheDir, { recursive: true, mode: 0o700 });
   const { text, meta } = paths(cacheDir, file);
-  if (options.textChanged) await writeAtomic(text, cached.text);
-  await writeAtomic(meta, JSON.stringify(cached.meta));
+  if (options.textChanged) await writeFileAtomic(text, cached.text, { mode: 0o600 });
+  await writeFileAtomic(meta, JSON.stringify(cached.meta), { mode: 0o600 });
 }

@@ -8,13 +8,17 @@ export interface InstructionsModeMemoryOptions {
   ttlMs?: number;
 }
 
-/** Which accounts the backend forced into `codex` mode (see {@link isInstructionsRejection}). */
+/**
+ * Which accounts the backend forced into `codex` mode (see {@link isInstructionsRejection}). Account ids
+ * are `AccountAuth["accountId"]` of `@cmp/core`: a login without one (`null`) is remembered as one account.
+ */
 export interface InstructionsModeMemory {
   /** `codex` when configured so or remembered for the account, else the configured mode. */
-  modeFor(accountId: string, configured: InstructionsMode): InstructionsMode;
+  modeFor(accountId: string | null, configured: InstructionsMode): InstructionsMode;
   /** Records that the backend rejected client instructions for this account. */
-  rememberCodexRequired(accountId: string): void;
-  forget(accountId: string): void;
+  rememberCodexRequired(accountId: string | null): void;
+  /** Forgets what was remembered for this account. */
+  forget(accountId: string | null): void;
 }
 
 /**
@@ -27,7 +31,7 @@ export function createInstructionsModeMemory(
 ): InstructionsModeMemory {
   const now = options.now ?? Date.now;
   const ttlMs = options.ttlMs ?? Number.POSITIVE_INFINITY;
-  const remembered = new Map<string, number>();
+  const remembered = new Map<string | null, number>();
   return {
     modeFor(accountId, configured) {
       if (configured === "codex") return "codex";

@@ -7,13 +7,13 @@ import { BUNDLED_CODEX_PROMPT } from "./bundled-prompt.js";
 import type { GithubPromptEvent } from "./github-prompt-source.js";
 import { writeInstructionsCache } from "./instructions-cache.js";
 import { createInstructionsProvider, type InstructionsProviderOptions } from "./instructions-provider.js";
-import { sourceCases } from "./instructions-source-cases.js";
 import {
   type FakeGithub,
   type GithubRequest,
   startFakeGithub,
   unusedLoopbackUrl,
 } from "./testing/fake-github-server.js";
+import { sourceCases } from "./testing/instructions-source-cases.js";
 
 const minute = 60_000;
 const codexFile = "gpt_5_codex_prompt.md";

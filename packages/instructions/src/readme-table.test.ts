@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { sourceCases } from "./instructions-source-cases.js";
 import { DEFAULT_PROMPT_FILE, PROMPT_FILES } from "./prompt-files.js";
+import { sourceCases } from "./testing/instructions-source-cases.js";
 
 const readmeUrl = new URL("../README.md", import.meta.url);
 /** A Markdown table padded the way the repository's formatter (biome) pads it. */

@@ -60,6 +60,15 @@ describe("createInstructionsModeMemory", () => {
     expect(memory.modeFor("acc_a", "client")).toBe("client");
   });
 
+  it("remembers a login without an account id (null) as one account of its own", () => {
+    const memory = createInstructionsModeMemory();
+    memory.rememberCodexRequired(null);
+    expect(memory.modeFor(null, "client")).toBe("codex");
+    expect(memory.modeFor("acc_a", "client")).toBe("client");
+    memory.forget(null);
+    expect(memory.modeFor(null, "client")).toBe("client");
+  });
+
   it("forgets after ttlMs when one is set", () => {
     let clock = 0;
     const memory = createInstructionsModeMemory({ now: () => clock, ttlMs: 60_000 });

@@ -1,12 +1,14 @@
-import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import writeFileAtomic from "write-file-atomic";
 import { z } from "zod";
 import { type CatalogModel, catalogModelSchema } from "./catalog-model-schema.js";
 
 /** What is kept on disk per account: the catalog and the validators to revalidate it. */
 export interface CachedCatalog {
-  accountId: string;
+  /** `null` for a login that names no account. */
+  accountId: string | null;
   clientVersion: string;
   etag: string | null;
   /** Milliseconds since the epoch, from the injected clock. */
@@ -16,15 +18,19 @@ export interface CachedCatalog {
 
 const cacheFileSchema = z.object({
   version: z.literal(1),
-  accountId: z.string(),
+  accountId: z.string().nullable(),
   clientVersion: z.string(),
   etag: z.string().nullable(),
   fetchedAt: z.number(),
   models: z.array(z.unknown()),
 });
 
-/** The cache file of one account: `models-<account>.json`, safe for any account id. */
-export function catalogCachePath(cacheDir: string, accountId: string): string {
+/**
+ * The cache file of one account: `models-<account>.json`, safe for any account id; `models.json` for a
+ * login without one (no account file name can be that).
+ */
+export function catalogCachePath(cacheDir: string, accountId: string | null): string {
+  if (accountId === null) return join(cacheDir, "models.json");
   const safe = /^[A-Za-z0-9_-]{1,64}$/.test(accountId)
     ? accountId
     : createHash("sha256").update(accountId).digest("hex").slice(0, 32);
@@ -32,7 +38,10 @@ export function catalogCachePath(cacheDir: string, accountId: string): string {
 }
 
 /** Reads an account's cache file; `null` when missing, unreadable, corrupt or of another account. */
-export async function readCatalogCache(cacheDir: string, accountId: string): Promise<CachedCatalog | null> {
+export async function readCatalogCache(
+  cacheDir: string,
+  accountId: string | null,
+): Promise<CachedCatalog | null> {
   let text: string;
   try {
     text = await readFile(catalogCachePath(cacheDir, accountId), "utf8");
@@ -55,16 +64,12 @@ export async function readCatalogCache(cacheDir: string, accountId: string): Pro
   return { ...parsed.data, models };
 }
 
-/** Writes an account's cache file atomically (temp file + rename), mode 0600, folder 0700. */
+/**
+ * Writes an account's cache file atomically (`write-file-atomic`: temp file, fsync, rename; concurrent
+ * writes to one file are queued), mode 0600, folder 0700.
+ */
 export async function writeCatalogCache(cacheDir: string, cache: CachedCatalog): Promise<void> {
   await mkdir(cacheDir, { recursive: true, mode: 0o700 });
   const path = catalogCachePath(cacheDir, cache.accountId);
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-  try {
-    await writeFile(temp, JSON.stringify({ version: 1, ...cache }), { mode: 0o600 });
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(path, JSON.stringify({ version: 1, ...cache }), { mode: 0o600 });
 }

@@ -1,15 +1,7 @@
 /** @module @cmp/models */
 export { bundledCatalog } from "./bundled-catalog.js";
-export {
-  type CatalogModel,
-  catalogModelSchema,
-  isListedModel,
-  listedModels,
-  type ParsedCatalog,
-  parseCatalogModels,
-  supportedEfforts,
-} from "./catalog-model-schema.js";
-export { LEGACY_MODELS, type LegacyModel, type LegacyReason } from "./legacy-models.js";
+export { CatalogFetchError } from "./catalog-fetch-error.js";
+export type { CatalogModel } from "./catalog-model-schema.js";
 export {
   type CatalogSource,
   type CatalogStatus,
@@ -17,11 +9,10 @@ export {
   type ModelCatalog,
   type ModelCatalogEvent,
   type ModelCatalogOptions,
-  type ModelsAuth,
 } from "./model-catalog.js";
 export { type ModelEntriesOptions, type ModelEntry, toModelEntries, toModelEntry } from "./model-entries.js";
-export { CatalogFetchError, ModelNotFoundError, ModelsError, type ModelsErrorCode } from "./models-error.js";
-export { clampEffort, type KnownReasoningEffort, REASONING_EFFORT_ORDER } from "./reasoning-effort.js";
+export { ModelNotFoundError } from "./model-not-found-error.js";
+export { ModelsError, type ModelsErrorCode } from "./models-error.js";
 export {
   type ModelRequest,
   type ReasoningSummaryMode,

@@ -1,16 +1,12 @@
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { AccountAuth } from "@cmp/core";
 import { type FakeUpstream, loadBundledCatalog, startFakeUpstream } from "@cmp/testkit";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { bundledCatalog } from "./bundled-catalog.js";
 import { catalogCachePath } from "./catalog-cache-file.js";
-import {
-  createModelCatalog,
-  type ModelCatalogEvent,
-  type ModelCatalogOptions,
-  type ModelsAuth,
-} from "./model-catalog.js";
+import { createModelCatalog, type ModelCatalogEvent, type ModelCatalogOptions } from "./model-catalog.js";
 
 const minute = 60_000;
 const bundledSlugs = bundledCatalog.map((model) => model.slug);
@@ -26,7 +22,7 @@ let upstream: FakeUpstream;
 let cacheDir: string;
 let clock: number;
 let events: ModelCatalogEvent[];
-let auth: ModelsAuth;
+let auth: AccountAuth;
 
 beforeEach(async () => {
   upstream = await startFakeUpstream({ codex: { catalog: catalogWith("gpt-live-1") } });
@@ -38,10 +34,11 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await upstream.close();
-  await rm(cacheDir, { recursive: true, force: true });
+  // A background revalidation may still be writing its cache file: retry while the folder fills.
+  await rm(cacheDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 
-async function loginAs(accountId: string): Promise<ModelsAuth> {
+async function loginAs(accountId: string): Promise<AccountAuth> {
   const tokens = await upstream.auth.issueTokens({ accountId });
   return { accessToken: tokens.access_token, accountId };
 }
@@ -190,6 +187,28 @@ describe("createModelCatalog", () => {
     expect(slugs(await restarted.get(auth))).toContain("gpt-live-1");
     expect(slugs(await restarted.get(auth))).not.toContain("gpt-other-only");
     expect(slugs(await restarted.get(other))).toContain("gpt-other-only");
+  });
+
+  it("serves a login that names no account: no ChatGPT-Account-ID, its own cache file", async () => {
+    const seen: Headers[] = [];
+    const fetchBody: typeof fetch = async (_url, init) => {
+      seen.push(new Headers(init?.headers));
+      return Response.json({ models: [{ slug: "solo-model" }] }, { headers: { etag: '"s1"' } });
+    };
+    const accountless: AccountAuth = { accessToken: "tok-solo", accountId: null };
+    const models = catalog({ fetch: fetchBody });
+    expect(slugs(await models.get(accountless))).toEqual(["solo-model"]);
+    expect(seen[0]?.get("authorization")).toBe("Bearer tok-solo");
+    expect(seen[0]?.has("chatgpt-account-id")).toBe(false);
+    expect(models.status(null)).toMatchObject({ source: "network", etag: '"s1"' });
+    expect(models.status()).toMatchObject({ source: "bundled" });
+    expect(events).toMatchObject([{ type: "fetched", accountId: null, status: 200 }]);
+    expect(await readdir(cacheDir)).toEqual(["models.json"]);
+
+    const offline: typeof fetch = async () => {
+      throw new Error("offline");
+    };
+    expect(slugs(await catalog({ fetch: offline }).get(accountless))).toEqual(["solo-model"]);
   });
 
   it("ignores a corrupt cache file or one written for another account", async () => {

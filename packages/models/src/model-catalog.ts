@@ -1,22 +1,20 @@
+import type { AccountAuth } from "@cmp/core";
 import { bundledCatalog } from "./bundled-catalog.js";
 import { readCatalogCache, writeCatalogCache } from "./catalog-cache-file.js";
+import { CatalogFetchError } from "./catalog-fetch-error.js";
 import { type CatalogModel, parseCatalogModels } from "./catalog-model-schema.js";
-import { CatalogFetchError } from "./models-error.js";
-
-/** The login a catalog fetch uses (the shape `TokenManager.getAuth()` returns). */
-export interface ModelsAuth {
-  accessToken: string;
-  accountId: string;
-}
 
 /** Where the models served for an account came from. */
 export type CatalogSource = "network" | "cache" | "bundled";
 
-/** What the catalog reports for logs. Never carries tokens or headers. */
+/**
+ * What the catalog reports for logs. Never carries tokens or headers. `accountId` is `null` for a login
+ * that names no account.
+ */
 export type ModelCatalogEvent =
-  | { type: "fetched"; accountId: string; status: 200 | 304; models: number; skipped: number }
-  | { type: "fetch_failed"; accountId: string; error: CatalogFetchError; serving: CatalogSource }
-  | { type: "cache_write_failed"; accountId: string; error: unknown };
+  | { type: "fetched"; accountId: string | null; status: 200 | 304; models: number; skipped: number }
+  | { type: "fetch_failed"; accountId: string | null; error: CatalogFetchError; serving: CatalogSource }
+  | { type: "cache_write_failed"; accountId: string | null; error: unknown };
 
 /** Options of {@link createModelCatalog}. */
 export interface ModelCatalogOptions {
@@ -38,7 +36,7 @@ export interface ModelCatalogOptions {
   /** Extra request headers (`originator`, `User-Agent`). */
   headers?: Readonly<Record<string, string>>;
   /** Login used when `get()` gets none; a throwing `getAuth` (not logged in) means the bundled list. */
-  auth?: { getAuth(): Promise<ModelsAuth> };
+  auth?: { getAuth(): Promise<AccountAuth> };
   onEvent?: (event: ModelCatalogEvent) => void;
 }
 
@@ -59,21 +57,22 @@ export interface ModelCatalog {
    * or when everything fails, the bundled snapshot. Never rejects. The returned array is frozen and
    * stays the same instance until the list changes, so callers may memoise on it.
    */
-  get(auth?: ModelsAuth): Promise<CatalogModel[]>;
+  get(auth?: AccountAuth): Promise<CatalogModel[]>;
   /** Revalidates now (single-flight) and returns the result. Never rejects. */
-  refresh(auth?: ModelsAuth): Promise<CatalogModel[]>;
+  refresh(auth?: AccountAuth): Promise<CatalogModel[]>;
   /**
    * Call with each backend response's `x-models-etag`: a value different from the catalog's ETag
    * triggers a revalidation. The promise settles when it is done; it never rejects.
    */
-  noteModelsEtag(etag: string | null | undefined, auth?: ModelsAuth): Promise<void>;
+  noteModelsEtag(etag: string | null | undefined, auth?: AccountAuth): Promise<void>;
+  /** The state of one account's catalog; the bundled state when `accountId` is omitted or unknown. */
   status(accountId?: string | null): CatalogStatus;
   /** The latest failure of any account, cleared by the next successful fetch. */
   readonly lastError: CatalogFetchError | null;
 }
 
 interface AccountState {
-  accountId: string;
+  accountId: string | null;
   models: CatalogModel[] | null;
   source: CatalogSource;
   etag: string | null;
@@ -113,7 +112,8 @@ export function createModelCatalog(options: ModelCatalogOptions): ModelCatalog {
   const retryAfterFailureMs = options.retryAfterFailureMs ?? 60_000;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const url = `${options.upstreamUrl.replace(/\/+$/, "")}/models?client_version=${encodeURIComponent(options.clientVersion)}`;
-  const states = new Map<string, AccountState>();
+  // Keyed by account id; a login without one (`null`) has its own entry.
+  const states = new Map<string | null, AccountState>();
   let lastError: CatalogFetchError | null = null;
 
   const emit = (event: ModelCatalogEvent) => {
@@ -124,7 +124,7 @@ export function createModelCatalog(options: ModelCatalogOptions): ModelCatalog {
     }
   };
 
-  async function resolveAuth(auth: ModelsAuth | undefined): Promise<ModelsAuth | null> {
+  async function resolveAuth(auth: AccountAuth | undefined): Promise<AccountAuth | null> {
     if (auth) return auth;
     try {
       return (await options.auth?.getAuth()) ?? null;
@@ -133,7 +133,7 @@ export function createModelCatalog(options: ModelCatalogOptions): ModelCatalog {
     }
   }
 
-  function stateFor(accountId: string): AccountState {
+  function stateFor(accountId: string | null): AccountState {
     let state = states.get(accountId);
     if (!state) {
       state = {
@@ -183,13 +183,13 @@ export function createModelCatalog(options: ModelCatalogOptions): ModelCatalog {
     }
   }
 
-  async function fetchCatalog(state: AccountState, auth: ModelsAuth): Promise<void> {
+  async function fetchCatalog(state: AccountState, auth: AccountAuth): Promise<void> {
     const headers: Record<string, string> = {
       ...options.headers,
       Accept: "application/json",
       Authorization: `Bearer ${auth.accessToken}`,
-      "ChatGPT-Account-ID": auth.accountId,
     };
+    if (auth.accountId) headers["ChatGPT-Account-ID"] = auth.accountId;
     if (state.models && state.etag) headers["If-None-Match"] = state.etag;
     try {
       let response: Response;
@@ -258,14 +258,14 @@ export function createModelCatalog(options: ModelCatalogOptions): ModelCatalog {
     }
   }
 
-  function revalidate(state: AccountState, auth: ModelsAuth): Promise<void> {
+  function revalidate(state: AccountState, auth: AccountAuth): Promise<void> {
     state.inflight ??= fetchCatalog(state, auth).finally(() => {
       state.inflight = null;
     });
     return state.inflight;
   }
 
-  async function get(auth?: ModelsAuth): Promise<CatalogModel[]> {
+  async function get(auth?: AccountAuth): Promise<CatalogModel[]> {
     const login = await resolveAuth(auth);
     if (!login) return bundledList;
     const state = stateFor(login.accountId);
@@ -280,7 +280,7 @@ export function createModelCatalog(options: ModelCatalogOptions): ModelCatalog {
     return state.models ?? bundledList;
   }
 
-  async function refresh(auth?: ModelsAuth): Promise<CatalogModel[]> {
+  async function refresh(auth?: AccountAuth): Promise<CatalogModel[]> {
     const login = await resolveAuth(auth);
     if (!login) return bundledList;
     const state = stateFor(login.accountId);
@@ -289,7 +289,7 @@ export function createModelCatalog(options: ModelCatalogOptions): ModelCatalog {
     return state.models ?? bundledList;
   }
 
-  async function noteModelsEtag(etag: string | null | undefined, auth?: ModelsAuth): Promise<void> {
+  async function noteModelsEtag(etag: string | null | undefined, auth?: AccountAuth): Promise<void> {
     if (!etag) return;
     const login = await resolveAuth(auth);
     if (!login) return;
@@ -302,7 +302,7 @@ export function createModelCatalog(options: ModelCatalogOptions): ModelCatalog {
   }
 
   function status(accountId?: string | null): CatalogStatus {
-    const state = accountId ? states.get(accountId) : undefined;
+    const state = accountId === undefined ? undefined : states.get(accountId);
     if (!state) return { source: "bundled", etag: null, fetchedAt: null, lastError: null };
     return {
       source: state.models ? state.source : "bundled",

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { LEGACY_MODELS } from "./legacy-models.js";
-import { resolveCases } from "./resolve-model-cases.js";
+import { resolveCases } from "./testing/resolve-model-cases.js";
 
 const readmeUrl = new URL("../README.md", import.meta.url);
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { bundledCatalog } from "./bundled-catalog.js";
 import type { CatalogModel } from "./catalog-model-schema.js";
-import { ModelNotFoundError } from "./models-error.js";
+import { ModelNotFoundError } from "./model-not-found-error.js";
 import { resolveModel } from "./resolve-model.js";
-import { resolveCases } from "./resolve-model-cases.js";
+import { resolveCases } from "./testing/resolve-model-cases.js";
 
 const catalogWithout = (slugs: string[] = []) =>
   bundledCatalog.filter((model) => !slugs.includes(model.slug));

@@ -2,7 +2,7 @@ import { bundledCatalog } from "./bundled-catalog.js";
 import { type CatalogModel, listedModels, supportedEfforts } from "./catalog-model-schema.js";
 import { findLegacyModel } from "./legacy-models.js";
 import { matchFirstFamily } from "./match-model-family.js";
-import { ModelNotFoundError } from "./models-error.js";
+import { ModelNotFoundError } from "./model-not-found-error.js";
 import { normalizeModelName, splitEffortSuffix, stripDateSuffix } from "./parse-model-name.js";
 import { clampEffort, effortRank, REASONING_EFFORT_ORDER } from "./reasoning-effort.js";
 

@@ -1,5 +1,6 @@
 import type { AbortSignalLike, CodexResponse } from "@cmp/codex-client";
-import type { ModelsAuth, ResolvedModel } from "@cmp/models";
+import type { AccountAuth } from "@cmp/core";
+import type { ResolvedModel } from "@cmp/models";
 import {
   type ChatCompletionRequest,
   collectSystemPrompts,
@@ -13,7 +14,7 @@ import { prepareUpstreamSend, resolveRequestModel } from "./upstream-send.js";
 /** A chat request after the client profile, model resolution and instructions were applied. */
 export interface PreparedChat {
   request: ChatCompletionRequest;
-  auth: ModelsAuth;
+  auth: AccountAuth;
   resolved: ResolvedModel;
   warnings: string[];
   /** Sends one upstream request (with the one-time instructions fallback); call `n` times for `n` choices. */

@@ -1,6 +1,7 @@
 import { type AbortSignalLike, CodexHttpError, type CodexResponse } from "@cmp/codex-client";
+import type { AccountAuth } from "@cmp/core";
 import { isInstructionsRejection, type SelectedInstructions, selectInstructions } from "@cmp/instructions";
-import type { ModelRequest, ModelsAuth, ResolvedModel } from "@cmp/models";
+import type { ModelRequest, ResolvedModel } from "@cmp/models";
 import type { AppContext } from "../app-context.js";
 import type { RequestRecord } from "../state/request-record.js";
 
@@ -11,7 +12,7 @@ import type { RequestRecord } from "../state/request-record.js";
 async function callUpstream(
   ctx: AppContext,
   body: unknown,
-  options: { sessionId: string; signal: AbortSignalLike; auth: ModelsAuth },
+  options: { sessionId: string; signal: AbortSignalLike; auth: AccountAuth },
 ): Promise<CodexResponse> {
   try {
     const response = await ctx.deps.codexClient.createResponse(body, options);
@@ -41,7 +42,7 @@ export async function resolveRequestModel(
   model: ModelRequest,
   record: RequestRecord,
   warnings: string[],
-): Promise<{ auth: ModelsAuth; resolved: ResolvedModel }> {
+): Promise<{ auth: AccountAuth; resolved: ResolvedModel }> {
   const auth = await ctx.deps.tokenManager.getAuth();
   const catalog = await ctx.deps.catalog.get(auth);
   const resolved = ctx.resolveModel(model, catalog);
@@ -60,7 +61,7 @@ export async function resolveRequestModel(
 export async function prepareUpstreamSend(
   ctx: AppContext,
   options: {
-    auth: ModelsAuth;
+    auth: AccountAuth;
     resolved: ResolvedModel;
     systemPrompts: string[];
     warnings: string[];

@@ -1,15 +1,20 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
+/** One request the tiny upstream received. */
 export interface RecordedUpstreamRequest {
   headers: IncomingMessage["headers"];
   body: string;
   remotePort: number | undefined;
 }
 
+/** Answers request number `index` (0-based) of the tiny upstream. */
 export type TinyHandler = (req: IncomingMessage, res: ServerResponse, index: number) => void;
 
-/** A minimal loopback HTTP server for the client's tests. */
+/**
+ * A minimal loopback HTTP server for the client's tests (test use only): it records each request and
+ * hands it to `handler` once its body has arrived.
+ */
 export async function startTinyUpstream(handler: TinyHandler) {
   const requests: RecordedUpstreamRequest[] = [];
   const closed: number[] = [];
@@ -48,6 +53,7 @@ export async function startTinyUpstream(handler: TinyHandler) {
   };
 }
 
+/** The SSE body that carries `events`, one `data:` frame each. */
 export function sse(events: unknown[]): string {
   return events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join("");
 }

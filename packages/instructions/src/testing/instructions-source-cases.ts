@@ -1,5 +1,5 @@
 import type { CatalogModel } from "@cmp/models";
-import type { InstructionsSource } from "./instructions-provider.js";
+import type { InstructionsSource } from "../instructions-provider.js";
 
 /**
  * Which source wins for base instructions, one situation per row. `instructions-provider.test.ts`

@@ -1,4 +1,4 @@
-import type { ModelRequest } from "./resolve-model.js";
+import type { ModelRequest } from "../resolve-model.js";
 
 /**
  * Name-resolution cases against the bundled snapshot. `resolve-model.test.ts` asserts each one,
