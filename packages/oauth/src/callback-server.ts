@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, request, type Server, type ServerRe
 import { setTimeout as sleep } from "node:timers/promises";
 import { buildLoopbackRedirectUri } from "./authorize-url.js";
 import { renderErrorPage, renderSuccessPage } from "./callback-pages.js";
+import { getErrnoCode } from "./errno-code.js";
 import { OAuthError } from "./oauth-errors.js";
 import { timingSafeEqualStrings } from "./timing-safe-equal.js";
 
@@ -39,9 +40,9 @@ function isLoopbackHost(hostHeader: string | undefined): boolean {
 
 function listen(server: Server, port: number): Promise<boolean> {
   return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
+    const onError = (error: Error) => {
       server.off("listening", onListening);
-      if (error.code === "EADDRINUSE") resolve(false);
+      if (getErrnoCode(error) === "EADDRINUSE") resolve(false);
       else reject(error);
     };
     const onListening = () => {
