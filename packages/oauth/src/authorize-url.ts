@@ -1,10 +1,5 @@
-import {
-  CODEX_CLIENT_ID,
-  DEFAULT_ISSUER,
-  DEFAULT_ORIGINATOR,
-  DEFAULT_SCOPE,
-  getIssuerEndpoints,
-} from "./constants.js";
+import { DEFAULT_ORIGINATOR } from "@cmp/core";
+import { CODEX_CLIENT_ID, DEFAULT_ISSUER, DEFAULT_SCOPE, getIssuerEndpoints } from "./constants.js";
 
 /** Inputs of {@link buildAuthorizeUrl}. */
 export interface AuthorizeUrlOptions {

@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import { buildLoopbackRedirectUri } from "./authorize-url.js";
 import { renderErrorPage, renderSuccessPage } from "./callback-pages.js";
+import { getErrnoCode } from "./errno-code.js";
 import { OAuthError } from "./oauth-errors.js";
-import { timingSafeEqualStrings } from "./pkce.js";
+import { timingSafeEqualStrings } from "./timing-safe-equal.js";
 
 /** Options of {@link startCallbackServer}. */
 export interface CallbackServerOptions {
@@ -38,9 +40,9 @@ function isLoopbackHost(hostHeader: string | undefined): boolean {
 
 function listen(server: Server, port: number): Promise<boolean> {
   return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
+    const onError = (error: Error) => {
       server.off("listening", onListening);
-      if (error.code === "EADDRINUSE") resolve(false);
+      if (getErrnoCode(error) === "EADDRINUSE") resolve(false);
       else reject(error);
     };
     const onListening = () => {
@@ -78,8 +80,6 @@ function requestCancel(port: number): Promise<void> {
   });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 async function bindWithTakeover(server: Server, options: CallbackServerOptions): Promise<number> {
   const attempts = options.bindAttempts ?? 10;
   const delay = options.bindRetryDelayMs ?? 200;
@@ -91,7 +91,9 @@ async function bindWithTakeover(server: Server, options: CallbackServerOptions):
         return typeof address === "object" && address ? address.port : port;
       }
       if (index === 0 && attempt === 0) await requestCancel(port);
-      await sleep(delay);
+      await sleep(delay, undefined, { signal: options.signal }).catch((cause: unknown) => {
+        throw new OAuthError("cancelled", "The login was cancelled.", { cause });
+      });
     }
   }
   throw new OAuthError(

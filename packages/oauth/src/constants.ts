@@ -7,9 +7,6 @@ export const DEFAULT_ISSUER = "https://auth.openai.com";
 /** Scopes requested at login; `offline_access` is what yields a refresh token. */
 export const DEFAULT_SCOPE = "openid profile email offline_access";
 
-/** Identifies this product to the issuer; never the Codex CLI's own `codex_cli_rs`. */
-export const DEFAULT_ORIGINATOR = "chatgpt_max_proxy";
-
 /** The registered local callback port. */
 export const DEFAULT_CALLBACK_PORT = 1455;
 

@@ -1,13 +1,14 @@
 import { spawn } from "node:child_process";
-import { chmod, mkdir, readdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createFileTokenStore, readCodexAuthFile, removeStaleTempFiles } from "./file-token-store.js";
+import { createFileTokenStore } from "./file-token-store.js";
 import { createMemoryTokenStore } from "./memory-token-store.js";
 import { OAuthError } from "./oauth-errors.js";
+import { readCodexAuthFile } from "./read-codex-auth-file.js";
 import type { StoredLogin } from "./stored-login.js";
-import { makeTempDir } from "./test-helpers.js";
+import { makeTempDir } from "./testing/test-helpers.js";
 
 const login = (n: number): StoredLogin => ({
   idToken: `id-${n}`,
@@ -38,7 +39,7 @@ describe("file token store", () => {
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     expect((await stat(join(dir, "home"))).mode & 0o777).toBe(0o700);
     expect(await store.get()).toEqual(login(1));
-    expect((await readdir(join(dir, "home"))).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+    expect(await readdir(join(dir, "home"))).toEqual(["auth.json"]);
   });
 
   it("reads a file written by the Codex CLI, extra fields included", async () => {
@@ -119,7 +120,7 @@ describe("file token store", () => {
 
   it("never leaves an unreadable auth.json when the writer is killed at random moments", async () => {
     const path = join(dir, "auth.json");
-    const script = fileURLToPath(new URL("./test-fixtures/write-loop.ts", import.meta.url));
+    const script = fileURLToPath(new URL("./testing/write-loop.ts", import.meta.url));
     for (let round = 0; round < 10; round++) {
       const child = spawn(process.execPath, ["--import", "tsx", script, path], {
         stdio: ["ignore", "pipe", "inherit"],
@@ -144,40 +145,28 @@ describe("file token store", () => {
     const minuteLater = () => Date.now() + 60_000;
     const survivor = await createFileTokenStore({ path, now: minuteLater }).get();
     expect(survivor?.refreshToken).toMatch(/^rt-\d+$/);
-    expect((await readdir(dir)).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+    expect(await readdir(dir)).toEqual(["auth.json"]);
   }, 150_000);
 
-  it("removes temp files of dead writers on open and before writing, and spares live ones", async () => {
+  // write-file-atomic writes once and ignores a short count; under a file size limit (or on a nearly
+  // full disk) that renamed a truncated file over the good one until the store wrote the whole content first.
+  it("keeps the old file, whole, when the new one cannot be written in full", async () => {
     const path = join(dir, "auth.json");
-    const deadPid = await new Promise<number>((resolve, reject) => {
-      const child = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
-      child.once("error", reject);
-      child.once("exit", () => resolve(child.pid ?? 0));
+    await createFileTokenStore({ path }).set(login(1));
+    const before = await readFile(path, "utf8");
+    const script = fileURLToPath(new URL("./testing/write-over-size-limit.ts", import.meta.url));
+    const quoted = [process.execPath, "--import", "tsx", script, path].map((arg) => `'${arg}'`).join(" ");
+    const child = spawn("/bin/sh", ["-c", `ulimit -f 512 && exec ${quoted}`], {
+      stdio: ["ignore", "pipe", "inherit"],
     });
-    const dead = join(dir, `.auth.json.${deadPid}.0a1b2c.tmp`);
-    const live = join(dir, `.auth.json.${process.pid}.3d4e5f.tmp`);
-    const oldLive = join(dir, `.auth.json.${process.pid}.6a7b8c.tmp`);
-    const unrelated = join(dir, `.other.json.${deadPid}.0a1b2c.tmp`);
-    for (const file of [dead, live, oldLive, unrelated]) await writeFile(file, '{"half":');
-    const hourAgo = new Date(Date.now() - 3_600_000);
-    await utimes(oldLive, hourAgo, hourAgo);
-
-    // Too young to be touched: a writer in another container may look dead from here.
-    expect(await removeStaleTempFiles(path)).toBe(1);
-    expect(await readdir(dir)).toContain(`.auth.json.${deadPid}.0a1b2c.tmp`);
-
-    const store = createFileTokenStore({ path, now: () => Date.now() + 60_000 });
-    expect(await store.get()).toBeNull();
-    const left = await readdir(dir);
-    expect(left).not.toContain(`.auth.json.${deadPid}.0a1b2c.tmp`);
-    expect(left).not.toContain(`.auth.json.${process.pid}.6a7b8c.tmp`);
-    expect(left).toContain(`.auth.json.${process.pid}.3d4e5f.tmp`);
-    expect(left).toContain(`.other.json.${deadPid}.0a1b2c.tmp`);
-
-    await writeFile(dead, '{"half":');
-    await store.set(login(1));
-    expect(await readdir(dir)).not.toContain(`.auth.json.${deadPid}.0a1b2c.tmp`);
-    expect(await store.get()).toEqual(login(1));
-    expect(await removeStaleTempFiles(join(dir, "missing", "auth.json"))).toBe(0);
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exitCode = await new Promise((resolve) => child.once("exit", resolve));
+    expect(exitCode).toBe(0);
+    expect(output.trim()).toBe("store_write_failed");
+    expect(await readFile(path, "utf8")).toBe(before);
+    expect(await readdir(dir)).toEqual(["auth.json"]);
   });
 });

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createFileTokenStore } from "./file-token-store.js";
 import { CODEX_IMPORT_WARNING, importCodexAuth } from "./import-codex-auth.js";
 import { OAuthError } from "./oauth-errors.js";
-import { collectSecrets, createOutput, expectNoSecrets, makeTempDir } from "./test-helpers.js";
+import { collectSecrets, createOutput, expectNoSecrets, makeTempDir } from "./testing/test-helpers.js";
 
 let auth: FakeAuthServer;
 let dir: string;

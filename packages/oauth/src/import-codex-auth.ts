@@ -1,9 +1,9 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { LoginFlowOptions, LoginResult } from "./complete-login.js";
-import { readCodexAuthFile } from "./file-token-store.js";
 import { verifyIdTokenSignature } from "./id-token-verification.js";
 import { OAuthError } from "./oauth-errors.js";
+import { readCodexAuthFile } from "./read-codex-auth-file.js";
 import { decodeLoginClaims } from "./token-claims.js";
 
 /** Options of {@link importCodexAuth}. */

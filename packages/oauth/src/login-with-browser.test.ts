@@ -11,7 +11,7 @@ import {
   expectNoSecrets,
   followAuthorizeUrl,
   getFreePort,
-} from "./test-helpers.js";
+} from "./testing/test-helpers.js";
 import type { TokenStore } from "./token-store.js";
 
 let auth: FakeAuthServer;

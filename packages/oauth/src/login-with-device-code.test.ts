@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loginWithDeviceCode } from "./login-with-device-code.js";
 import { createMemoryTokenStore } from "./memory-token-store.js";
 import { OAuthError } from "./oauth-errors.js";
-import { collectSecrets, createOutput, errorMessages, expectNoSecrets } from "./test-helpers.js";
+import { collectSecrets, createOutput, errorMessages, expectNoSecrets } from "./testing/test-helpers.js";
 import type { TokenStore } from "./token-store.js";
 
 let auth: FakeAuthServer;

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { z } from "zod";
 import { completeLogin, type LoginFlowOptions, type LoginResult } from "./complete-login.js";
 import { CODEX_CLIENT_ID, DEFAULT_ISSUER, getIssuerEndpoints } from "./constants.js";
@@ -31,23 +32,14 @@ export interface DeviceCodeLoginOptions extends LoginFlowOptions {
   onDeviceCode?: (prompt: DeviceCodePrompt) => void;
   /** How long the code stays valid; default 15 minutes, as upstream. */
   expiresInMs?: number;
-  /** Waits between polls; default a timer. Tests pass a fast one. */
+  /**
+   * Waits between polls, and may reject when `signal` aborts; default `setTimeout` of
+   * `node:timers/promises`. Tests pass a fast one.
+   */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
-}
+const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> => delay(ms, undefined, { signal });
 
 function parseIntervalMs(interval: string | number | null | undefined): number {
   const seconds = typeof interval === "number" ? interval : Number.parseFloat(interval ?? "");
@@ -102,7 +94,9 @@ export async function loginWithDeviceCode(options: DeviceCodeLoginOptions): Prom
   options.onDeviceCode?.(prompt);
 
   for (;;) {
-    await sleep(intervalMs, options.signal);
+    await sleep(intervalMs, options.signal).catch((cause: unknown) => {
+      if (!options.signal?.aborted) throw cause;
+    });
     if (options.signal?.aborted) throw new OAuthError("cancelled", "The login was cancelled.");
     if (now() >= deadline) {
       throw new OAuthError(

@@ -3,7 +3,8 @@ import { completeLogin, type LoginFlowOptions, type LoginResult } from "./comple
 import { DEFAULT_CALLBACK_PORT } from "./constants.js";
 import { OAuthError } from "./oauth-errors.js";
 import { parseAuthorizationInput } from "./parse-authorization-input.js";
-import { createPkcePair, generateState, timingSafeEqualStrings } from "./pkce.js";
+import { createPkcePair, generateState } from "./pkce.js";
+import { timingSafeEqualStrings } from "./timing-safe-equal.js";
 import { exchangeAuthorizationCode } from "./token-exchange.js";
 
 /** Options of {@link loginWithPastedRedirect}. */

@@ -1,5 +1,5 @@
-import { timingSafeEqualStrings } from "./pkce.js";
 import type { StoredLogin } from "./stored-login.js";
+import { timingSafeEqualStrings } from "./timing-safe-equal.js";
 import type { TokenStore } from "./token-store.js";
 
 /** Creates a `TokenStore` kept in memory (tests, or logins that must not touch the disk). */

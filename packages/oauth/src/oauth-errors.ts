@@ -1,4 +1,7 @@
-const marker = Symbol.for("cmp.oauth.error");
+import { CmpError } from "@cmp/core";
+
+const marker = "cmp.error.OAuthError";
+const symbol = Symbol.for(marker);
 
 /** Every failure code an `OAuthError` can carry. */
 export type OAuthErrorCode =
@@ -32,24 +35,22 @@ export interface OAuthErrorOptions {
 
 /**
  * The one error type of `@cmp/oauth`. Messages are written for the person at the terminal and never
- * contain tokens, codes or verifiers.
+ * contain tokens, codes or verifiers. Recognise it with {@link OAuthError.isInstance} and switch on
+ * `code`.
  */
-export class OAuthError extends Error {
-  readonly [marker] = true;
-  override readonly name = "OAuthError";
-  readonly code: OAuthErrorCode;
-  readonly retryable: boolean;
+export class OAuthError extends CmpError<OAuthErrorCode> {
+  /** The marker {@link OAuthError.isInstance} looks for. */
+  readonly [symbol] = true;
+  /** HTTP status of the auth server's answer, when there was one. */
   readonly status: number | undefined;
 
   constructor(code: OAuthErrorCode, message: string, options: OAuthErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.retryable = options.retryable ?? false;
+    super("OAuthError", { code, message, cause: options.cause, retryable: options.retryable });
     this.status = options.status;
   }
 
   /** True for any `OAuthError`, even one from another copy of this package. */
-  static isInstance(error: unknown): error is OAuthError {
-    return typeof error === "object" && error !== null && marker in error;
+  static override isInstance(error: unknown): error is OAuthError {
+    return CmpError.hasMarker(error, marker);
   }
 }

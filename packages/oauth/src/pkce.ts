@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { OAuthError } from "./oauth-errors.js";
 
 /** A PKCE verifier and its S256 challenge. */
@@ -39,11 +39,4 @@ export function createPkcePair(): PkcePair {
 /** Creates a random `state` value (32 bytes, base64url). */
 export function generateState(): string {
   return randomBytes(32).toString("base64url");
-}
-
-/** Compares two secrets (state values, tokens) in constant time for equal lengths. */
-export function timingSafeEqualStrings(a: string, b: string): boolean {
-  const left = createHash("sha256").update(a).digest();
-  const right = createHash("sha256").update(b).digest();
-  return timingSafeEqual(left, right) && a.length === b.length;
 }

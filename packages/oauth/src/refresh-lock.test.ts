@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { OAuthError } from "./oauth-errors.js";
 import { acquireRefreshLock } from "./refresh-lock.js";
-import { makeTempDir } from "./test-helpers.js";
+import { makeTempDir } from "./testing/test-helpers.js";
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { OAuthError } from "./oauth-errors.js";
-import { makeJwt } from "./test-helpers.js";
+import { makeJwt } from "./testing/test-helpers.js";
 import { decodeLoginClaims } from "./token-claims.js";
 
 const auth = "https://api.openai.com/auth";

@@ -1,12 +1,6 @@
+import type { AccountAuth } from "@cmp/core";
 import type { FetchLike } from "./http-request.js";
 import type { TokenStore } from "./token-store.js";
-
-/** What a request to the backend needs. */
-export interface AuthCredentials {
-  accessToken: string;
-  /** Sent as `ChatGPT-Account-ID`. */
-  accountId: string;
-}
 
 /** Who is logged in and until when; never secrets. */
 export interface LoginStatus {
@@ -52,7 +46,10 @@ export interface TokenManagerOptions {
   refreshTimeoutMs?: number;
   /** How often, at most, to look for changes made by other processes; default 1000 ms. */
   storeCheckIntervalMs?: number;
-  /** Backoff after a transient refresh failure: first wait, doubled per failure up to `maxMs`. */
+  /**
+   * Backoff after a transient refresh failure (`computeBackoffMs` of `@cmp/core`): the first wait's
+   * ceiling (default 1 s), doubled per failure up to `maxMs` (default 30 s), with jitter.
+   */
   backoff?: { initialMs?: number; maxMs?: number };
   /** Sent as `originator` on refresh calls; default `chatgpt_max_proxy`. */
   originator?: string;
@@ -71,13 +68,16 @@ export interface TokenManager {
    * A valid access token and account id. Cheap when the token is fresh (in-memory, a store change
    * check at most once a second). Refreshes ahead of expiry. Throws `OAuthError` `not_logged_in`,
    * `reauth_required`, or a retryable `refresh_failed` when the token expired and the refresh failed.
+   *
+   * The account id is always a string here (a login's claims name the account), which is why the type
+   * narrows `AccountAuth`'s `string | null`: consumers that still require a string accept it too.
    */
-  getAuth(): Promise<AuthCredentials>;
+  getAuth(): Promise<AccountAuth & { accountId: string }>;
   /**
    * After the backend answered 401 to `staleAccessToken`: returns the newer token if another caller
    * already replaced it, otherwise refreshes once (joined by concurrent callers).
    */
-  refreshAfterUnauthorized(staleAccessToken: string): Promise<AuthCredentials>;
+  refreshAfterUnauthorized(staleAccessToken: string): Promise<AccountAuth & { accountId: string }>;
   /** The current login's status, or `null` when not logged in. Never refreshes. */
   getStatus(): Promise<LoginStatus | null>;
   /** Subscribes to an event; returns the unsubscribe function. */

@@ -8,7 +8,7 @@ import { createFileTokenStore } from "./file-token-store.js";
 import { createMemoryTokenStore } from "./memory-token-store.js";
 import { OAuthError } from "./oauth-errors.js";
 import type { StoredLogin } from "./stored-login.js";
-import { collectSecrets, errorMessages, expectNoSecrets, makeTempDir } from "./test-helpers.js";
+import { collectSecrets, errorMessages, expectNoSecrets, makeTempDir } from "./testing/test-helpers.js";
 import { createTokenManager } from "./token-manager.js";
 import type { TokenManagerEvent } from "./token-manager-types.js";
 import { refreshTokens } from "./token-refresh.js";
@@ -111,7 +111,7 @@ describe("token manager", () => {
     const path = join(dir, "home", "auth.json");
     const store = createFileTokenStore({ path });
     await store.set(await issueLogin(-60));
-    const script = fileURLToPath(new URL("./test-fixtures/get-auth-once.ts", import.meta.url));
+    const script = fileURLToPath(new URL("./testing/get-auth-once.ts", import.meta.url));
     const child = spawn(process.execPath, ["--import", "tsx", script, path, auth.issuer], {
       stdio: ["pipe", "pipe", "inherit"],
     });

@@ -1,12 +1,11 @@
-import { DEFAULT_ORIGINATOR } from "./constants.js";
+import { computeBackoffMs, DEFAULT_ORIGINATOR } from "@cmp/core";
 import { createIdTokenVerifier } from "./id-token-verification.js";
 import { OAuthError } from "./oauth-errors.js";
-import { timingSafeEqualStrings } from "./pkce.js";
 import { acquireRefreshLock, type ReleaseLock } from "./refresh-lock.js";
 import type { StoredLogin } from "./stored-login.js";
+import { timingSafeEqualStrings } from "./timing-safe-equal.js";
 import { decodeLoginClaims, type LoginClaims } from "./token-claims.js";
 import type {
-  AuthCredentials,
   TokenManager,
   TokenManagerEvent,
   TokenManagerEventType,
@@ -31,6 +30,9 @@ function readClaims(login: StoredLogin): LoginClaims | null {
     return null;
   }
 }
+
+/** What {@link TokenManager.getAuth} hands out. */
+type HandedOutAuth = Awaited<ReturnType<TokenManager["getAuth"]>>;
 
 const sameLogin = (a: StoredLogin, b: StoredLogin) =>
   a.refreshToken === b.refreshToken && a.accessToken === b.accessToken;
@@ -136,8 +138,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   };
 
   const notLoggedIn = () => new OAuthError("not_logged_in", `Not logged in to ChatGPT; ${loginHint}.`);
-  const handedOut = new WeakMap<Snapshot, AuthCredentials>();
-  const toCredentials = (snap: Snapshot): AuthCredentials => {
+  const handedOut = new WeakMap<Snapshot, HandedOutAuth>();
+  const toCredentials = (snap: Snapshot): HandedOutAuth => {
     let credentials = handedOut.get(snap);
     if (!credentials) {
       credentials = Object.freeze({
@@ -267,7 +269,10 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         );
       }
       const failures = (backoff?.failures ?? 0) + 1;
-      backoff = { failures, until: now() + Math.min(backoffInitialMs * 2 ** (failures - 1), backoffMaxMs) };
+      backoff = {
+        failures,
+        until: now() + computeBackoffMs(failures, { baseMs: backoffInitialMs, maxMs: backoffMaxMs }),
+      };
       const error = new OAuthError(
         "refresh_failed",
         `${result.error.message} The login is kept; retrying later.`,
@@ -291,7 +296,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     return inflight;
   };
 
-  async function getAuth(): Promise<AuthCredentials> {
+  async function getAuth(): Promise<HandedOutAuth> {
     // Hot path: a fresh token, no store check due and nothing pending costs no I/O, decode or await.
     const fresh = current;
     if (
@@ -319,7 +324,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     return toCredentials(await refreshOnce(snap));
   }
 
-  async function refreshAfterUnauthorized(staleAccessToken: string): Promise<AuthCredentials> {
+  async function refreshAfterUnauthorized(staleAccessToken: string): Promise<HandedOutAuth> {
     if (inflight) await inflight.catch(() => undefined);
     await sync(true);
     const snap = current;

@@ -133,4 +133,27 @@ describe("cmp-server login", () => {
     expect(await runLoginCommand(["--device", "--paste"], context())).toBe(2);
     expect(err).toHaveLength(2);
   });
+
+  it("names an unknown flag, a stray argument or a value given to a plain flag, and logs nothing in", async () => {
+    expect(await runLoginCommand(["--device", "--verbose"], context())).toBe(2);
+    expect(await runLoginCommand(["-x"], context())).toBe(2);
+    expect(await runLoginCommand(["somewhere"], context())).toBe(2);
+    expect(await runLoginCommand(["--paste=yes"], context())).toBe(2);
+    expect(err).toEqual([
+      'unknown option "--verbose"; usage: cmp-server login [--device | --paste | --import-codex [PATH]]',
+      'unknown option "-x"; usage: cmp-server login [--device | --paste | --import-codex [PATH]]',
+      'unexpected argument "somewhere"; usage: cmp-server login [--device | --paste | --import-codex [PATH]]',
+      "--paste takes no value; usage: cmp-server login [--device | --paste | --import-codex [PATH]]",
+    ]);
+    expect(auth.requests).toEqual([]);
+  });
+
+  it("takes the Codex path as --import-codex=PATH too, and still refuses a second mode after it", async () => {
+    const elsewhere = await writeAuthJson(join(home, "elsewhere"), await auth.issueTokens());
+    expect(await runLoginCommand([`--import-codex=${elsewhere}`], context())).toBe(0);
+    expect(await runLoginCommand(["--import-codex", "--device"], context())).toBe(2);
+    expect(err).toEqual([
+      "choose one of --device, --paste, --import-codex; usage: cmp-server login [--device | --paste | --import-codex [PATH]]",
+    ]);
+  });
 });

@@ -1,3 +1,4 @@
+import { parseArgs } from "node:util";
 import {
   FALLBACK_CALLBACK_PORT,
   importCodexAuth,
@@ -22,24 +23,49 @@ type LoginMode =
   | { kind: "paste" }
   | { kind: "import"; path: string | null };
 
+const loginOptions = {
+  device: { type: "boolean" },
+  paste: { type: "boolean" },
+  // A boolean to parseArgs: its optional PATH is the positional right after it, or `--import-codex=PATH`.
+  "import-codex": { type: "boolean" },
+} as const;
+
+/**
+ * Reads the login flags with `node:util` `parseArgs`. Its tokens give what it cannot express itself: the
+ * optional value of `--import-codex` and one message per unknown or misused flag. Returns the mode or
+ * what is wrong with the arguments.
+ */
 function parseLoginArgs(args: string[]): LoginMode | string {
-  let mode: LoginMode = { kind: "browser" };
-  let chosen = 0;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--device") mode = { kind: "device" };
-    else if (arg === "--paste") mode = { kind: "paste" };
-    else if (arg === "--import-codex") {
-      const next = args[i + 1];
-      const path = next !== undefined && !next.startsWith("--") ? next : null;
-      if (path !== null) i++;
-      mode = { kind: "import", path };
-    } else if (arg?.startsWith("--import-codex="))
-      mode = { kind: "import", path: arg.slice("--import-codex=".length) };
-    else return `unknown argument ${JSON.stringify(arg)}`;
-    chosen++;
+  const { tokens } = parseArgs({
+    args,
+    options: loginOptions,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const modes: LoginMode[] = [];
+  for (const [index, token] of tokens.entries()) {
+    if (token.kind === "option-terminator") continue;
+    if (token.kind === "positional") {
+      const previous = tokens[index - 1];
+      const isImportPath =
+        previous?.kind === "option" && previous.name === "import-codex" && previous.value === undefined;
+      if (!isImportPath) return `unexpected argument ${JSON.stringify(token.value)}`;
+      modes[modes.length - 1] = { kind: "import", path: token.value };
+      continue;
+    }
+    if (token.name === "import-codex") {
+      modes.push({ kind: "import", path: token.value ?? null });
+      continue;
+    }
+    if (token.name !== "device" && token.name !== "paste") {
+      return `unknown option ${JSON.stringify(token.rawName)}`;
+    }
+    if (token.value !== undefined) return `${token.rawName} takes no value`;
+    modes.push(token.name === "device" ? { kind: "device" } : { kind: "paste" });
   }
-  return chosen > 1 ? "choose one of --device, --paste, --import-codex" : mode;
+  if (modes.length > 1) return "choose one of --device, --paste, --import-codex";
+  return modes[0] ?? { kind: "browser" };
 }
 
 function describeLogin(result: LoginResult): string {

@@ -88,7 +88,8 @@ async function expectDiskLoginUsable(f: ProxyFixture): Promise<void> {
 }
 
 function leftovers(dir: string): string[] {
-  return readdirSync(dir).filter((name) => name.endsWith(".tmp"));
+  // write-file-atomic's temp files are `auth.json.<number>`; `.tmp` ones are other writers'.
+  return readdirSync(dir).filter((name) => name.endsWith(".tmp") || /^auth\.json\.\d+$/.test(name));
 }
 
 describe("disk faults and crashes while the login is written", () => {

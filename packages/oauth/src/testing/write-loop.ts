@@ -1,3 +1,4 @@
+// Test fixture: saves logins in a loop (printing "ready" after the first) until it is killed.
 import { createFileTokenStore } from "../file-token-store.js";
 
 const path = process.argv[2];

@@ -1,3 +1,4 @@
+// Test fixture: loads an expired login, prints "ready", and refreshes it once when stdin says "go".
 import { createInterface } from "node:readline";
 import { createFileTokenStore } from "../file-token-store.js";
 import { createTokenManager } from "../token-manager.js";
