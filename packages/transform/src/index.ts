@@ -35,12 +35,13 @@ export {
 } from "./convert/convert-chat-request-to-responses.js";
 export { usesLegacyFunctions } from "./convert/convert-chat-tools.js";
 export { derivePromptCacheKey } from "./convert/prompt-cache-key.js";
+export { mapStatusToErrorType } from "./errors/map-status-to-error-type.js";
 export {
   createStreamIncompleteError,
   mapStreamFailure,
   type StreamFailureEvent,
 } from "./errors/map-stream-failure.js";
-export { type HeadersLike, mapUpstreamError, type UpstreamFailure } from "./errors/map-upstream-error.js";
+export { mapUpstreamError, type UpstreamFailure } from "./errors/map-upstream-error.js";
 export {
   createInvalidRequestError,
   type OpenAIErrorBody,
