@@ -31,7 +31,6 @@ export {
   type ConvertChatRequestOptions,
   type ConvertChatRequestResult,
   convertChatRequestToResponses,
-  type ModelResolution,
 } from "./convert/convert-chat-request-to-responses.js";
 export { usesLegacyFunctions } from "./convert/convert-chat-tools.js";
 export { derivePromptCacheKey } from "./convert/prompt-cache-key.js";
@@ -60,6 +59,7 @@ export {
   type AggregateResponseOptions,
   aggregateResponse,
 } from "./responses/aggregate-response.js";
+export type { ModelResolution } from "./responses/build-backend-request.js";
 export {
   createResponsesPassthroughBody,
   type ResponsesPassthroughBody,
@@ -68,6 +68,7 @@ export {
 } from "./responses/create-responses-passthrough-body.js";
 export {
   type BackendRequest,
+  type BackendRequestOf,
   type ParsedOutputItem,
   parseOutputItem,
   parseResponsesEvent,

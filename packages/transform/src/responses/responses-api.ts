@@ -62,22 +62,33 @@ export type ResponsesTextFormat =
       description?: string;
     };
 
-/** The body POSTed to `{upstream}/responses` (allowlisted fields only). */
-export interface BackendRequest {
+/**
+ * The body POSTed to `{upstream}/responses` (allowlisted fields only), with the input item, tool,
+ * tool choice and text format types of the API the request came from.
+ */
+export type BackendRequestOf<Item, Tool, ToolChoice, Format> = {
   model: string;
   instructions: string;
-  input: ResponsesInputItem[];
-  tools?: ResponsesTool[];
-  tool_choice?: ResponsesToolChoice;
-  parallel_tool_calls?: boolean;
-  reasoning?: { effort?: string; summary?: string };
-  include?: string[];
-  text?: { verbosity?: string; format?: ResponsesTextFormat };
-  service_tier?: string;
+  input: Item[];
   prompt_cache_key: string;
   store: false;
   stream: true;
-}
+  tools?: Tool[];
+  tool_choice?: ToolChoice | "auto";
+  parallel_tool_calls?: boolean;
+  reasoning?: { effort?: string; summary?: string };
+  include?: string[];
+  text?: { verbosity?: string; format?: Format };
+  service_tier?: string;
+};
+
+/** The body POSTed to `{upstream}/responses` for a Chat Completions request. */
+export type BackendRequest = BackendRequestOf<
+  ResponsesInputItem,
+  ResponsesTool,
+  ResponsesToolChoice,
+  ResponsesTextFormat
+>;
 
 // ---- backend events -------------------------------------------------------------------------
 
