@@ -93,6 +93,7 @@ export {
 export { createSseEventStream, type SseEventStream } from "./sse/create-sse-event-stream.js";
 export { createChatChunkEncoder } from "./sse/encode-chat-chunk.js";
 export { createSseEncoderStream, encodeSse, encodeSseEvent, SSE_DONE } from "./sse/encode-sse.js";
+export { EncodeSseError, type EncodeSseErrorCode } from "./sse/encode-sse-error.js";
 export {
   createResponsesEventParser,
   type ResponsesEventParser,
