@@ -95,7 +95,7 @@ export type BackendRequest = BackendRequestOf<
 const index = z.number().int().nonnegative();
 
 /** Backend usage object (`response.usage`). Details objects may be null. */
-export const responsesUsageSchema = z.looseObject({
+const responsesUsageSchema = z.looseObject({
   input_tokens: z.number().nullish(),
   input_tokens_details: z.looseObject({ cached_tokens: z.number().nullish() }).nullish(),
   output_tokens: z.number().nullish(),
@@ -124,7 +124,7 @@ const outputItemSchema = z.looseObject({ type: z.string(), id: z.string().nullis
 export type ResponsesOutputItem = z.infer<typeof outputItemSchema>;
 
 /** The backend `response` object carried by lifecycle events. */
-export const responsesResponseSchema = z.looseObject({
+const responsesResponseSchema = z.looseObject({
   id: z.string().nullish(),
   status: z.string().nullish(),
   model: z.string().nullish(),
