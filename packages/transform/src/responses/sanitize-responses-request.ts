@@ -114,7 +114,8 @@ function sanitizeInput(items: Item[], options: SanitizeResponsesOptions, warning
   const calls = new Set<string>();
   let droppedReferences = 0;
   for (let i = 0; i < items.length; i++) {
-    const original = items[i] as Item;
+    const original = items[i];
+    if (original === undefined) continue;
     const { id: _id, ...item } = original;
     if (item["type"] === undefined || item["type"] === null) {
       if (typeof item["role"] !== "string") continue;
