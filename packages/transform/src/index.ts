@@ -30,16 +30,16 @@ export {
   type ConvertChatRequestOptions,
   type ConvertChatRequestResult,
   convertChatRequestToResponses,
-  type ModelResolution,
 } from "./convert/convert-chat-request-to-responses.js";
 export { usesLegacyFunctions } from "./convert/convert-chat-tools.js";
 export { derivePromptCacheKey } from "./convert/prompt-cache-key.js";
+export { mapStatusToErrorType } from "./errors/map-status-to-error-type.js";
 export {
   createStreamIncompleteError,
   mapStreamFailure,
   type StreamFailureEvent,
 } from "./errors/map-stream-failure.js";
-export { type HeadersLike, mapUpstreamError, type UpstreamFailure } from "./errors/map-upstream-error.js";
+export { mapUpstreamError, type UpstreamFailure } from "./errors/map-upstream-error.js";
 export {
   createInvalidRequestError,
   type OpenAIErrorBody,
@@ -58,6 +58,7 @@ export {
   type AggregateResponseOptions,
   aggregateResponse,
 } from "./responses/aggregate-response.js";
+export type { ModelResolution } from "./responses/build-backend-request.js";
 export {
   createResponsesPassthroughBody,
   type ResponsesPassthroughBody,
@@ -66,6 +67,7 @@ export {
 } from "./responses/create-responses-passthrough-body.js";
 export {
   type BackendRequest,
+  type BackendRequestOf,
   type ParsedOutputItem,
   parseOutputItem,
   parseResponsesEvent,
@@ -90,6 +92,7 @@ export {
 export { createSseEventStream, type SseEventStream } from "./sse/create-sse-event-stream.js";
 export { createChatChunkEncoder } from "./sse/encode-chat-chunk.js";
 export { createSseEncoderStream, encodeSse, encodeSseEvent, SSE_DONE } from "./sse/encode-sse.js";
+export { EncodeSseError, type EncodeSseErrorCode } from "./sse/encode-sse-error.js";
 export {
   createResponsesEventParser,
   type ResponsesEventParser,

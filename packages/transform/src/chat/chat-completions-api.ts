@@ -68,7 +68,7 @@ const toolCallSchema = z.object({
 const nameSchema = z.string().nullish();
 
 /** One Chat Completions message (`messages[i]`), by role. */
-export const chatMessageSchema = z.discriminatedUnion("role", [
+const chatMessageSchema = z.discriminatedUnion("role", [
   z.object({ role: z.literal("system"), content: textContentSchema, name: nameSchema }),
   z.object({ role: z.literal("developer"), content: textContentSchema, name: nameSchema }),
   z.object({

@@ -1,16 +1,5 @@
-import type { ChatCompletionRequest, ChatMessage } from "./chat-completions-api.js";
-
-/** The text of a message's content, parts joined without separators. */
-export function messageText(content: ChatMessage["content"]): string {
-  if (content === null || content === undefined) return "";
-  if (typeof content === "string") return content;
-  let text = "";
-  for (const part of content) {
-    if (part.type === "text") text += part.text;
-    else if (part.type === "refusal") text += part.refusal;
-  }
-  return text;
-}
+import type { ChatCompletionRequest } from "./chat-completions-api.js";
+import { messageText } from "./message-text.js";
 
 /**
  * The texts of the request's `system` and `developer` messages, in order. The server hands

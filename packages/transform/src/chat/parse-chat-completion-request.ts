@@ -1,6 +1,6 @@
 import { createInvalidRequestError } from "../errors/openai-http-error.js";
 import { type ChatCompletionRequest, chatCompletionRequestSchema } from "./chat-completions-api.js";
-import { createErrorFromZodIssue } from "./format-zod-issue.js";
+import { createErrorFromZodIssue } from "./create-error-from-zod-issue.js";
 
 function refuseUnsupported(request: ChatCompletionRequest): void {
   if (request.logprobs === true) {

@@ -1,5 +1,6 @@
 import type { ChatMessage } from "../chat/chat-completions-api.js";
-import { messageText } from "../chat/collect-system-prompts.js";
+import { messageText } from "../chat/message-text.js";
+import { createOrphanToolOutputNote } from "../responses/build-backend-request.js";
 import type { ReasoningItem, ResponsesInputContent, ResponsesInputItem } from "../responses/responses-api.js";
 
 /** Options of {@link convertChatMessages}. */
@@ -18,21 +19,36 @@ function userContent(message: UserMessage): ResponsesInputContent[] {
   const parts: ResponsesInputContent[] = [];
   let needsPrefix = prefix !== "";
   for (const part of message.content) {
-    if (part.type === "text") {
-      parts.push({ type: "input_text", text: needsPrefix ? prefix + part.text : part.text });
-      needsPrefix = false;
-    } else if (part.type === "image_url") {
-      parts.push({
-        type: "input_image",
-        image_url: part.image_url.url,
-        detail: part.image_url.detail ?? "auto",
-      });
-    } else if (part.type === "file" && part.file.file_data) {
-      parts.push({
-        type: "input_file",
-        file_data: part.file.file_data,
-        ...(part.file.filename ? { filename: part.file.filename } : {}),
-      });
+    switch (part.type) {
+      case "text":
+        parts.push({ type: "input_text", text: needsPrefix ? prefix + part.text : part.text });
+        needsPrefix = false;
+        break;
+      case "image_url":
+        parts.push({
+          type: "input_image",
+          image_url: part.image_url.url,
+          detail: part.image_url.detail ?? "auto",
+        });
+        break;
+      case "file":
+        // `parseChatCompletionRequest` refuses files without inline data (no Files API here).
+        if (part.file.file_data) {
+          parts.push({
+            type: "input_file",
+            file_data: part.file.file_data,
+            ...(part.file.filename ? { filename: part.file.filename } : {}),
+          });
+        }
+        break;
+      case "input_audio":
+        // Refused by `parseChatCompletionRequest`: the backend takes no audio.
+        break;
+      default: {
+        // The schema admits no other part type; a new one must be handled above.
+        const _exhaustive: never = part;
+        throw new Error(`unhandled user content part type ${(_exhaustive as { type: string }).type}`);
+      }
     }
   }
   if (needsPrefix) parts.unshift({ type: "input_text", text: prefix.trimEnd() });
@@ -76,17 +92,9 @@ export function convertChatMessages(
     knownCalls.add(callId);
     input.push({ type: "function_call", call_id: callId, name, arguments: args });
   };
-  const pushOutput = (callId: string, output: string, label: string) => {
-    if (knownCalls.has(callId)) {
-      input.push({ type: "function_call_output", call_id: callId, output });
-      return;
-    }
-    warnings.push(`${label}: its tool call ${callId} is not in the conversation; sent as a text note`);
-    input.push({
-      type: "message",
-      role: "user",
-      content: [{ type: "input_text", text: `[Result of earlier tool call ${callId}]\n${output}` }],
-    });
+  const pushOutput = (callId: string, output: string, where: string) => {
+    if (knownCalls.has(callId)) input.push({ type: "function_call_output", call_id: callId, output });
+    else input.push(createOrphanToolOutputNote(callId, output, where, warnings));
   };
 
   messages.forEach((message, i) => {
@@ -126,6 +134,11 @@ export function convertChatMessages(
         if (call) call.answered = true;
         pushOutput(call?.callId ?? `call_legacy_${message.name}`, message.content ?? "", `messages[${i}]`);
         return;
+      }
+      default: {
+        // The schema admits no other role; a new one must be handled above.
+        const _exhaustive: never = message;
+        throw new Error(`unhandled message role ${(_exhaustive as { role: string }).role}`);
       }
     }
   });

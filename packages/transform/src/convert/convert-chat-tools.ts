@@ -5,7 +5,7 @@ import type { ResponsesTool, ResponsesToolChoice } from "../responses/responses-
 export interface ConvertedTools {
   tools: ResponsesTool[];
   toolChoice: ResponsesToolChoice | undefined;
-  parallelToolCalls: boolean | undefined;
+  parallelToolCalls: boolean;
 }
 
 type FunctionDefinition = NonNullable<ChatCompletionRequest["functions"]>[number];
@@ -41,10 +41,10 @@ function convertToolChoice(request: ChatCompletionRequest): ResponsesToolChoice 
 
 /**
  * Converts `tools` (and legacy `functions`), `tool_choice` (and legacy `function_call`),
- * `parallel_tool_calls` and `web_search_options` to the backend's flat Responses forms.
- * `tool_choice` and `parallel_tool_calls` are dropped when no tool is sent.
+ * `parallel_tool_calls` and `web_search_options` to the backend's flat Responses forms. Whether
+ * `tool_choice` and `parallel_tool_calls` are sent (only with tools) is `buildBackendRequest`'s rule.
  */
-export function convertChatTools(request: ChatCompletionRequest, warnings: string[]): ConvertedTools {
+export function convertChatTools(request: ChatCompletionRequest): ConvertedTools {
   const tools: ResponsesTool[] = [];
   for (const tool of request.tools ?? []) tools.push(convertFunction(tool.function));
   for (const definition of request.functions ?? []) tools.push(convertFunction(definition));
@@ -67,16 +67,9 @@ export function convertChatTools(request: ChatCompletionRequest, warnings: strin
         : {}),
     });
   }
-  const toolChoice = convertToolChoice(request);
-  if (tools.length === 0) {
-    if (toolChoice !== undefined && toolChoice !== "none" && toolChoice !== "auto") {
-      warnings.push("tool_choice dropped: the request has no tools");
-    }
-    return { tools, toolChoice: undefined, parallelToolCalls: undefined };
-  }
   // A legacy `functions` answer carries one `function_call`, so ask for one call only.
   const parallel = usesLegacyFunctions(request) ? false : (request.parallel_tool_calls ?? true);
-  return { tools, toolChoice: toolChoice ?? "auto", parallelToolCalls: parallel };
+  return { tools, toolChoice: convertToolChoice(request), parallelToolCalls: parallel };
 }
 
 /**

@@ -30,6 +30,28 @@ describe("mapStreamFailure", () => {
     expect(typeof mapped.body.error.message).toBe("string");
   });
 
+  it.each([
+    [
+      { message: "Rate limit reached for gpt-5 on tokens per min. Please try again in 2s." },
+      429,
+      "rate_limit_exceeded",
+    ],
+    [{ message: "The input exceeds the context length of this model." }, 400, "context_length_exceeded"],
+    [{ message: "too many tokens in the prompt" }, 400, "context_length_exceeded"],
+    [
+      {
+        code: "rate_limit_exceeded",
+        message: "Selected model is at capacity. Please try a different model.",
+      },
+      503,
+      "upstream_unavailable",
+    ],
+  ])("classifies %j like the HTTP path (one rule table): %i %s", (error, status, code) => {
+    const mapped = failed(error);
+    expect(mapped.status).toBe(status);
+    expect(mapped.code).toBe(code);
+  });
+
   it("reads Retry-After from a rate-limit message", () => {
     expect(failed({ code: "rate_limit_exceeded", message: "try again in 1.5s" }).headers["retry-after"]).toBe(
       "2",

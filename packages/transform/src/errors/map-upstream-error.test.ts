@@ -242,6 +242,49 @@ describe("mapUpstreamError", () => {
     expect(millis.headers["retry-after"]).toBe("1");
   });
 
+  it("treats a 429 insufficient_quota as a usage limit, as the stream path always did", () => {
+    const error = mapUpstreamError({
+      status: 429,
+      bodyText: json({ error: { code: "insufficient_quota", message: "You exceeded your quota." } }),
+      now,
+    });
+    expect(error.code).toBe("usage_limit_reached");
+    expect(error.headers["x-should-retry"]).toBe("false");
+  });
+
+  it("takes the reset time from the fullest window, not the first one read", () => {
+    const error = mapUpstreamError({
+      status: 429,
+      headers: {
+        "x-codex-primary-used-percent": "40",
+        "x-codex-primary-window-minutes": "300",
+        "x-codex-primary-reset-after-seconds": "600",
+        "x-codex-secondary-used-percent": "100",
+        "x-codex-secondary-window-minutes": "10080",
+        "x-codex-secondary-reset-after-seconds": "86400",
+        "x-codex-plan-type": "team",
+      },
+      bodyText: json({ error: { type: "usage_limit_reached" } }),
+      now,
+    });
+    expect(error.headers["retry-after"]).toBe("86400");
+    expect(error.message).toContain("ChatGPT Team weekly usage limit reached");
+  });
+
+  it("passes the upstream code of a 5xx through, like a stream failure, and answers a 3xx as a 502 server error", () => {
+    const coded = mapUpstreamError({
+      status: 500,
+      bodyText: json({ error: { code: "internal_failure" } }),
+      now,
+    });
+    expect(coded.status).toBe(502);
+    expect(coded.code).toBe("internal_failure");
+    const redirect = mapUpstreamError({ status: 302, bodyText: "", now });
+    expect(redirect.status).toBe(502);
+    expect(redirect.code).toBe("upstream_error");
+    expect(redirect.type).toBe("server_error");
+  });
+
   it("is an OpenAIHttpError recognised across copies", () => {
     const error = mapUpstreamError({ status: 500, bodyText: "", now });
     expect(OpenAIHttpError.isInstance(error)).toBe(true);

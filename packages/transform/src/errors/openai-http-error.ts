@@ -1,4 +1,5 @@
-const MARKER = Symbol.for("@cmp/transform.OpenAIHttpError");
+import { CmpError } from "@cmp/core";
+import { mapStatusToErrorType } from "./map-status-to-error-type.js";
 
 /** The OpenAI error envelope's inner object, as openai-node's `APIError` reads it. */
 export interface OpenAIErrorObject {
@@ -15,57 +16,82 @@ export interface OpenAIErrorBody {
 
 /** Constructor options of {@link OpenAIHttpError}. */
 export interface OpenAIHttpErrorOptions {
+  /** HTTP status to answer with. */
   status: number;
   message: string;
-  type: string;
+  /** OpenAI's error `type`; defaults to the type OpenAI uses for `status` ({@link mapStatusToErrorType}). */
+  type?: string;
+  /** OpenAI's error `code`; `null` or absent when OpenAI would send `"code": null`. */
   code?: string | null;
+  /** The request field the error is about (`messages[3].content[1].image_url`). */
   param?: string | null;
+  /** Extra response headers (`Retry-After`, …). */
   headers?: Record<string, string>;
   cause?: unknown;
+  /** Defaults to true for 408, 409, 429 and 5xx, unless the headers say `x-should-retry: false`. */
+  retryable?: boolean;
+}
+
+const marker = "cmp.error.OpenAIHttpError";
+const symbol = Symbol.for(marker);
+
+function isRetryableStatus(status: number, headers: Record<string, string>): boolean {
+  if (headers["x-should-retry"] === "false") return false;
+  return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
 /**
- * An error that carries the HTTP status, the OpenAI error body and any response headers
- * (`Retry-After`, …) the server should send to the client. Every failure this package
- * produces (validation, upstream errors, stream failures) is one of these.
+ * The one HTTP error of the proxy: an HTTP status, OpenAI's error body and the response headers
+ * (`Retry-After`, …) to send. Every failure this package produces (validation, upstream errors,
+ * stream failures) is one of these, and the server answers every route failure with one.
+ *
+ * `code` is always a string, as for every `CmpError`, so callers can switch on it. OpenAI bodies
+ * carry `"code": null` for errors without a code; such an error's `code` is its `type`
+ * (`invalid_request_error`, …), while {@link OpenAIHttpError.toBody} still writes `null`, so
+ * clients see exactly what OpenAI would send.
  */
-export class OpenAIHttpError extends Error {
-  readonly [MARKER] = true;
-  override readonly name = "OpenAIHttpError";
+export class OpenAIHttpError extends CmpError<string> {
+  readonly [symbol] = true;
   /** HTTP status to answer with. */
   readonly status: number;
-  /** The JSON body to send, already in OpenAI's shape. */
-  readonly body: OpenAIErrorBody;
-  /** Extra response headers (for example `Retry-After`). */
+  /** OpenAI's error `type` (`invalid_request_error`, `rate_limit_error`, …). */
+  readonly type: string;
+  /** The `param` the error is about (for example `messages[3].content[1].image_url`), or `null`. */
+  readonly param: string | null;
+  /** Extra response headers (for example `retry-after`), lower-case names. */
   readonly headers: Record<string, string>;
+  /** The code as the body carries it: `null` when none was given. */
+  private readonly bodyCode: string | null;
 
   constructor(options: OpenAIHttpErrorOptions) {
-    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    const type = options.type ?? mapStatusToErrorType(options.status);
+    const headers = options.headers ?? {};
+    super("OpenAIHttpError", {
+      code: options.code ?? type,
+      message: options.message,
+      cause: options.cause,
+      retryable: options.retryable ?? isRetryableStatus(options.status, headers),
+    });
     this.status = options.status;
-    this.body = {
-      error: {
-        message: options.message,
-        type: options.type,
-        code: options.code ?? null,
-        param: options.param ?? null,
-      },
-    };
-    this.headers = options.headers ?? {};
+    this.type = type;
+    this.param = options.param ?? null;
+    this.headers = headers;
+    this.bodyCode = options.code ?? null;
   }
 
-  /** The OpenAI error `code` (for example `usage_limit_reached`), or `null`. */
-  get code(): string | null {
-    return this.body.error.code;
+  /** The JSON body to send, in OpenAI's shape (a new object on each call). */
+  toBody(): OpenAIErrorBody {
+    return { error: { message: this.message, type: this.type, code: this.bodyCode, param: this.param } };
   }
 
-  /** The `param` the error is about (for example `messages[3].content[1].image_url`), or `null`. */
-  get param(): string | null {
-    return this.body.error.param;
+  /** The same as {@link OpenAIHttpError.toBody}, as a property (stream parts carry it as is). */
+  get body(): OpenAIErrorBody {
+    return this.toBody();
   }
 
   /** True for any `OpenAIHttpError`, also across duplicate copies of this package. */
-  static isInstance(value: unknown): value is OpenAIHttpError {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
+  static override isInstance(error: unknown): error is OpenAIHttpError {
+    return CmpError.hasMarker(error, marker);
   }
 }
 

@@ -21,7 +21,7 @@ const PLAN_NAMES: Record<string, string> = {
 };
 
 /** `300` → `5-hour`, `10080` → `weekly`. */
-export function describeWindow(minutes: number): string {
+function describeWindow(minutes: number): string {
   if (minutes === 10080) return "weekly";
   if (minutes % 1440 === 0) return `${minutes / 1440}-day`;
   if (minutes % 60 === 0) return `${minutes / 60}-hour`;
@@ -29,7 +29,7 @@ export function describeWindow(minutes: number): string {
 }
 
 /** `93784` seconds → `1d 2h 3m`. */
-export function describeDuration(seconds: number): string {
+function describeDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   const d = Math.floor(s / 86400);
   const h = Math.floor((s % 86400) / 3600);
@@ -41,7 +41,7 @@ export function describeDuration(seconds: number): string {
 }
 
 /** ISO 8601 without milliseconds. */
-export function toIsoSeconds(ms: number): string {
+function toIsoSeconds(ms: number): string {
   return new Date(Math.round(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
 }
 

@@ -62,29 +62,40 @@ export type ResponsesTextFormat =
       description?: string;
     };
 
-/** The body POSTed to `{upstream}/responses` (allowlisted fields only). */
-export interface BackendRequest {
+/**
+ * The body POSTed to `{upstream}/responses` (allowlisted fields only), with the input item, tool,
+ * tool choice and text format types of the API the request came from.
+ */
+export type BackendRequestOf<Item, Tool, ToolChoice, Format> = {
   model: string;
   instructions: string;
-  input: ResponsesInputItem[];
-  tools?: ResponsesTool[];
-  tool_choice?: ResponsesToolChoice;
-  parallel_tool_calls?: boolean;
-  reasoning?: { effort?: string; summary?: string };
-  include?: string[];
-  text?: { verbosity?: string; format?: ResponsesTextFormat };
-  service_tier?: string;
+  input: Item[];
   prompt_cache_key: string;
   store: false;
   stream: true;
-}
+  tools?: Tool[];
+  tool_choice?: ToolChoice | "auto";
+  parallel_tool_calls?: boolean;
+  reasoning?: { effort?: string; summary?: string };
+  include?: string[];
+  text?: { verbosity?: string; format?: Format };
+  service_tier?: string;
+};
+
+/** The body POSTed to `{upstream}/responses` for a Chat Completions request. */
+export type BackendRequest = BackendRequestOf<
+  ResponsesInputItem,
+  ResponsesTool,
+  ResponsesToolChoice,
+  ResponsesTextFormat
+>;
 
 // ---- backend events -------------------------------------------------------------------------
 
 const index = z.number().int().nonnegative();
 
 /** Backend usage object (`response.usage`). Details objects may be null. */
-export const responsesUsageSchema = z.looseObject({
+const responsesUsageSchema = z.looseObject({
   input_tokens: z.number().nullish(),
   input_tokens_details: z.looseObject({ cached_tokens: z.number().nullish() }).nullish(),
   output_tokens: z.number().nullish(),
@@ -113,7 +124,7 @@ const outputItemSchema = z.looseObject({ type: z.string(), id: z.string().nullis
 export type ResponsesOutputItem = z.infer<typeof outputItemSchema>;
 
 /** The backend `response` object carried by lifecycle events. */
-export const responsesResponseSchema = z.looseObject({
+const responsesResponseSchema = z.looseObject({
   id: z.string().nullish(),
   status: z.string().nullish(),
   model: z.string().nullish(),
@@ -140,7 +151,12 @@ const delta = <T extends string>(type: T) =>
 const itemEvent = <T extends string>(type: T) =>
   z.looseObject({ type: z.literal(type), output_index: index.nullish(), item: outputItemSchema });
 
-const eventSchemas = {
+/**
+ * The zod schema of each backend event type this package understands: the reference for
+ * {@link parseResponsesEvent}, whose hand checks of the frequent types must accept exactly what
+ * these accept (a property test holds them to it).
+ */
+export const responsesEventSchemas = {
   "response.created": lifecycle("response.created"),
   "response.in_progress": lifecycle("response.in_progress"),
   "response.completed": lifecycle("response.completed"),
@@ -181,7 +197,7 @@ const eventSchemas = {
   }),
 } as const;
 
-type EventSchemas = typeof eventSchemas;
+type EventSchemas = typeof responsesEventSchemas;
 /** A validated backend stream event this package understands. */
 export type ResponsesEvent = { [K in keyof EventSchemas]: z.infer<EventSchemas[K]> }[keyof EventSchemas];
 /** The `type` values of {@link ResponsesEvent}. */
@@ -195,7 +211,7 @@ const DELTA_TYPES: ReadonlySet<string> = new Set([
   "response.reasoning_summary_text.delta",
 ]);
 
-// ---- hand checks equivalent to the schemas above, for the frequent non-delta events ------------
+// ---- hand checks equivalent to the schemas above, for the frequent events ----------------------
 
 type Fields = Record<string, unknown>;
 const isPlainObject = (v: unknown): v is Fields => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -232,6 +248,12 @@ const isResponse = (r: unknown) =>
   optObject(r["usage"], isUsage) &&
   optObject(r["incomplete_details"], (d) => optString(d["reason"])) &&
   optObject(r["error"], isError);
+const deltaCheck = (e: Fields) =>
+  typeof e["delta"] === "string" &&
+  optString(e["item_id"]) &&
+  optIndex(e["output_index"]) &&
+  optIndex(e["content_index"]) &&
+  optIndex(e["summary_index"]);
 const lifecycleCheck = (e: Fields) => isResponse(e["response"]);
 const itemCheck = (e: Fields) => optIndex(e["output_index"]) && isOutputItem(e["item"]);
 
@@ -261,11 +283,9 @@ export function parseResponsesEvent(json: unknown): ParseEventResult {
   if (typeof json !== "object" || json === null) return { ok: false, reason: "invalid", type: null };
   const type = (json as { type?: unknown }).type;
   if (typeof type !== "string") return { ok: false, reason: "invalid", type: null };
-  // Hot path: text and argument deltas are most of a stream; a type check is all they need.
+  // Hot path: text and argument deltas are most of a stream; a few typeof checks, no copy.
   if (DELTA_TYPES.has(type)) {
-    if (typeof (json as { delta?: unknown }).delta === "string") {
-      return { ok: true, event: json as ResponsesEvent };
-    }
+    if (deltaCheck(json as Fields)) return { ok: true, event: json as ResponsesEvent };
     return { ok: false, reason: "invalid", type };
   }
   // Lifecycle and item events carry whole response / item objects that zod would copy key by key; a
@@ -273,7 +293,9 @@ export function parseResponsesEvent(json: unknown): ParseEventResult {
   // does not vouch for still goes through zod).
   const quick = QUICK_CHECKS.get(type);
   if (quick?.(json as Record<string, unknown>)) return { ok: true, event: json as ResponsesEvent };
-  const schema = Object.hasOwn(eventSchemas, type) ? eventSchemas[type as keyof EventSchemas] : undefined;
+  const schema = Object.hasOwn(responsesEventSchemas, type)
+    ? responsesEventSchemas[type as keyof EventSchemas]
+    : undefined;
   if (!schema) return { ok: false, reason: "unknown_type", type };
   const result = schema.safeParse(json);
   return result.success ? { ok: true, event: result.data } : { ok: false, reason: "invalid", type };

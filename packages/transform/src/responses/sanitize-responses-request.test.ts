@@ -169,6 +169,28 @@ describe("sanitizeResponsesRequest", () => {
     expect(value).not.toHaveProperty("parallel_tool_calls");
   });
 
+  it("warns when a forced tool_choice is dropped for lack of tools, like the chat converter", () => {
+    const { warnings } = sanitizeResponsesRequest(
+      { model: "m", input: "x", tool_choice: "required" },
+      options,
+    );
+    expect(warnings).toContain("tool_choice dropped: the request has no tools");
+  });
+
+  it("names the input item of an orphan tool output in its warning", () => {
+    const { warnings } = sanitizeResponsesRequest(
+      {
+        model: "m",
+        input: [
+          { role: "user", content: "q" },
+          { type: "function_call_output", call_id: "c", output: "1" },
+        ],
+      },
+      options,
+    );
+    expect(warnings.join()).toContain("input[1]: the output of tool call c");
+  });
+
   it("validates the body with a param", () => {
     expect(fails({ input: "x" }).param).toBe("model");
     expect(fails({ model: "m" }).param).toBe("input");

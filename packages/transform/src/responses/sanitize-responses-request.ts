@@ -1,7 +1,12 @@
-import { createErrorFromZodIssue } from "../chat/format-zod-issue.js";
-import type { ModelResolution } from "../convert/convert-chat-request-to-responses.js";
-import { derivePromptCacheKey } from "../convert/prompt-cache-key.js";
+import { createErrorFromZodIssue } from "../chat/create-error-from-zod-issue.js";
 import { createInvalidRequestError } from "../errors/openai-http-error.js";
+import {
+  buildBackendRequest,
+  collectDroppedParameterWarnings,
+  createOrphanToolOutputNote,
+  type ModelResolution,
+  resolvePromptCacheKey,
+} from "./build-backend-request.js";
 import {
   knownResponsesRequestKeys,
   type ResponsesRequest,
@@ -28,7 +33,8 @@ export interface SanitizeResponsesResult {
   stream: boolean;
 }
 
-const DROPPED = [
+// Validated by the schema, then dropped: the backend rejects or ignores them.
+const DROPPED: readonly string[] = [
   "max_output_tokens",
   "max_tool_calls",
   "temperature",
@@ -41,7 +47,7 @@ const DROPPED = [
   "prompt_cache_retention",
   "background",
   "stream_options",
-] as const;
+];
 
 function asItems(input: ResponsesRequest["input"]): Item[] {
   if (typeof input === "string")
@@ -60,6 +66,8 @@ function textOf(content: unknown): string {
     )
     .join("");
 }
+
+const itemText = (item: Item): string => textOf(item["content"]);
 
 const isSystem = (item: Item): boolean =>
   (item["type"] === "message" || item["type"] === undefined || item["type"] === null) &&
@@ -105,7 +113,9 @@ function sanitizeInput(items: Item[], options: SanitizeResponsesOptions, warning
   const out: Item[] = [];
   const calls = new Set<string>();
   let droppedReferences = 0;
-  for (const original of items) {
+  for (let i = 0; i < items.length; i++) {
+    const original = items[i];
+    if (original === undefined) continue;
     const { id: _id, ...item } = original;
     if (item["type"] === undefined || item["type"] === null) {
       if (typeof item["role"] !== "string") continue;
@@ -134,16 +144,7 @@ function sanitizeInput(items: Item[], options: SanitizeResponsesOptions, warning
       if (!calls.has(item["call_id"])) {
         const output =
           typeof item["output"] === "string" ? item["output"] : JSON.stringify(item["output"] ?? "");
-        warnings.push(
-          `the output of tool call ${item["call_id"]} has no matching call in input; sent as a text note`,
-        );
-        out.push({
-          type: "message",
-          role: "user",
-          content: [
-            { type: "input_text", text: `[Result of earlier tool call ${item["call_id"]}]\n${output}` },
-          ],
-        });
+        out.push(createOrphanToolOutputNote(item["call_id"], output, `input[${i}]`, warnings));
         continue;
       }
     }
@@ -155,11 +156,13 @@ function sanitizeInput(items: Item[], options: SanitizeResponsesOptions, warning
 }
 
 /**
- * Sanitises a client's Responses request for the backend: `store: false` and `stream: true`
- * forced; item ids and `item_reference` items stripped; orphan tool outputs turned into text;
- * string `input` → one user message; system/developer messages handled per `systemMessages`;
- * reasoning effort/summary, verbosity and service tier from the model resolution; rejected
- * parameters (`max_output_tokens`, `temperature`, …) dropped with warnings.
+ * Sanitises a client's Responses request for the backend: item ids and `item_reference` items
+ * stripped; string `input` → one user message; system/developer messages handled per
+ * `systemMessages`; `web_search_preview` → `web_search`; then the rules shared with
+ * `convertChatRequestToResponses` (`buildBackendRequest`): `store: false` and `stream: true`
+ * forced, orphan tool outputs turned into text, reasoning effort/summary, verbosity and service tier
+ * from the model resolution, rejected parameters (`max_output_tokens`, `temperature`, …) dropped
+ * with warnings.
  */
 export function sanitizeResponsesRequest(
   body: unknown,
@@ -167,56 +170,35 @@ export function sanitizeResponsesRequest(
 ): SanitizeResponsesResult {
   const request = parseResponsesRequest(body);
   const warnings: string[] = [];
-  for (const key of DROPPED) {
-    if (request[key] !== null && request[key] !== undefined) {
-      warnings.push(`parameter '${key}' is not supported by the ChatGPT backend; dropped`);
-    }
-  }
-  for (const key of Object.keys(request)) {
-    if (!knownResponsesRequestKeys.has(key)) warnings.push(`unknown parameter '${key}' dropped`);
-  }
-  if (request.store === true)
-    warnings.push("parameter 'store' dropped: the ChatGPT backend never stores responses");
-
+  collectDroppedParameterWarnings(request, DROPPED, knownResponsesRequestKeys, warnings);
   const items = asItems(request.input);
-  const firstUser = items.find((item) => item["role"] === "user");
+  const promptCacheKey = resolvePromptCacheKey(
+    request.prompt_cache_key,
+    options.instructions,
+    items.find((item) => item["role"] === "user"),
+    itemText,
+  );
   const input = sanitizeInput(items, options, warnings);
   // In developer mode the client's own `instructions` travel like its system messages do.
   if (options.systemMessages === "developer" && request.instructions) {
     input.unshift({ type: "message", role: "developer", content: request.instructions });
   }
-  const { model } = options;
-  const value: Record<string, unknown> = { model: model.slug, instructions: options.instructions, input };
-
-  const tools = (request.tools ?? []).map((tool) =>
-    tool.type === "web_search_preview" ? { ...tool, type: "web_search" } : tool,
+  const value: Record<string, unknown> = buildBackendRequest(
+    {
+      model: options.model,
+      instructions: options.instructions,
+      input,
+      tools: (request.tools ?? []).map((tool) =>
+        tool.type === "web_search_preview" ? { ...tool, type: "web_search" } : tool,
+      ),
+      toolChoice: request.tool_choice,
+      parallelToolCalls: request.parallel_tool_calls,
+      include: request.include,
+      format: request.text?.format,
+      verbosity: request.text?.verbosity,
+      promptCacheKey,
+    },
+    warnings,
   );
-  if (tools.length > 0) {
-    value["tools"] = tools;
-    value["tool_choice"] = request.tool_choice ?? "auto";
-    if (request.parallel_tool_calls !== null && request.parallel_tool_calls !== undefined) {
-      value["parallel_tool_calls"] = request.parallel_tool_calls;
-    }
-  }
-  const include = new Set(request.include ?? []);
-  if (model.effort) {
-    value["reasoning"] = {
-      effort: model.effort,
-      ...(model.summary && model.summary !== "none" ? { summary: model.summary } : {}),
-    };
-    include.add("reasoning.encrypted_content");
-  }
-  if (include.size > 0) value["include"] = [...include];
-  const verbosity = model.verbosity ?? request.text?.verbosity;
-  const format = request.text?.format;
-  if (verbosity || format)
-    value["text"] = { ...(verbosity ? { verbosity } : {}), ...(format ? { format } : {}) };
-  if (model.serviceTier === "priority") value["service_tier"] = "priority";
-  const promptCacheKey =
-    request.prompt_cache_key ||
-    derivePromptCacheKey(options.instructions, firstUser ? textOf(firstUser["content"]) : "");
-  value["prompt_cache_key"] = promptCacheKey;
-  value["store"] = false;
-  value["stream"] = true;
   return { value, warnings, promptCacheKey, stream: request.stream === true };
 }

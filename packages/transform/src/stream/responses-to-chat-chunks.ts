@@ -399,6 +399,12 @@ export class ChatChunkMapper implements ResponsesToChatMapper, ToolCallSink {
         this.fail(mapStreamFailure(event, { now: now?.() ?? Date.now() }));
         return;
       }
+      default: {
+        // Compile-time check: a new type in `ResponsesEvent` must be handled above. At run time
+        // nothing else arrives (the parser drops unknown types), and ignoring it would be right.
+        const _exhaustive: never = event;
+        return;
+      }
     }
   }
 }

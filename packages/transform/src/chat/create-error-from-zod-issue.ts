@@ -5,7 +5,7 @@ type Issue = z.core.$ZodIssue;
 type PathKey = PropertyKey;
 
 /** Formats a zod path as OpenAI's `param`: `messages[3].content[1].image_url`. */
-export function formatParamPath(path: readonly PathKey[]): string {
+function formatParamPath(path: readonly PathKey[]): string {
   let out = "";
   for (const key of path) {
     if (typeof key === "number") out += `[${key}]`;

@@ -1,0 +1,61 @@
+import { parseQuotaHeaders, type QuotaSnapshot } from "@cmp/codex-client";
+import type { HeadersLike } from "@cmp/core";
+import type { ResponsesError } from "../responses/responses-api.js";
+import { OpenAIHttpError } from "./openai-http-error.js";
+import { formatUsageLimitMessage, type UsageLimitInfo } from "./usage-limit-message.js";
+
+type QuotaWindow = NonNullable<QuotaSnapshot["primary"]>;
+
+function usageLimitInfo(
+  error: ResponsesError,
+  quota: QuotaSnapshot | null,
+  nowMs: number,
+  notIncluded: boolean,
+): UsageLimitInfo {
+  let resetsAtMs: number | null = null;
+  if (typeof error.resets_at === "number") resetsAtMs = error.resets_at * 1000;
+  else if (typeof error.resets_in_seconds === "number") resetsAtMs = nowMs + error.resets_in_seconds * 1000;
+  // The exhausted window is the fuller one; only a window of known length can be named.
+  let exhausted: QuotaWindow | null = null;
+  for (const window of [quota?.primary, quota?.secondary]) {
+    if (!window || window.windowMinutes === null || window.windowMinutes <= 0) continue;
+    if (exhausted === null || window.usedPercent > exhausted.usedPercent) exhausted = window;
+  }
+  if (resetsAtMs === null && exhausted?.resetsAt) resetsAtMs = exhausted.resetsAt.getTime();
+  const windowMinutes = exhausted?.windowMinutes ?? null;
+  const planType = error.plan_type ?? quota?.planType ?? null;
+  return { planType, windowMinutes, resetsAtMs, notIncluded };
+}
+
+/**
+ * Builds the 429 `usage_limit_reached` error: a message naming the plan, the window (`5-hour`,
+ * `weekly`, from the `x-codex-*` headers, read by `@cmp/codex-client`'s `parseQuotaHeaders`) and the
+ * reset time, with `Retry-After` in seconds and `x-should-retry: false` when the reset is more than a
+ * minute away or unknown. `usage_not_included` (the plan has no Codex) becomes `insufficient_quota`.
+ */
+export function createUsageLimitError(
+  error: ResponsesError,
+  headers: HeadersLike | undefined,
+  nowMs: number,
+): OpenAIHttpError {
+  const code = String(error.code ?? error.type ?? "");
+  const notIncluded = code === "usage_not_included" || /usage_not_included/.test(error.message ?? "");
+  const quota = headers === undefined ? null : parseQuotaHeaders(headers, nowMs);
+  const info = usageLimitInfo(error, quota, nowMs, notIncluded);
+  const responseHeaders: Record<string, string> = {};
+  if (info.resetsAtMs !== null) {
+    const seconds = Math.max(1, Math.ceil((info.resetsAtMs - nowMs) / 1000));
+    responseHeaders["retry-after"] = String(seconds);
+    responseHeaders["x-ratelimit-reset-requests"] = `${seconds}s`;
+    if (seconds > 60) responseHeaders["x-should-retry"] = "false";
+  } else {
+    responseHeaders["x-should-retry"] = "false";
+  }
+  return new OpenAIHttpError({
+    status: 429,
+    type: notIncluded ? "insufficient_quota" : "rate_limit_error",
+    code: "usage_limit_reached",
+    message: formatUsageLimitMessage(info, nowMs),
+    headers: responseHeaders,
+  });
+}
