@@ -1,5 +1,5 @@
+import { OpenAIHttpError } from "@cmp/transform";
 import { CLIENT_PROFILE_NAMES, type ClientProfileName } from "./config.js";
-import { ApiError } from "./errors/api-error.js";
 
 /** What the active client profiles change for one request. */
 export interface ProfileSettings {
@@ -31,7 +31,7 @@ function parseNames(value: string, source: string): ClientProfileName[] {
     const name = raw.trim().toLowerCase().replace(/[-_ ]/g, "");
     if (name === "" || name === "default" || name === "none") continue;
     if (!(CLIENT_PROFILE_NAMES as readonly string[]).includes(name)) {
-      throw new ApiError({
+      throw new OpenAIHttpError({
         status: 400,
         code: "unknown_client_profile",
         param: source,

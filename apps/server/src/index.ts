@@ -16,7 +16,6 @@ export {
   type ServerConfig,
 } from "./config.js";
 export { type CmpApp, createApp } from "./create-app.js";
-export { ApiError, type OpenAIErrorBody } from "./errors/api-error.js";
 export { type RunningServer, runServe, type StartServerOptions, startServer } from "./main.js";
 export type { ManagementEvent } from "./state/management-bus.js";
 export type { StatusQuota, StatusQuotaWindow } from "./state/quota-tracker.js";

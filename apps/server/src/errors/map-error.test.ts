@@ -1,6 +1,6 @@
 import { OAuthError } from "@cmp/oauth";
 import { describe, expect, it } from "vitest";
-import { toApiError, withoutLocalPaths } from "./map-error.js";
+import { toHttpError, withoutLocalPaths } from "./map-error.js";
 
 describe("login errors sent to API clients", () => {
   it("name the login file without revealing where the data folder is", () => {
@@ -8,7 +8,7 @@ describe("login errors sent to API clients", () => {
       "store_corrupt",
       "The login file /home/alice/.cmp/auth.json is not valid JSON; move it aside and log in again.",
     );
-    const api = toApiError(error);
+    const api = toHttpError(error);
     expect(api.status).toBe(401);
     expect(api.message).toContain("auth.json");
     expect(api.message).not.toContain("/home/alice");

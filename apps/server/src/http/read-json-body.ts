@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Readable, Transform } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
-import { ApiError } from "../errors/api-error.js";
+import { OpenAIHttpError } from "@cmp/transform";
 
 const JSON_TYPE = /^\s*application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 const CHARSET = /;\s*charset\s*=\s*"?([\w-]+)"?/i;
@@ -41,13 +41,14 @@ export function exceedsJsonDepth(value: unknown, limit: number): boolean {
   return false;
 }
 
-const invalid = (message: string, code = "invalid_request") => new ApiError({ status: 400, code, message });
+const invalid = (message: string, code = "invalid_request") =>
+  new OpenAIHttpError({ status: 400, code, message });
 
 /** Checks the headers of a JSON POST before any byte is read: 415 for another type, charset or encoding. */
 function decoder(req: IncomingMessage): Transform | null {
   const type = req.headers["content-type"];
   if (type === undefined || !JSON_TYPE.test(type)) {
-    throw new ApiError({
+    throw new OpenAIHttpError({
       status: 415,
       code: "unsupported_media_type",
       message: `Send the request body as JSON with Content-Type: application/json (got ${type === undefined ? "no Content-Type" : `"${type.slice(0, 80)}"`}).`,
@@ -55,7 +56,7 @@ function decoder(req: IncomingMessage): Transform | null {
   }
   const charset = CHARSET.exec(type)?.[1]?.toLowerCase();
   if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
-    throw new ApiError({
+    throw new OpenAIHttpError({
       status: 415,
       code: "unsupported_encoding",
       message: `Send the JSON body as UTF-8 (got charset "${charset.slice(0, 40)}").`,
@@ -73,7 +74,7 @@ function decoder(req: IncomingMessage): Transform | null {
     case "br":
       return createBrotliDecompress();
     default:
-      throw new ApiError({
+      throw new OpenAIHttpError({
         status: 415,
         code: "unsupported_encoding",
         message: `Unsupported Content-Encoding "${encoding.slice(0, 40)}": send identity, gzip, deflate or br.`,
@@ -104,7 +105,7 @@ export function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<
     let size = 0;
     const refuseTooLarge = () =>
       reject(
-        new ApiError({
+        new OpenAIHttpError({
           status: 413,
           code: "request_too_large",
           message: `The request body is larger than the server's limit of ${limitBytes} bytes (CMP_BODY_LIMIT).`,

@@ -1,5 +1,5 @@
 import type { AppContext } from "../app-context.js";
-import { toApiError } from "../errors/map-error.js";
+import { toHttpError } from "../errors/map-error.js";
 import type { HttpContext } from "./http-context.js";
 import { sendJson } from "./send-json.js";
 
@@ -12,7 +12,7 @@ import { sendJson } from "./send-json.js";
 export function sendError(app: AppContext, http: HttpContext, error: unknown): void {
   const { res } = http;
   try {
-    const apiError = toApiError(error, app.now());
+    const apiError = toHttpError(error, app.now());
     if (apiError.status >= 500 && apiError.code === "internal_error") {
       app.logger.error({ err: error, path: http.originalPath, method: http.method }, "unhandled error");
     }

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { ApiError } from "../errors/api-error.js";
+import { OpenAIHttpError } from "@cmp/transform";
 import type { HttpContext } from "../http/http-context.js";
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
@@ -32,7 +32,7 @@ export function createApiKeyGuard(keys: string[]): (http: HttpContext) => void {
     const { authorization, "x-api-key": xApiKey } = http.req.headers;
     if (matches(authorization, xApiKey)) return;
     const missing = presentedKey(authorization, xApiKey) === null;
-    throw new ApiError({
+    throw new OpenAIHttpError({
       status: 401,
       code: missing ? "missing_api_key" : "invalid_api_key",
       message: missing

@@ -1,4 +1,4 @@
-import { ApiError } from "../errors/api-error.js";
+import { OpenAIHttpError } from "@cmp/transform";
 import type { HttpContext } from "../http/http-context.js";
 
 /** True for addresses only this machine can reach: `localhost`, 127.0.0.0/8, `::1`. */
@@ -34,7 +34,7 @@ export function isAllowedHost(host: string | undefined): boolean {
  */
 export function requireAllowedHost(http: HttpContext): void {
   if (isAllowedHost(http.req.headers.host)) return;
-  throw new ApiError({
+  throw new OpenAIHttpError({
     status: 403,
     code: "host_not_allowed",
     message:

@@ -10,13 +10,14 @@ import {
   encodeSse,
   mergeChatChunkStreams,
   mergeChatCompletions,
+  OpenAIHttpError,
   parseChatCompletionRequest,
   type ResponsesToChatMapper,
   SSE_DONE,
   usesLegacyFunctions,
 } from "@cmp/transform";
 import type { AppContext } from "../app-context.js";
-import { toApiError, toOpenAIHttpError } from "../errors/map-error.js";
+import { toHttpError } from "../errors/map-error.js";
 import type { ClientAbort } from "../http/client-abort.js";
 import type { HttpContext } from "../http/http-context.js";
 import { sendJson } from "../http/send-json.js";
@@ -87,7 +88,7 @@ async function answer(
   const rememberReasoning = (mapper: ResponsesToChatMapper) => {
     for (const [callId, items] of mapper.reasoningItemsByCallId()) app.reasoningCache.set(callId, items);
   };
-  const describeReadError = (error: unknown) => toOpenAIHttpError(error, app.now());
+  const describeReadError = (error: unknown) => toHttpError(error, app.now());
   const mapperOptions = {
     model: request.model,
     created: Math.floor(app.now() / 1000),
@@ -173,7 +174,7 @@ async function streamMany(
     }
   } catch (error) {
     if (!writer.started) throw error;
-    writer.write(encodeSse(toApiError(error, app.now()).toBody()));
+    writer.write(encodeSse(toHttpError(error, app.now()).toBody()));
   }
   writer.end(SSE_DONE);
 }

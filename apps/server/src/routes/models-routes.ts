@@ -1,7 +1,7 @@
 import { toModelEntries, toModelEntry } from "@cmp/models";
+import { OpenAIHttpError } from "@cmp/transform";
 import type { AppContext } from "../app-context.js";
 import { stripProviderPrefix } from "../client-profiles.js";
-import { ApiError } from "../errors/api-error.js";
 import type { HttpContext } from "../http/http-context.js";
 import { sendJson } from "../http/send-json.js";
 
@@ -29,7 +29,7 @@ export async function handleGetModel(app: AppContext, http: HttpContext): Promis
   try {
     raw = decodeURIComponent(http.path.slice(MODEL_PREFIX.length));
   } catch {
-    throw new ApiError({
+    throw new OpenAIHttpError({
       status: 400,
       code: "invalid_request",
       param: "model",
@@ -41,7 +41,7 @@ export async function handleGetModel(app: AppContext, http: HttpContext): Promis
   const entry = toModelEntry(catalog, id, { effortVariants: profile.effortVariants });
   if (entry === null) {
     const available = toModelEntries(catalog, { effortVariants: profile.effortVariants }).map((e) => e.id);
-    throw new ApiError({
+    throw new OpenAIHttpError({
       status: 404,
       code: "model_not_found",
       param: "model",

@@ -2,12 +2,13 @@ import {
   aggregateResponse,
   collectResponsesSystemPrompts,
   createResponsesPassthroughBody,
+  OpenAIHttpError,
   parseResponsesRequest,
   type ResponsesUsage,
   sanitizeResponsesRequest,
 } from "@cmp/transform";
 import type { AppContext } from "../app-context.js";
-import { toOpenAIHttpError } from "../errors/map-error.js";
+import { toHttpError } from "../errors/map-error.js";
 import type { HttpContext } from "../http/http-context.js";
 import { sendJson } from "../http/send-json.js";
 import { streamToClient } from "../http/stream-to-client.js";
@@ -65,7 +66,7 @@ export async function handleResponses(app: AppContext, http: HttpContext): Promi
   });
   const response = await send(clientAbort);
   const headers = answerHeaders(response.headers, warnings);
-  const describeReadError = (error: unknown) => toOpenAIHttpError(error, app.now());
+  const describeReadError = (error: unknown) => toHttpError(error, app.now());
 
   if (writer === undefined) {
     const result = await aggregateResponse(response, {

@@ -1,6 +1,6 @@
+import { OpenAIHttpError } from "@cmp/transform";
 import type { Router } from "express";
 import type { AppContext } from "../app-context.js";
-import { ApiError } from "../errors/api-error.js";
 import { expressRoute } from "../http/express-route.js";
 
 const UNSUPPORTED: [string, string][] = [
@@ -49,7 +49,7 @@ export function registerUnsupportedRoutes(router: Router, app: AppContext): void
     router.all(
       path,
       expressRoute(app, (_app, http) => {
-        throw new ApiError({
+        throw new OpenAIHttpError({
           status: 501,
           type: "invalid_request_error",
           code: "unsupported_endpoint",
@@ -70,7 +70,7 @@ export function registerMethodNotAllowed(
     router.all(
       path,
       expressRoute(app, (_app, http) => {
-        throw new ApiError({
+        throw new OpenAIHttpError({
           status: 405,
           code: "method_not_allowed",
           message: `${http.method} is not allowed on ${http.path}; use ${methods.join(" or ")}.`,
@@ -85,7 +85,7 @@ export function registerMethodNotAllowed(
 export function registerNotFound(router: Router, app: AppContext): void {
   router.use(
     expressRoute(app, (_app, http) => {
-      throw new ApiError({
+      throw new OpenAIHttpError({
         status: 404,
         code: "not_found",
         message: `Unknown route ${http.method} ${http.originalPath}. This server answers POST /v1/chat/completions, POST /v1/responses, GET /v1/models, GET /v1/status and GET /health.`,
