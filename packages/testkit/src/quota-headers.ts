@@ -42,7 +42,7 @@ export function mergeQuota(quota: FakeQuota, update: FakeQuotaUpdate): FakeQuota
 /**
  * The `x-codex-*` headers: used percent, window minutes, and both reset forms (`reset-at` and the older
  * `reset-after-seconds`).
- * @see codex-backend-protocol.md §3.4
+ * @see [openai/codex `codex-rs/codex-api/src/rate_limits.rs`](https://github.com/openai/codex/blob/main/codex-rs/codex-api/src/rate_limits.rs)
  */
 export function buildQuotaHeaders(quota: FakeQuota, nowMs: number): Record<string, string> {
   const now = Math.floor(nowMs / 1000);
