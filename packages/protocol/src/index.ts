@@ -30,10 +30,10 @@ export {
 export {
   type QuotaCredits,
   type QuotaStatus,
-  type QuotaWindow,
+  type QuotaStatusWindow,
   quotaCreditsSchema,
   quotaStatusSchema,
-  quotaWindowSchema,
+  quotaStatusWindowSchema,
   type ServerStatus,
   serverStatusSchema,
 } from "./server-status.js";

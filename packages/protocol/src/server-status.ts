@@ -1,15 +1,15 @@
 import { z } from "zod";
 import { timestampSchema } from "./timestamp.js";
 
-/** Schema of {@link QuotaWindow}. */
-export const quotaWindowSchema = z.object({
+/** Schema of {@link QuotaStatusWindow}. */
+export const quotaStatusWindowSchema = z.object({
   used_percent: z.number(),
   window_minutes: z.number().nullable(),
   resets_at: timestampSchema.nullable(),
 });
 
 /** One usage window of the subscription (from the upstream `x-codex-*` headers). */
-export type QuotaWindow = z.infer<typeof quotaWindowSchema>;
+export type QuotaStatusWindow = z.infer<typeof quotaStatusWindowSchema>;
 
 /** Schema of {@link QuotaCredits}. */
 export const quotaCreditsSchema = z.object({
@@ -24,9 +24,9 @@ export type QuotaCredits = z.infer<typeof quotaCreditsSchema>;
 /** Schema of {@link QuotaStatus}. */
 export const quotaStatusSchema = z.object({
   /** The short window (about 5 hours). */
-  primary: quotaWindowSchema.nullable(),
+  primary: quotaStatusWindowSchema.nullable(),
   /** The long window (a week). */
-  secondary: quotaWindowSchema.nullable(),
+  secondary: quotaStatusWindowSchema.nullable(),
   credits: quotaCreditsSchema.nullable(),
   plan_type: z.string().nullable(),
   /** When the server read these headers. */

@@ -30,7 +30,7 @@ export {
   buildQuotaHeaders,
   type FakeQuota,
   type FakeQuotaUpdate,
-  type QuotaWindow,
+  type FakeQuotaWindow,
 } from "./quota-headers.js";
 export type { RecordedRequest } from "./recorded-request.js";
 export {

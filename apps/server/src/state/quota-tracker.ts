@@ -1,9 +1,9 @@
 import type { QuotaSnapshot, QuotaWindow } from "@cmp/codex-client";
-import type { QuotaWindow as ProtocolQuotaWindow, QuotaStatus } from "@cmp/protocol";
+import type { QuotaStatus, QuotaStatusWindow } from "@cmp/protocol";
 import type { ManagementBus } from "./management-bus.js";
 
-/** One window in the `/v1/status` shape (the protocol's `QuotaWindow`). */
-export type StatusQuotaWindow = ProtocolQuotaWindow;
+/** One window in the `/v1/status` shape (the protocol's `QuotaStatusWindow`). */
+export type StatusQuotaWindow = QuotaStatusWindow;
 
 /** The quota in the `/v1/status` shape, also the data of the management `quota` event (the protocol's `QuotaStatus`). */
 export type StatusQuota = QuotaStatus;

@@ -1,4 +1,4 @@
-import type { QuotaStatus, QuotaWindow } from "@cmp/protocol";
+import type { QuotaStatus, QuotaStatusWindow } from "@cmp/protocol";
 import { Box, Text } from "ink";
 import { memo } from "react";
 import { formatRelative, formatResetTime, formatWindow } from "../format.js";
@@ -7,7 +7,7 @@ import { levelForPercent, useTheme } from "../theme.js";
 /** Props of `QuotaBar`. */
 export interface QuotaBarProps {
   label: string;
-  window: QuotaWindow;
+  window: QuotaStatusWindow;
   now: number;
   /** Width available for the whole line. */
   width: number;
@@ -65,7 +65,7 @@ export function QuotaBars({ quota, now, width }: QuotaBarsProps) {
       </Text>
     );
   }
-  const windows: [string, QuotaWindow | null][] = [
+  const windows: [string, QuotaStatusWindow | null][] = [
     [formatWindow(quota.primary?.window_minutes ?? null) ?? "5h", quota.primary],
     [formatWindow(quota.secondary?.window_minutes ?? null) ?? "weekly", quota.secondary],
   ];
