@@ -113,7 +113,7 @@ describe("App: dashboard", () => {
     const line = (app.lastFrame() ?? "").split("\n").find((l) => l.includes("93.0%")) ?? "";
     expect(line).toContain("\u001b[31m");
     expect(app.frame()).toContain("93.0% used ‼ almost out");
-    app.client.emit({ type: "quota", quota: quotaAt(99.5, 71) });
+    app.client.emit({ type: "quota", data: quotaAt(99.5, 71) });
     await app.until("99.5% used ‼ almost out");
   });
 
@@ -122,7 +122,7 @@ describe("App: dashboard", () => {
     await app.until("● live");
     app.client.emit({
       type: "request",
-      record: requestRecord("r1", {
+      data: requestRecord("r1", {
         state: "running",
         status: null,
         usage: null,
@@ -132,7 +132,7 @@ describe("App: dashboard", () => {
     });
     await app.until("In flight (1)");
     expect(app.frame()).toMatch(/17:59:00 gpt-5\.2\s+medium\s+stream\s+run\s+—\s+1m00s/);
-    app.client.emit({ type: "request", record: requestRecord("r1") });
+    app.client.emit({ type: "request", data: requestRecord("r1") });
     await app.until("In flight (0)");
     const frame = app.frame();
     expect(frame).toContain("Finished requests");
@@ -148,7 +148,7 @@ describe("App: dashboard", () => {
     for (let i = 0; i < 40; i++) {
       app.client.emit({
         type: "request",
-        record: requestRecord(`run-${i}`, {
+        data: requestRecord(`run-${i}`, {
           state: "running",
           status: null,
           usage: null,
@@ -159,7 +159,7 @@ describe("App: dashboard", () => {
     for (let i = 0; i < 25; i++) {
       app.client.emit({
         type: "request",
-        record: requestRecord(`run-${i}`, { model: i % 2 ? "gpt-5.2" : "gpt-5.1-codex" }),
+        data: requestRecord(`run-${i}`, { model: i % 2 ? "gpt-5.2" : "gpt-5.1-codex" }),
       });
     }
     await app.until("In flight (15)");
@@ -178,7 +178,7 @@ describe("App: dashboard", () => {
     for (let i = 0; i < 12; i++) {
       app.client.emit({
         type: "request",
-        record: requestRecord(`e${i}`, { state: "error", status: 429, error: `usage limit reached #${i}` }),
+        data: requestRecord(`e${i}`, { state: "error", status: 429, error: `usage limit reached #${i}` }),
       });
     }
     await app.until("Errors (12)");
@@ -194,9 +194,9 @@ describe("App: dashboard", () => {
   it("shows refresh events from the management stream", async () => {
     const app = start({ size: { columns: 140, rows: 30 } });
     await app.until("● live");
-    app.client.emit({ type: "auth", event: { type: "refreshed", at: new Date(testNow) } });
+    app.client.emit({ type: "auth", data: { type: "refreshed", at: new Date(testNow).toISOString() } });
     await app.until("refreshed 18:00:00");
-    app.client.emit({ type: "auth", event: { type: "refresh_failed", at: new Date(testNow) } });
+    app.client.emit({ type: "auth", data: { type: "refresh_failed", at: new Date(testNow).toISOString() } });
     await app.until("refresh failed 18:00:00");
     expect(app.frame()).toContain("token refresh failed: log in again (press l)");
   });

@@ -10,7 +10,7 @@ const refusalMessages: Record<RefreshRefusal, string> = {
 
 /**
  * The 401 body auth.openai.com sends when a refresh token can no longer be used.
- * @see codex-backend-protocol.md §1.6
+ * @see [openai/codex `codex-rs/login/src/auth/manager.rs`](https://github.com/openai/codex/blob/main/codex-rs/login/src/auth/manager.rs)
  */
 export function refreshRefusalBody(code: RefreshRefusal): unknown {
   return { error: { message: refusalMessages[code], type: "invalid_request_error", param: null, code } };

@@ -1,6 +1,7 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { decodeJwt } from "jose";
+import writeFileAtomic from "write-file-atomic";
 import { readAccountId } from "./token-claims.js";
 
 /** The tokens `writeAuthJson` stores (the token endpoint's body fits). */
@@ -52,10 +53,9 @@ export async function writeAuthJson(
 ): Promise<string> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, "auth.json");
-  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temp, `${JSON.stringify(buildAuthJson(tokens, options.lastRefresh), null, 2)}\n`, {
+  // Temp file, fsync, rename: a server under test never reads half a file.
+  await writeFileAtomic(path, `${JSON.stringify(buildAuthJson(tokens, options.lastRefresh), null, 2)}\n`, {
     mode: 0o600,
   });
-  await rename(temp, path);
   return path;
 }

@@ -1,5 +1,5 @@
 import { decodeJwt } from "jose";
-import type { CodexHttpError } from "./codex-validation.js";
+import type { ErrorReply } from "./codex-validation.js";
 import type { FakeAuthServer } from "./fake-auth-server.js";
 import { OPENAI_AUTH_CLAIM, readAccountId } from "./token-claims.js";
 
@@ -9,7 +9,7 @@ export interface CodexCaller {
   planType: string;
 }
 
-function unauthorized(body: unknown): CodexHttpError {
+function unauthorized(body: unknown): ErrorReply {
   return { status: 401, body };
 }
 
@@ -38,7 +38,7 @@ function decodeOrNull(token: string): Record<string, unknown> | null {
 export async function checkCodexCaller(
   headers: Record<string, string>,
   auth: FakeAuthServer | undefined,
-): Promise<{ caller: CodexCaller; error: null } | { caller: null; error: CodexHttpError }> {
+): Promise<{ caller: CodexCaller; error: null } | { caller: null; error: ErrorReply }> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(headers["authorization"] ?? "");
   const token = match?.[1];
   if (!token) return { caller: null, error: unauthorized({ detail: "Unauthorized" }) };

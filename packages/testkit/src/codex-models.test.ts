@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeCodexServer, startFakeCodexServer } from "./fake-codex-server.js";
 import { loadBundledCatalogText } from "./model-catalog.js";
-import { pick } from "./test-helpers.js";
+import { pick } from "./testing/pick.js";
 
 let codex: FakeCodexServer;
 beforeAll(async () => {

@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BUILTIN_SCENARIO_NAMES, DEFAULT_REPLY_TEXT, OFFICIAL_FIXTURE_SSE } from "./builtin-scenarios.js";
 import { type FakeCodexServer, startFakeCodexServer } from "./fake-codex-server.js";
 import { buildResponseEvents } from "./response-events.js";
-import { type ParsedFrame, parseSseFrames, pick } from "./test-helpers.js";
+import { type ParsedFrame, parseSseFrames } from "./testing/parse-sse-frames.js";
+import { pick } from "./testing/pick.js";
 
 let codex: FakeCodexServer;
 beforeAll(async () => {

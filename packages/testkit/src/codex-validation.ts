@@ -1,7 +1,10 @@
 import type { CatalogModelRules } from "./model-catalog.js";
 
-/** An HTTP error the fake backend answers with. */
-export interface CodexHttpError {
+/**
+ * The error answer the fake backend sends for a refused request: an HTTP status and a JSON body. Plain
+ * data for the fake's own replies; a client of the real backend sees these as its own HTTP error type.
+ */
+export interface ErrorReply {
   status: number;
   body: unknown;
 }
@@ -28,16 +31,11 @@ const REASONING_FIELDS = ["effort", "summary"];
 const SUMMARY_VALUES = ["auto", "concise", "detailed"];
 const VERBOSITY_VALUES = ["low", "medium", "high"];
 
-function detail(message: string, status = 400): CodexHttpError {
+function detail(message: string, status = 400): ErrorReply {
   return { status, body: { detail: message } };
 }
 
-function openaiError(
-  message: string,
-  param: string | null,
-  code: string | null,
-  status = 400,
-): CodexHttpError {
+function openaiError(message: string, param: string | null, code: string | null, status = 400): ErrorReply {
   return { status, body: { error: { message, type: "invalid_request_error", param, code } } };
 }
 
@@ -50,7 +48,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function unsupportedValue(param: string, value: string, allowed: string[]): CodexHttpError {
+function unsupportedValue(param: string, value: string, allowed: string[]): ErrorReply {
   return openaiError(
     `Unsupported value: '${param}' does not support '${value}' with this model. Supported values are: ${quoteList(allowed)}.`,
     param,
@@ -58,7 +56,7 @@ function unsupportedValue(param: string, value: string, allowed: string[]): Code
   );
 }
 
-function validateInput(input: unknown[]): CodexHttpError | null {
+function validateInput(input: unknown[]): ErrorReply | null {
   const calls = new Set<string>();
   for (const item of input) {
     if (!isObject(item)) continue;
@@ -90,13 +88,13 @@ function validateInput(input: unknown[]): CodexHttpError | null {
  * Validates a `POST /responses` body the way the ChatGPT Codex backend does, returning the backend's error
  * (`{"detail": …}` or OpenAI-style) or `null` when the request would be accepted.
  * `extraModels` are accepted without effort rules (the `fake-<scenario>` names).
- * @see codex-backend-protocol.md §2.3, §2.4
+ * @see [openai/codex `codex-rs/codex-api/src/requests/responses.rs`](https://github.com/openai/codex/blob/main/codex-rs/codex-api/src/requests/responses.rs)
  */
 export function validateCodexRequest(
   body: unknown,
   catalog: readonly CatalogModelRules[],
   extraModels: readonly string[] = [],
-): CodexHttpError | null {
+): ErrorReply | null {
   if (!isObject(body)) return detail("We could not parse the JSON body of your request.");
   for (const key of Object.keys(body)) {
     if (!ACCEPTED_BODY_FIELDS.includes(key)) return detail(`Unsupported parameter: ${key}`);

@@ -3,7 +3,7 @@ import { CODEX_CLIENT_ID } from "./auth-config.js";
 import { type FakeAuthServer, startFakeAuthServer } from "./fake-auth-server.js";
 import { computeS256Challenge } from "./pkce.js";
 import { createSigningKey, type SigningKey } from "./signing-key.js";
-import { pick } from "./test-helpers.js";
+import { pick } from "./testing/pick.js";
 
 let auth: FakeAuthServer;
 let signingKey: SigningKey;

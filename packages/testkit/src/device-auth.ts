@@ -45,7 +45,7 @@ function newUserCode(): string {
 
 /**
  * The device-code flow of auth.openai.com: usercode, polling, approval.
- * @see codex-backend-protocol.md §1.9
+ * @see [openai/codex `codex-rs/login/src/device_code_auth.rs`](https://github.com/openai/codex/blob/main/codex-rs/login/src/device_code_auth.rs)
  */
 export class DeviceAuth {
   private readonly logins = new Map<string, DeviceLogin>();

@@ -3,7 +3,8 @@ import { CODEX_CLIENT_ID } from "./auth-config.js";
 import { type FakeAuthServer, startFakeAuthServer } from "./fake-auth-server.js";
 import { computeS256Challenge } from "./pkce.js";
 import { createSigningKey, type SigningKey } from "./signing-key.js";
-import { makePkce, pick } from "./test-helpers.js";
+import { makePkce } from "./testing/make-pkce.js";
+import { pick } from "./testing/pick.js";
 
 const REDIRECT = "http://localhost:1455/auth/callback";
 

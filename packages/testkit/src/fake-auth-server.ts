@@ -77,7 +77,8 @@ function readQueryOrBody(request: RecordedRequest, name: string): string | undef
 /**
  * Starts a fake OpenAI auth server on loopback: PKCE authorize + token, rotating refresh tokens,
  * revoke, device-code login and JWKS, with switchable faults.
- * @see codex-backend-protocol.md §1
+ * @see [openai/codex `codex-rs/login/src/server.rs`](https://github.com/openai/codex/blob/main/codex-rs/login/src/server.rs)
+ * @see [openai/codex `codex-rs/login/src/device_code_auth.rs`](https://github.com/openai/codex/blob/main/codex-rs/login/src/device_code_auth.rs)
  */
 export async function startFakeAuthServer(options: FakeAuthServerOptions = {}): Promise<FakeAuthServer> {
   const clientId = options.clientId ?? CODEX_CLIENT_ID;

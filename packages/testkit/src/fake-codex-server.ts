@@ -98,7 +98,8 @@ function toScenarioRequest(request: RecordedRequest, index: number, planType: st
  * Starts a fake ChatGPT Codex backend on loopback: `POST /responses` validates like the real backend and
  * streams scripted scenarios; `GET /models` serves the catalog with ETag/304. Every response carries
  * `x-codex-*` quota headers and `x-models-etag`.
- * @see codex-backend-protocol.md §2, §3
+ * @see [openai/codex `codex-rs/codex-api/src/endpoint/responses.rs`](https://github.com/openai/codex/blob/main/codex-rs/codex-api/src/endpoint/responses.rs)
+ * @see [openai/codex `codex-rs/codex-api/src/endpoint/models.rs`](https://github.com/openai/codex/blob/main/codex-rs/codex-api/src/endpoint/models.rs)
  */
 export async function startFakeCodexServer(options: FakeCodexServerOptions = {}): Promise<FakeCodexServer> {
   const now = options.now ?? Date.now;

@@ -13,7 +13,7 @@ export {
   DEFAULT_REPLY_TEXT,
   OFFICIAL_FIXTURE_SSE,
 } from "./builtin-scenarios.js";
-export { ACCEPTED_BODY_FIELDS, type CodexHttpError, validateCodexRequest } from "./codex-validation.js";
+export { ACCEPTED_BODY_FIELDS, type ErrorReply, validateCodexRequest } from "./codex-validation.js";
 export { type FakeAuthServer, type FakeAuthServerOptions, startFakeAuthServer } from "./fake-auth-server.js";
 export {
   CODEX_BASE_PATH,
@@ -30,7 +30,7 @@ export {
   buildQuotaHeaders,
   type FakeQuota,
   type FakeQuotaUpdate,
-  type QuotaWindow,
+  type FakeQuotaWindow,
 } from "./quota-headers.js";
 export type { RecordedRequest } from "./recorded-request.js";
 export {
@@ -41,6 +41,11 @@ export {
   type ResponseUsage,
   splitIntoDeltas,
 } from "./response-events.js";
+export {
+  type RunServerProcessOptions,
+  runServerProcess,
+  type ServerRun,
+} from "./run-server-process.js";
 export type {
   Scenario,
   ScenarioDelay,
@@ -49,7 +54,22 @@ export type {
   ScenarioRequest,
   ScenarioStep,
 } from "./scenario.js";
+export {
+  type ProcessExit,
+  type ServerProcess,
+  type ServerProcessOptions,
+  type StopOptions,
+  startServerProcess,
+} from "./server-process.js";
 export { createSigningKey, type SigningKey } from "./signing-key.js";
+export type { NodeProcessOptions } from "./spawn-node.js";
+export {
+  type BytesOrText,
+  chunkEvery,
+  type StreamFromChunksOptions,
+  splitAt,
+  streamFromChunks,
+} from "./split-bytes.js";
 export { encodeSseEvent, encodeSseEvents, type ResponseStreamEvent } from "./sse-encode.js";
 export { TestkitError, type TestkitErrorCode } from "./testkit-error.js";
 export {

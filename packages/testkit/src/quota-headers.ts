@@ -1,5 +1,5 @@
 /** One usage window as the `x-codex-*` headers describe it. */
-export interface QuotaWindow {
+export interface FakeQuotaWindow {
   usedPercent: number;
   windowMinutes: number;
   /** Unix seconds. */
@@ -8,15 +8,15 @@ export interface QuotaWindow {
 
 /** The quota the fake backend reports on every response. */
 export interface FakeQuota {
-  primary: QuotaWindow;
-  secondary: QuotaWindow;
+  primary: FakeQuotaWindow;
+  secondary: FakeQuotaWindow;
   credits: { hasCredits: boolean; unlimited: boolean; balance: string } | null;
 }
 
 /** Partial update of the quota; window fields merge. */
 export interface FakeQuotaUpdate {
-  primary?: Partial<QuotaWindow>;
-  secondary?: Partial<QuotaWindow>;
+  primary?: Partial<FakeQuotaWindow>;
+  secondary?: Partial<FakeQuotaWindow>;
   credits?: FakeQuota["credits"];
 }
 
@@ -42,7 +42,7 @@ export function mergeQuota(quota: FakeQuota, update: FakeQuotaUpdate): FakeQuota
 /**
  * The `x-codex-*` headers: used percent, window minutes, and both reset forms (`reset-at` and the older
  * `reset-after-seconds`).
- * @see codex-backend-protocol.md §3.4
+ * @see [openai/codex `codex-rs/codex-api/src/rate_limits.rs`](https://github.com/openai/codex/blob/main/codex-rs/codex-api/src/rate_limits.rs)
  */
 export function buildQuotaHeaders(quota: FakeQuota, nowMs: number): Record<string, string> {
   const now = Math.floor(nowMs / 1000);

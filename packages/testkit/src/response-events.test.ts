@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { buildResponseEvents, splitIntoDeltas } from "./response-events.js";
 import { encodeSseEvents } from "./sse-encode.js";
-import { parseSseFrames, pick } from "./test-helpers.js";
+import { parseSseFrames } from "./testing/parse-sse-frames.js";
+import { pick } from "./testing/pick.js";
 
 describe("buildResponseEvents", () => {
   it("numbers events and items consistently across mixed items", () => {

@@ -77,7 +77,7 @@ function estimateTokens(text: string): number {
  * Builds a consistent backend event sequence: `response.created` → `response.in_progress` → per item
  * `output_item.added` … deltas … `output_item.done` → the terminal event, with increasing
  * `sequence_number` and matching `item_id` / `output_index` / `content_index` / `summary_index`.
- * @see codex-backend-protocol.md §3.2
+ * @see [openai/codex `codex-rs/codex-api/src/sse/responses.rs`](https://github.com/openai/codex/blob/main/codex-rs/codex-api/src/sse/responses.rs)
  */
 export function buildResponseEvents(spec: ResponseEventsSpec = {}): ResponseStreamEvent[] {
   const model = spec.model ?? "gpt-5.4";

@@ -3,7 +3,7 @@ export type ResponseStreamEvent = { type: string } & Record<string, unknown>;
 
 /**
  * Encodes one event in the backend's SSE framing: `event: <type>\ndata: <json>\n\n`.
- * @see codex-backend-protocol.md §3.1
+ * @see [openai/codex `codex-rs/codex-api/src/sse/responses.rs`](https://github.com/openai/codex/blob/main/codex-rs/codex-api/src/sse/responses.rs)
  */
 export function encodeSseEvent(event: ResponseStreamEvent): string {
   return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;

@@ -1,24 +1,26 @@
-const marker = Symbol.for("@cmp/testkit/TestkitError");
+import { CmpError } from "@cmp/core";
+
+const marker = "cmp.error.TestkitError";
+const symbol = Symbol.for(marker);
 
 /** Codes a {@link TestkitError} can carry. */
 export type TestkitErrorCode =
   | "TESTKIT_LISTEN_FAILED"
   | "TESTKIT_INVALID_SCENARIO"
-  | "TESTKIT_INVALID_ARGUMENT";
+  | "TESTKIT_INVALID_ARGUMENT"
+  | "TESTKIT_PROCESS_EXITED"
+  | "TESTKIT_PROCESS_TIMEOUT";
 
 /** Error thrown by the test kit itself (never sent over HTTP). */
-export class TestkitError extends Error {
-  readonly code: TestkitErrorCode;
-  readonly [marker] = true;
+export class TestkitError extends CmpError<TestkitErrorCode> {
+  readonly [symbol] = true;
 
-  constructor(code: TestkitErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "TestkitError";
-    this.code = code;
+  constructor(code: TestkitErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super("TestkitError", { code, message, cause: options.cause });
   }
 
   /** True for any `TestkitError`, even one from another copy of the package. */
-  static isInstance(value: unknown): value is TestkitError {
-    return typeof value === "object" && value !== null && marker in value;
+  static override isInstance(error: unknown): error is TestkitError {
+    return CmpError.hasMarker(error, marker);
   }
 }

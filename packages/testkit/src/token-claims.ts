@@ -40,7 +40,7 @@ export interface ClaimsInput {
 
 /**
  * Builds the id_token payload with the claim layout of auth.openai.com.
- * @see codex-backend-protocol.md §1.7
+ * @see [openai/codex `codex-rs/login/src/token_data.rs`](https://github.com/openai/codex/blob/main/codex-rs/login/src/token_data.rs)
  */
 export function buildIdTokenClaims(input: ClaimsInput): JWTPayload {
   const { account, issuedAt } = input;

@@ -152,7 +152,8 @@ async function refresh(ctx: TokenEndpointContext, body: unknown, res: ServerResp
 /**
  * `POST /oauth/token`: authorization_code (PKCE S256) and refresh_token (rotating, single use) grants,
  * JSON or form bodies.
- * @see codex-backend-protocol.md §1.4, §1.6
+ * @see [openai/codex `codex-rs/login/src/server.rs`](https://github.com/openai/codex/blob/main/codex-rs/login/src/server.rs)
+ * @see [openai/codex `codex-rs/login/src/auth/manager.rs`](https://github.com/openai/codex/blob/main/codex-rs/login/src/auth/manager.rs)
  */
 export async function handleTokenRequest(
   ctx: TokenEndpointContext,

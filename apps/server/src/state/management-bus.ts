@@ -1,11 +1,7 @@
-import type { StatusQuota } from "./quota-tracker.js";
-import type { RequestRecord } from "./request-record.js";
+import type { ManagementEvent as ProtocolEvent } from "@cmp/protocol";
 
-/** One event of the management stream (`GET /v1/management/events`). */
-export type ManagementEvent =
-  | { type: "request"; data: RequestRecord }
-  | { type: "quota"; data: StatusQuota }
-  | { type: "auth"; data: { type: "refreshed" | "refresh_failed" | "logged_out"; at: string } };
+/** One live event of the management stream (`GET /v1/management/events`); the route sends the `snapshot` itself. */
+export type ManagementEvent = Exclude<ProtocolEvent, { type: "snapshot" }>;
 
 /** A tiny publish/subscribe hub for the dashboard's live events; free when nobody listens. */
 export class ManagementBus {

@@ -1,21 +1,12 @@
 import type { QuotaSnapshot, QuotaWindow } from "@cmp/codex-client";
+import type { QuotaStatus, QuotaStatusWindow } from "@cmp/protocol";
 import type { ManagementBus } from "./management-bus.js";
 
-/** One window in the `/v1/status` shape. */
-export interface StatusQuotaWindow {
-  used_percent: number;
-  window_minutes: number | null;
-  resets_at: string | null;
-}
+/** One window in the `/v1/status` shape (the protocol's `QuotaStatusWindow`). */
+export type StatusQuotaWindow = QuotaStatusWindow;
 
-/** The quota in the `/v1/status` shape (also the data of the management `quota` event). */
-export interface StatusQuota {
-  primary: StatusQuotaWindow | null;
-  secondary: StatusQuotaWindow | null;
-  credits: { has_credits: boolean | null; unlimited: boolean | null; balance: string | null } | null;
-  plan_type: string | null;
-  updated_at: string;
-}
+/** The quota in the `/v1/status` shape, also the data of the management `quota` event (the protocol's `QuotaStatus`). */
+export type StatusQuota = QuotaStatus;
 
 function toWindow(w: QuotaWindow | null): StatusQuotaWindow | null {
   return (

@@ -1,27 +1,8 @@
-/** Token counts of one request. */
-export interface RecordUsage {
-  input: number;
-  cached: number;
-  output: number;
-  reasoning: number;
-}
+import type { RequestUsage } from "@cmp/protocol";
 
-/** What the dashboard and the log see of one API request. */
-export interface RequestRecord {
-  id: string;
-  startedAt: string;
-  /** The model the client asked for. */
-  model: string | null;
-  /** The backend slug it resolved to. */
-  slug: string | null;
-  effort: string | null;
-  stream: boolean;
-  /** `chat` or `responses`. */
-  api: "chat" | "responses";
-  state: "running" | "done" | "error";
-  status: number | null;
-  ttftMs: number | null;
-  durationMs: number | null;
-  usage: RecordUsage | null;
-  error: string | null;
-}
+// The record is part of the management protocol: the dashboard parses what the server sends with the
+// same schema, so its shape lives in @cmp/protocol, not here.
+export type { RequestRecord } from "@cmp/protocol";
+
+/** Token counts of one request (the protocol's `RequestUsage`). */
+export type RecordUsage = RequestUsage;

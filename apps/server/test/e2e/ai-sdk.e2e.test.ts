@@ -1,14 +1,10 @@
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import type { ServerProcess } from "@cmp/testkit";
 import { generateText, type LanguageModel, stepCountIs, streamText, tool } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import {
-  createEnvironment,
-  type Environment,
-  type ServerProcess,
-  startServerProcess,
-} from "./server-process.js";
+import { createEnvironment, type Environment, startBuiltServer } from "./e2e-environment.js";
 
 let environment: Environment;
 let server: ServerProcess;
@@ -16,7 +12,7 @@ let models: [string, LanguageModel][];
 
 beforeAll(async () => {
   environment = await createEnvironment();
-  server = await startServerProcess(environment.env);
+  server = await startBuiltServer(environment.env);
   const baseURL = `${server.url}/v1`;
   const compatible = createOpenAICompatible({ name: "cmp", baseURL, apiKey: "unused", includeUsage: true });
   const openai = createOpenAI({ baseURL, apiKey: "unused" });

@@ -1,13 +1,8 @@
 import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { ServerProcess } from "@cmp/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  createEnvironment,
-  type Environment,
-  runServerToExit,
-  type ServerProcess,
-  startServerProcess,
-} from "./server-process.js";
+import { createEnvironment, type Environment, runBuiltServer, startBuiltServer } from "./e2e-environment.js";
 
 let environment: Environment | undefined;
 let server: ServerProcess | undefined;
@@ -22,7 +17,7 @@ async function start(
   options: { login?: boolean; accessTokenTtlSeconds?: number; env?: Record<string, string> } = {},
 ) {
   environment = await createEnvironment(options);
-  server = await startServerProcess({ ...environment.env, ...options.env });
+  server = await startBuiltServer({ ...environment.env, ...options.env });
   return { env: environment, srv: server };
 }
 
@@ -102,15 +97,15 @@ describe("faults, end to end", () => {
     expect(used.status).toBe(200);
     // Let the 1 s access token expire: while it is still valid the server rightly keeps serving with it.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    server = await startServerProcess(environment.env);
+    server = await startBuiltServer(environment.env);
     const res = await chat(server.url, hello);
     expect(res.status).toBe(401);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("reauth_required");
     expect(body.error.message).toContain("cmp-server login");
     expect(JSON.stringify(body)).not.toContain(tokens.refresh_token);
-    expect(server.output().stderr).not.toContain(tokens.refresh_token);
-    expect(server.output().stderr).not.toContain(tokens.access_token);
+    expect(server.stderr()).not.toContain(tokens.refresh_token);
+    expect(server.stderr()).not.toContain(tokens.access_token);
   });
 
   it("not logged in: 401 not_logged_in", async () => {
@@ -206,15 +201,15 @@ describe("faults, end to end", () => {
     const foreign = await rawGet(srv.url, "/health", "attacker.example:80");
     expect(foreign.status).toBe(403);
     expect(JSON.parse(foreign.body).error.code).toBe("host_not_allowed");
-    expect(srv.output().stderr).not.toContain("secret-key-1");
+    expect(srv.stderr()).not.toContain("secret-key-1");
   });
 
   it("refuses to start on a non-loopback host without keys, and names wrong variables", async () => {
-    const open = await runServerToExit({ CMP_HOST: "0.0.0.0", CMP_HOME: "/tmp/cmp-e2e-never" });
+    const open = await runBuiltServer({ CMP_HOST: "0.0.0.0", CMP_HOME: "/tmp/cmp-e2e-never" });
     expect(open.code).not.toBe(0);
     expect(open.stderr).toContain("CMP_API_KEYS");
     expect(open.stdout).not.toContain("listening on");
-    const port = await runServerToExit({ CMP_PORT: "eighty", CMP_HOME: "/tmp/cmp-e2e-never" });
+    const port = await runBuiltServer({ CMP_PORT: "eighty", CMP_HOME: "/tmp/cmp-e2e-never" });
     expect(port.code).not.toBe(0);
     expect(port.stderr).toContain("CMP_PORT");
   });
@@ -226,7 +221,7 @@ describe("faults, end to end", () => {
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
     try {
       const { port } = blocker.address() as AddressInfo;
-      const run = await runServerToExit({
+      const run = await runBuiltServer({
         ...environment.env,
         CMP_PORT: String(port),
         CMP_INSTRUCTIONS_FETCH: "off",
@@ -258,7 +253,7 @@ describe("faults, end to end", () => {
     const other = await fetch(`${srv.url}/v1/models`, { headers: { origin: "https://other.example.com" } });
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
     await server?.stop();
-    server = await startServerProcess(environment?.env ?? {});
+    server = await startBuiltServer(environment?.env ?? {});
     const none = await fetch(`${server.url}/v1/models`, { headers: { origin: "https://ui.example.com" } });
     expect(none.headers.get("access-control-allow-origin")).toBeNull();
   });
@@ -269,11 +264,11 @@ describe("faults, end to end", () => {
     const res = await chat(srv.url, { ...hello, stream: true });
     const reader = res.body!.getReader();
     await reader.read();
-    const exit = srv.stop("SIGTERM");
+    const exit = srv.stop({ signal: "SIGTERM" });
     let text = "";
     const decoder = new TextDecoder();
     for (let r = await reader.read(); !r.done; r = await reader.read()) text += decoder.decode(r.value);
     expect(text).toContain("data: [DONE]");
-    expect(await exit).toBe(0);
+    expect((await exit).code).toBe(0);
   });
 });

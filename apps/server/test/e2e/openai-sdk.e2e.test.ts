@@ -1,11 +1,7 @@
+import type { ServerProcess } from "@cmp/testkit";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createEnvironment,
-  type Environment,
-  type ServerProcess,
-  startServerProcess,
-} from "./server-process.js";
+import { createEnvironment, type Environment, startBuiltServer } from "./e2e-environment.js";
 
 let environment: Environment;
 let server: ServerProcess;
@@ -13,7 +9,7 @@ let client: OpenAI;
 
 beforeAll(async () => {
   environment = await createEnvironment();
-  server = await startServerProcess(environment.env);
+  server = await startBuiltServer(environment.env);
   client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "unused-on-loopback", maxRetries: 0 });
 });
 afterAll(async () => {

@@ -1,41 +1,25 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { ManagementEvent } from "@cmp/protocol";
+import { chunkEvery } from "@cmp/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { createServerClient, type ManagementEvent } from "./server-client.js";
+import { loggedInStatus, quotaAt, requestRecord } from "../testing/fixtures.js";
+import { createServerClient } from "./server-client.js";
 import { ServerError } from "./server-error.js";
 
-const statusBody = {
-  logged_in: true,
-  account: { email: "a@b.c", plan: "pro", account_id: "acc_1" },
-  token: { expires_at: "2026-11-27T20:00:00Z", last_refresh: "2026-11-27T18:00:00Z" },
-  quota: {
-    primary: { used_percent: 42.5, window_minutes: 300, resets_at: "2026-11-27T21:00:00Z" },
-    secondary: { used_percent: 77.25, window_minutes: 10080, resets_at: "2026-12-01T00:00:00Z" },
-    updated_at: "2026-11-27T18:05:00Z",
-  },
-};
-
-const record = {
-  id: "req_1",
-  startedAt: "2026-11-27T18:00:00.000Z",
-  model: "gpt-5.2",
-  slug: "gpt-5.2",
+const statusBody = loggedInStatus();
+const record = requestRecord("req_1", {
   effort: "high",
-  stream: true,
-  state: "done",
-  status: 200,
-  ttftMs: 300,
-  durationMs: 1500,
   usage: { input: 10, cached: 0, output: 5, reasoning: 2 },
-  error: null,
-};
+});
 
 const sse = [
   `event: snapshot\ndata: ${JSON.stringify({ status: statusBody, recent: [record] })}\n\n`,
   ": keep-alive\n\n",
   `event: request\ndata: ${JSON.stringify({ ...record, id: "req_2", state: "running", usage: null })}\n\n`,
-  // The codex client's camelCase snapshot, and a unix-seconds reset time.
+  // Not the server's shape (camelCase, unix seconds): skipped, never half-read.
   `event: quota\ndata: ${JSON.stringify({ primary: { usedPercent: 91, windowMinutes: 300, resetsAt: 1_795_000_000 }, secondary: null, updatedAt: "2026-11-27T18:06:00Z" })}\n\n`,
+  `event: quota\ndata: ${JSON.stringify(quotaAt(91, 80))}\n\n`,
   `event: auth\ndata: ${JSON.stringify({ type: "refreshed", at: "2026-11-27T18:07:00Z" })}\n\n`,
   "event: request\ndata: {not json}\n\n",
   `event: something_new\ndata: {}\n\n`,
@@ -56,13 +40,12 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse) => voi
 
 function sendInPieces(res: ServerResponse, text: string, size: number): void {
   res.writeHead(200, { "content-type": "text/event-stream" });
-  const bytes = Buffer.from(text);
-  for (let i = 0; i < bytes.length; i += size) res.write(bytes.subarray(i, i + size));
+  for (const piece of chunkEvery(text, size)) res.write(piece);
   res.end();
 }
 
 describe("createServerClient", () => {
-  it("reads /v1/status into dates and numbers, sending the API key as Bearer", async () => {
+  it("reads /v1/status in the server's own shape, sending the API key as Bearer", async () => {
     const seen: (string | undefined)[] = [];
     const url = await serve((req, res) => {
       seen.push(req.headers.authorization);
@@ -70,13 +53,10 @@ describe("createServerClient", () => {
     });
     const status = await createServerClient({ baseUrl: `${url}/`, apiKey: "key-123" }).getStatus();
     expect(seen).toEqual(["Bearer key-123"]);
-    expect(status.loggedIn).toBe(true);
-    expect(status.account?.email).toBe("a@b.c");
-    expect(status.token?.expiresAt?.toISOString()).toBe("2026-11-27T20:00:00.000Z");
-    expect(status.quota?.secondary?.usedPercent).toBe(77.25);
+    expect(status).toEqual(statusBody);
   });
 
-  it("parses the management stream whatever the chunk boundaries, skipping unknown and broken events", async () => {
+  it("parses the management stream whatever the chunk boundaries, skipping unknown, broken and foreign-shaped events", async () => {
     for (const size of [1, 7, 64, 100_000]) {
       const url = await serve((_req, res) => sendInPieces(res, sse, size));
       const events: ManagementEvent[] = [];
@@ -91,9 +71,9 @@ describe("createServerClient", () => {
       expect(opened).toBe(true);
       expect(events.map((e) => e.type)).toEqual(["snapshot", "request", "quota", "auth"]);
       const [snapshot, request, quota] = events;
-      expect(snapshot?.type === "snapshot" && snapshot.recent[0]?.usage?.reasoning).toBe(2);
-      expect(request?.type === "request" && request.record.state).toBe("running");
-      expect(quota?.type === "quota" && quota.quota.primary?.resetsAt?.getTime()).toBe(1_795_000_000_000);
+      expect(snapshot?.type === "snapshot" && snapshot.data.recent[0]?.usage?.reasoning).toBe(2);
+      expect(request?.type === "request" && request.data.state).toBe("running");
+      expect(quota?.type === "quota" && quota.data.primary?.used_percent).toBe(91);
       await new Promise<void>((resolve) => server?.close(() => resolve()));
       server = null;
     }
@@ -150,13 +130,25 @@ describe("createServerClient", () => {
             {
               id: "gpt-5.2",
               object: "model",
+              created: 1_767_224_600,
+              owned_by: "openai",
+              type: "model",
+              display_name: "GPT-5.2",
               context_window: 272000,
+              context_length: 272000,
               max_output_tokens: 128000,
-              supported_reasoning_levels: [{ effort: "low" }, { effort: "high" }],
-              default_reasoning_level: "high",
+              reasoning_efforts: ["low", "high"],
+              default_reasoning_effort: "high",
               input_modalities: ["text", "image"],
             },
-            { id: "gpt-5.2-high", object: "model", context_length: 400000, reasoning_efforts: ["high"] },
+            {
+              id: "gpt-5.2-high",
+              object: "model",
+              reasoning_efforts: ["high"],
+              default_reasoning_effort: null,
+              input_modalities: [],
+              parent: "gpt-5.2",
+            },
           ],
         }),
       );
@@ -173,7 +165,7 @@ describe("createServerClient", () => {
       },
       {
         id: "gpt-5.2-high",
-        contextWindow: 400000,
+        contextWindow: null,
         maxOutputTokens: null,
         efforts: ["high"],
         defaultEffort: null,

@@ -1,26 +1,13 @@
-import { EventSourceParserStream } from "eventsource-parser/stream";
-import type { z } from "zod";
 import {
-  type AuthEvent,
-  authEventSchema,
-  type ModelInfo,
-  modelListSchema,
-  type QuotaSnapshot,
-  quotaSnapshotSchema,
-  type RequestRecord,
-  requestRecordSchema,
+  type ManagementEvent,
+  parseManagementEvent,
   type ServerStatus,
   serverStatusSchema,
-  snapshotEventSchema,
-} from "./server-api.js";
+} from "@cmp/protocol";
+import { EventSourceParserStream } from "eventsource-parser/stream";
+import type { z } from "zod";
+import { type ModelInfo, modelListSchema } from "./model-list.js";
 import { ServerError } from "./server-error.js";
-
-/** One event of `GET /v1/management/events`, validated. */
-export type ManagementEvent =
-  | { type: "snapshot"; status: ServerStatus; recent: RequestRecord[] }
-  | { type: "request"; record: RequestRecord }
-  | { type: "quota"; quota: QuotaSnapshot }
-  | { type: "auth"; event: AuthEvent };
 
 /** What the dashboard asks of the proxy server. */
 export interface ServerClient {
@@ -31,7 +18,7 @@ export interface ServerClient {
   /** `GET /v1/models`. */
   getModels(signal?: AbortSignal): Promise<ModelInfo[]>;
   /**
-   * Opens `GET /v1/management/events` and calls `onEvent` for each valid event. Resolves when the
+   * Opens `GET /v1/management/events` and calls `onEvent` for each event that fits `@cmp/protocol`. Resolves when the
    * server ends the stream, rejects with a `ServerError` when it cannot connect; abort with `signal`.
    */
   watchEvents(options: {
@@ -50,36 +37,6 @@ export interface ServerClientOptions {
   requestTimeoutMs?: number;
   /** The management stream is considered dead after this long without a byte; default 60 s (the server sends keep-alives every 15 s). */
   idleTimeoutMs?: number;
-}
-
-const eventSchemas = {
-  snapshot: snapshotEventSchema,
-  request: requestRecordSchema,
-  quota: quotaSnapshotSchema,
-  auth: authEventSchema,
-} as const;
-
-function toEvent(name: string, data: string): ManagementEvent | null {
-  if (!(name in eventSchemas)) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  const kind = name as keyof typeof eventSchemas;
-  const parsed = (eventSchemas[kind] as z.ZodType).safeParse(json);
-  if (!parsed.success) return null;
-  switch (kind) {
-    case "snapshot":
-      return { type: "snapshot", ...(parsed.data as z.output<typeof snapshotEventSchema>) };
-    case "request":
-      return { type: "request", record: parsed.data as RequestRecord };
-    case "quota":
-      return { type: "quota", quota: parsed.data as QuotaSnapshot };
-    case "auth":
-      return { type: "auth", event: parsed.data as AuthEvent };
-  }
 }
 
 /** Creates the HTTP client for the proxy's status, models and management stream. */
@@ -207,8 +164,9 @@ export function createServerClient({
         for (;;) {
           const { done, value } = await Promise.race([reader.read(), stopped]);
           if (done) return;
-          const event = toEvent(value.event ?? "message", value.data);
-          if (event) onEvent(event);
+          // A broken or unknown event (a newer server) is skipped; the stream goes on.
+          const parsed = parseManagementEvent({ event: value.event ?? "message", data: value.data });
+          if (parsed.success) onEvent(parsed.value);
         }
       } catch (error) {
         if (signal.aborted || stopReason === "aborted") return;

@@ -1,6 +1,6 @@
 import { render } from "ink-testing-library";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { ModelInfo } from "../api/server-api.js";
+import type { ModelInfo } from "../api/model-list.js";
 import { App } from "../app.js";
 import { createFakeLoginDriver } from "../testing/fake-login-driver.js";
 import { createFakeServerClient, type FakeServerClient } from "../testing/fake-server-client.js";

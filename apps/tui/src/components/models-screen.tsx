@@ -1,7 +1,7 @@
 import { Box, Text } from "ink";
 import Spinner from "ink-spinner";
 import { memo } from "react";
-import type { ModelInfo } from "../api/server-api.js";
+import type { ModelInfo } from "../api/model-list.js";
 import { formatTokens, truncate } from "../format.js";
 import type { ModelsState } from "../hooks/use-models.js";
 import { useTheme } from "../theme.js";

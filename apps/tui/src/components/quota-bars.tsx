@@ -1,13 +1,13 @@
+import type { QuotaStatus, QuotaStatusWindow } from "@cmp/protocol";
 import { Box, Text } from "ink";
 import { memo } from "react";
-import type { QuotaSnapshot, QuotaWindow } from "../api/server-api.js";
 import { formatRelative, formatResetTime, formatWindow } from "../format.js";
 import { levelForPercent, useTheme } from "../theme.js";
 
 /** Props of `QuotaBar`. */
 export interface QuotaBarProps {
   label: string;
-  window: QuotaWindow;
+  window: QuotaStatusWindow;
   now: number;
   /** Width available for the whole line. */
   width: number;
@@ -18,19 +18,20 @@ const levelNotes = { ok: "", warn: " ▲ near limit", danger: " ‼ almost out" 
 /** One quota window: a bar that turns amber at 70% and red at 90%, the percent used and the reset time. */
 export const QuotaBar = memo(function QuotaBar({ label, window, now, width }: QuotaBarProps) {
   const theme = useTheme();
-  const percent = Math.min(100, Math.max(0, window.usedPercent));
+  const percent = Math.min(100, Math.max(0, window.used_percent));
   const level = levelForPercent(percent);
   const color = theme[level];
   const note = percent >= 100 ? " ‼ limit reached" : levelNotes[level];
   const wide = width >= 90;
-  const reset = window.resetsAt
+  const resetsAt = window.resets_at === null ? null : new Date(window.resets_at);
+  const reset = resetsAt
     ? wide
-      ? `resets ${formatResetTime(window.resetsAt, now)} (${formatRelative(window.resetsAt, now)})`
-      : `↻ ${formatResetTime(window.resetsAt, now)}`
+      ? `resets ${formatResetTime(resetsAt, now)} (${formatRelative(resetsAt, now)})`
+      : `↻ ${formatResetTime(resetsAt, now)}`
     : wide
       ? "reset time unknown"
       : "";
-  const used = ` ${window.usedPercent.toFixed(1).padStart(5)}%${wide ? " used" : ""}${note}`;
+  const used = ` ${window.used_percent.toFixed(1).padStart(5)}%${wide ? " used" : ""}${note}`;
   const barWidth = Math.max(8, Math.min(40, width - 8 - used.length - reset.length - 2));
   const filled = Math.round((percent / 100) * barWidth);
   return (
@@ -48,7 +49,7 @@ export const QuotaBar = memo(function QuotaBar({ label, window, now, width }: Qu
 
 /** Props of `QuotaBars`. */
 export interface QuotaBarsProps {
-  quota: QuotaSnapshot | null;
+  quota: QuotaStatus | null;
   now: number;
   width: number;
 }
@@ -64,9 +65,9 @@ export function QuotaBars({ quota, now, width }: QuotaBarsProps) {
       </Text>
     );
   }
-  const windows: [string, QuotaWindow | null][] = [
-    [formatWindow(quota.primary?.windowMinutes ?? null) ?? "5h", quota.primary],
-    [formatWindow(quota.secondary?.windowMinutes ?? null) ?? "weekly", quota.secondary],
+  const windows: [string, QuotaStatusWindow | null][] = [
+    [formatWindow(quota.primary?.window_minutes ?? null) ?? "5h", quota.primary],
+    [formatWindow(quota.secondary?.window_minutes ?? null) ?? "weekly", quota.secondary],
   ];
   return (
     <Box flexDirection="column">

@@ -1,5 +1,6 @@
-import type { RequestRecord } from "../api/server-api.js";
+import type { RequestRecord } from "@cmp/protocol";
 import { formatClock, formatDuration, formatTokens, truncate } from "../format.js";
+import { modelOf } from "../state/dashboard-state.js";
 
 /** One column of the request table. */
 export interface RequestColumn {
@@ -19,7 +20,7 @@ function statusCell(record: RequestRecord): string {
 }
 
 function durationCell(record: RequestRecord, now: number): string {
-  if (record.state === "running") return formatDuration(Math.max(0, now - record.startedAt.getTime()));
+  if (record.state === "running") return formatDuration(Math.max(0, now - Date.parse(record.startedAt)));
   return formatDuration(record.durationMs);
 }
 
@@ -27,8 +28,15 @@ const tokens = (pick: (u: NonNullable<RequestRecord["usage"]>) => number) => (re
   record.usage ? formatTokens(pick(record.usage)) : "—";
 
 const allColumns: RequestColumn[] = [
-  { key: "time", title: "TIME", width: 8, align: "left", priority: 2, cell: (r) => formatClock(r.startedAt) },
-  { key: "model", title: "MODEL", width: 10, align: "left", priority: 0, cell: (r) => r.model },
+  {
+    key: "time",
+    title: "TIME",
+    width: 8,
+    align: "left",
+    priority: 2,
+    cell: (r) => formatClock(new Date(r.startedAt)),
+  },
+  { key: "model", title: "MODEL", width: 10, align: "left", priority: 0, cell: modelOf },
   { key: "effort", title: "EFFORT", width: 7, align: "left", priority: 3, cell: (r) => r.effort ?? "—" },
   {
     key: "mode",

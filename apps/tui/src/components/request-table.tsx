@@ -1,6 +1,6 @@
+import type { RequestRecord } from "@cmp/protocol";
 import { Box, Static, Text } from "ink";
 import { memo, useMemo } from "react";
-import type { RequestRecord } from "../api/server-api.js";
 import { useTheme } from "../theme.js";
 import { fitRequestColumns, formatRequestLine, type RequestColumn } from "./request-columns.js";
 

@@ -1,6 +1,6 @@
+import type { AuthEvent, QuotaStatus, ServerStatus } from "@cmp/protocol";
 import { Box, Text } from "ink";
 import Spinner from "ink-spinner";
-import type { AuthEvent, QuotaSnapshot, ServerStatus } from "../api/server-api.js";
 import { formatClock, formatRelative } from "../format.js";
 import type { Connection } from "../hooks/use-server-connection.js";
 import { useTheme } from "../theme.js";
@@ -46,9 +46,10 @@ export interface LoginLineProps {
 function lastAuthNote(events: AuthEvent[]): { text: string; bad: boolean } | null {
   const last = events.at(-1);
   if (!last) return null;
-  if (last.type === "refreshed") return { text: `refreshed ${formatClock(last.at)}`, bad: false };
-  if (last.type === "refresh_failed") return { text: `refresh failed ${formatClock(last.at)}`, bad: true };
-  return { text: `logged out ${formatClock(last.at)}`, bad: true };
+  const at = formatClock(new Date(last.at));
+  if (last.type === "refreshed") return { text: `refreshed ${at}`, bad: false };
+  if (last.type === "refresh_failed") return { text: `refresh failed ${at}`, bad: true };
+  return { text: `logged out ${at}`, bad: true };
 }
 
 /** Login state as the server sees it, with a countdown to token expiry and the last refresh event. */
@@ -63,7 +64,7 @@ export function LoginLine({ status, authEvents, now }: LoginLineProps) {
       </Text>
     );
   }
-  if (!status.loggedIn) {
+  if (!status.logged_in) {
     return (
       <Text wrap="truncate-end">
         {"Login".padEnd(8)}
@@ -72,7 +73,7 @@ export function LoginLine({ status, authEvents, now }: LoginLineProps) {
       </Text>
     );
   }
-  const expiresAt = status.token?.expiresAt ?? null;
+  const expiresAt = status.token?.expires_at ? new Date(status.token.expires_at) : null;
   const remaining = expiresAt ? expiresAt.getTime() - now : null;
   const who = [status.account?.email ?? "unknown account", status.account?.plan].filter(Boolean).join(" · ");
   return (
@@ -95,7 +96,7 @@ export function LoginLine({ status, authEvents, now }: LoginLineProps) {
 /** Props of `StatusPanel`. */
 export interface StatusPanelProps extends ServerLineProps {
   status: ServerStatus | null;
-  quota: QuotaSnapshot | null;
+  quota: QuotaStatus | null;
   authEvents: AuthEvent[];
   width: number;
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { ModelInfo } from "../api/server-api.js";
+import type { ModelInfo } from "../api/model-list.js";
 import type { ServerClient } from "../api/server-client.js";
 
 /** The model catalog as the models screen sees it. */

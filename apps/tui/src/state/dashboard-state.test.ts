@@ -8,9 +8,9 @@ const running = (id: string) => requestRecord(id, { state: "running", status: nu
 describe("reduceDashboard", () => {
   it("moves a request from running to finished when it ends, and adds it to its model's totals", () => {
     const state = apply(
-      { type: "request", record: running("a") },
-      { type: "request", record: running("b") },
-      { type: "request", record: requestRecord("a") },
+      { type: "request", data: running("a") },
+      { type: "request", data: running("b") },
+      { type: "request", data: requestRecord("a") },
     );
     expect(state.running.map((r) => r.id)).toEqual(["b"]);
     expect(state.finished.map((r) => r.id)).toEqual(["a"]);
@@ -21,9 +21,9 @@ describe("reduceDashboard", () => {
 
   it("counts a finished request once, even when a snapshot repeats it after a reconnect", () => {
     const state = apply(
-      { type: "request", record: requestRecord("a") },
-      { type: "snapshot", status: loggedInStatus(), recent: [requestRecord("a"), running("c")] },
-      { type: "request", record: running("a") },
+      { type: "request", data: requestRecord("a") },
+      { type: "snapshot", data: { status: loggedInStatus(), recent: [requestRecord("a"), running("c")] } },
+      { type: "request", data: running("a") },
     );
     expect(state.finished).toHaveLength(1);
     expect(state.totals[0]?.requests).toBe(1);
@@ -32,8 +32,8 @@ describe("reduceDashboard", () => {
 
   it("replaces running requests with the snapshot's after a reconnect", () => {
     const state = apply(
-      { type: "request", record: running("gone") },
-      { type: "snapshot", status: loggedInStatus(), recent: [running("new")] },
+      { type: "request", data: running("gone") },
+      { type: "snapshot", data: { status: loggedInStatus(), recent: [running("new")] } },
     );
     expect(state.running.map((r) => r.id)).toEqual(["new"]);
   });
@@ -41,11 +41,11 @@ describe("reduceDashboard", () => {
   it("feeds failures and refresh failures to the error feed, newest last and bounded", () => {
     const failures = Array.from({ length: 60 }, (_, i) => ({
       type: "request" as const,
-      record: requestRecord(`e${i}`, { state: "error", status: 502, error: `upstream broke ${i}` }),
+      data: requestRecord(`e${i}`, { state: "error", status: 502, error: `upstream broke ${i}` }),
     }));
     const state = apply(...failures, {
       type: "auth",
-      event: { type: "refresh_failed", at: new Date(testNow) },
+      data: { type: "refresh_failed", at: new Date(testNow).toISOString() },
     });
     expect(state.errors).toHaveLength(50);
     expect(state.errors.at(-2)?.message).toBe("gpt-5.2 HTTP 502: upstream broke 59");
@@ -57,18 +57,18 @@ describe("reduceDashboard", () => {
   it("keeps the newest quota from status, snapshot and quota events", () => {
     const state = apply(
       { type: "status", status: loggedInStatus(quotaAt(10, 20)) },
-      { type: "quota", quota: quotaAt(50, 60) },
+      { type: "quota", data: quotaAt(50, 60) },
       { type: "status", status: loggedInStatus(null) },
     );
-    expect(state.quota?.primary?.usedPercent).toBe(50);
+    expect(state.quota?.primary?.used_percent).toBe(50);
   });
 
   it("marks the login gone on a logged_out event", () => {
     const state = apply(
       { type: "status", status: loggedInStatus() },
-      { type: "auth", event: { type: "logged_out", at: new Date(testNow) } },
+      { type: "auth", data: { type: "logged_out", at: new Date(testNow).toISOString() } },
     );
-    expect(state.status?.loggedIn).toBe(false);
+    expect(state.status?.logged_in).toBe(false);
     expect(state.authEvents.map((e) => e.type)).toEqual(["logged_out"]);
   });
 });

@@ -1,5 +1,4 @@
-import type { AuthEvent, QuotaSnapshot, RequestRecord, ServerStatus } from "../api/server-api.js";
-import type { ManagementEvent } from "../api/server-client.js";
+import type { AuthEvent, ManagementEvent, QuotaStatus, RequestRecord, ServerStatus } from "@cmp/protocol";
 
 /** Token and request counts of one model over the session. */
 export interface ModelTotals {
@@ -22,7 +21,7 @@ export interface FeedError {
 /** Everything the dashboard shows about the server, built from its status and management events. */
 export interface DashboardState {
   status: ServerStatus | null;
-  quota: QuotaSnapshot | null;
+  quota: QuotaStatus | null;
   /** Requests in flight, oldest first. */
   running: RequestRecord[];
   /** Finished requests, append-only (rendered once with `<Static>`). */
@@ -57,10 +56,18 @@ export const initialDashboardState: DashboardState = {
   errorSeq: 0,
 };
 
+/** The model a record is shown under: the one the client asked for, else the backend slug. */
+export function modelOf(record: RequestRecord): string {
+  return record.model ?? record.slug ?? "unknown";
+}
+
+const startedMs = (record: RequestRecord) => Date.parse(record.startedAt);
+
 function addToTotals(totals: ModelTotals[], record: RequestRecord): ModelTotals[] {
-  const index = totals.findIndex((t) => t.model === record.model);
+  const model = modelOf(record);
+  const index = totals.findIndex((t) => t.model === model);
   const previous = totals[index] ?? {
-    model: record.model,
+    model,
     requests: 0,
     errors: 0,
     input: 0,
@@ -69,7 +76,7 @@ function addToTotals(totals: ModelTotals[], record: RequestRecord): ModelTotals[
     reasoning: 0,
   };
   const next: ModelTotals = {
-    model: record.model,
+    model,
     requests: previous.requests + 1,
     errors: previous.errors + (record.state === "error" ? 1 : 0),
     input: previous.input + (record.usage?.input ?? 0),
@@ -87,7 +94,7 @@ function pushError(state: DashboardState, at: Date, message: string): DashboardS
 
 function describeFailure(record: RequestRecord): string {
   const status = record.status === null ? "" : ` HTTP ${record.status}`;
-  return `${record.model}${status}: ${record.error ?? "request failed"}`;
+  return `${modelOf(record)}${status}: ${record.error ?? "request failed"}`;
 }
 
 function finish(state: DashboardState, records: RequestRecord[]): DashboardState {
@@ -99,7 +106,7 @@ function finish(state: DashboardState, records: RequestRecord[]): DashboardState
   for (const record of fresh) {
     finishedIds.add(record.id);
     totals = addToTotals(totals, record);
-    if (record.state === "error") next = pushError(next, record.startedAt, describeFailure(record));
+    if (record.state === "error") next = pushError(next, new Date(record.startedAt), describeFailure(record));
   }
   const done = new Set(fresh.map((r) => r.id));
   const running = state.running.filter((r) => !done.has(r.id));
@@ -112,9 +119,10 @@ export function reduceDashboard(state: DashboardState, action: DashboardAction):
     case "status":
       return { ...state, status: action.status, quota: action.status.quota ?? state.quota };
     case "snapshot": {
-      const byStart = [...action.recent].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+      const { status, recent } = action.data;
+      const byStart = [...recent].sort((a, b) => startedMs(a) - startedMs(b));
       const next = finish(
-        { ...state, status: action.status, quota: action.status.quota ?? state.quota },
+        { ...state, status, quota: status.quota ?? state.quota },
         byStart.filter((r) => r.state !== "running"),
       );
       return {
@@ -123,7 +131,7 @@ export function reduceDashboard(state: DashboardState, action: DashboardAction):
       };
     }
     case "request": {
-      const { record } = action;
+      const record = action.data;
       if (record.state !== "running") return finish(state, [record]);
       if (state.finishedIds.has(record.id)) return state;
       const index = state.running.findIndex((r) => r.id === record.id);
@@ -132,16 +140,17 @@ export function reduceDashboard(state: DashboardState, action: DashboardAction):
       return { ...state, running };
     }
     case "quota":
-      return { ...state, quota: action.quota };
+      return { ...state, quota: action.data };
     case "auth": {
-      const authEvents = [...state.authEvents, action.event].slice(-maxAuthEvents);
+      const event = action.data;
+      const authEvents = [...state.authEvents, event].slice(-maxAuthEvents);
       const next =
-        action.event.type === "refresh_failed"
-          ? pushError(state, action.event.at, "token refresh failed: log in again (press l)")
+        event.type === "refresh_failed"
+          ? pushError(state, new Date(event.at), "token refresh failed: log in again (press l)")
           : state;
       const status =
-        action.event.type === "logged_out" && state.status
-          ? { ...state.status, loggedIn: false, account: null, token: null }
+        event.type === "logged_out" && state.status
+          ? { ...state.status, logged_in: false, account: null, token: null }
           : state.status;
       return { ...next, authEvents, status };
     }

@@ -1,6 +1,8 @@
-import type { ModelInfo, ServerStatus } from "../api/server-api.js";
-import type { ManagementEvent, ServerClient } from "../api/server-client.js";
+import type { ManagementEvent, ServerStatus } from "@cmp/protocol";
+import type { ModelInfo } from "../api/model-list.js";
+import type { ServerClient } from "../api/server-client.js";
 import { ServerError } from "../api/server-error.js";
+import { loggedOutStatus } from "./fixtures.js";
 
 /** A scriptable `ServerClient` for component tests. */
 export interface FakeServerClient extends ServerClient {
@@ -31,7 +33,7 @@ export function createFakeServerClient(
     baseUrl: "http://127.0.0.1:8083",
     up: initial.up ?? true,
     failWith: null,
-    status: initial.status ?? { loggedIn: false, account: null, token: null, quota: null },
+    status: initial.status ?? loggedOutStatus(),
     models: initial.models ?? [],
     calls: { status: 0, models: 0, watch: 0 },
     get watching() {
@@ -63,7 +65,7 @@ export function createFakeServerClient(
         end = finish;
         signal.addEventListener("abort", finish, { once: true });
         onOpen?.();
-        onEvent({ type: "snapshot", status: fake.status, recent: [] });
+        onEvent({ type: "snapshot", data: { status: fake.status, recent: [] } });
       });
     },
     emit(event) {

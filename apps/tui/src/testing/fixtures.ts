@@ -1,35 +1,53 @@
-import type { QuotaSnapshot, RequestRecord, ServerStatus } from "../api/server-api.js";
+import type { QuotaStatus, RequestRecord, ServerStatus } from "@cmp/protocol";
 
 /** 2026-11-27T18:00:00Z, the clock of every component test. */
 export const testNow = Date.UTC(2026, 10, 27, 18, 0, 0);
 
+const iso = (ms: number) => new Date(ms).toISOString();
+
 /** A quota snapshot with the given used percentages. */
-export function quotaAt(primary: number, secondary: number): QuotaSnapshot {
+export function quotaAt(primary: number, secondary: number): QuotaStatus {
   return {
     primary: {
-      usedPercent: primary,
-      windowMinutes: 300,
-      resetsAt: new Date(testNow + (2 * 60 + 55) * 60_000),
+      used_percent: primary,
+      window_minutes: 300,
+      resets_at: iso(testNow + (2 * 60 + 55) * 60_000),
     },
     secondary: {
-      usedPercent: secondary,
-      windowMinutes: 10_080,
-      resetsAt: new Date(Date.UTC(2026, 11, 1, 0, 0, 0)),
+      used_percent: secondary,
+      window_minutes: 10_080,
+      resets_at: iso(Date.UTC(2026, 11, 1, 0, 0, 0)),
     },
-    updatedAt: new Date(testNow),
+    credits: null,
+    plan_type: "pro",
+    updated_at: iso(testNow),
   };
 }
 
+const serverInfo: ServerStatus["server"] = {
+  version: "0.1.0",
+  uptime_seconds: 60,
+  instructions_mode: "client",
+  client_profiles: [],
+};
+
+/** The status of a server without a login. */
+export function loggedOutStatus(): ServerStatus {
+  return { logged_in: false, account: null, token: null, quota: null, server: serverInfo };
+}
+
 /** A logged-in status as the server reports it. */
-export function loggedInStatus(quota: QuotaSnapshot | null = quotaAt(42.5, 77.25)): ServerStatus {
+export function loggedInStatus(quota: QuotaStatus | null = quotaAt(42.5, 77.25)): ServerStatus {
   return {
-    loggedIn: true,
-    account: { email: "user@example.com", plan: "pro", accountId: "acc_test" },
+    logged_in: true,
+    account: { email: "user@example.com", plan: "pro", account_id: "acc_test" },
     token: {
-      expiresAt: new Date(testNow + 54 * 60_000 + 12_000),
-      lastRefresh: new Date(testNow - 5 * 60_000),
+      expires_at: iso(testNow + 54 * 60_000 + 12_000),
+      last_refresh: iso(testNow - 5 * 60_000),
+      reauth_required: false,
     },
     quota,
+    server: serverInfo,
   };
 }
 
@@ -37,11 +55,12 @@ export function loggedInStatus(quota: QuotaSnapshot | null = quotaAt(42.5, 77.25
 export function requestRecord(id: string, overrides: Partial<RequestRecord> = {}): RequestRecord {
   return {
     id,
-    startedAt: new Date(testNow - 60_000),
+    startedAt: iso(testNow - 60_000),
     model: "gpt-5.2",
     slug: "gpt-5.2",
     effort: "medium",
     stream: true,
+    api: "chat",
     state: "done",
     status: 200,
     ttftMs: 420,

@@ -1,6 +1,3 @@
-import { randomBytes } from "node:crypto";
-import { computeS256Challenge } from "./pkce.js";
-
 /** One parsed SSE frame (test helper, not exported from the package). */
 export interface ParsedFrame {
   event: string | null;
@@ -21,20 +18,4 @@ export function parseSseFrames(text: string): ParsedFrame[] {
       }
       return { event, data: JSON.parse(data) as unknown };
     });
-}
-
-/** A PKCE pair for tests. */
-export function makePkce(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(48).toString("base64url");
-  return { verifier, challenge: computeS256Challenge(verifier) };
-}
-
-/** Reads a field of an unknown JSON value by path, for assertions. */
-export function pick(value: unknown, ...path: (string | number)[]): unknown {
-  let current: unknown = value;
-  for (const key of path) {
-    if (typeof current !== "object" || current === null) return undefined;
-    current = (current as Record<string | number, unknown>)[key];
-  }
-  return current;
 }

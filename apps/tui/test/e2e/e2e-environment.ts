@@ -1,12 +1,13 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { access, readdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { type ServerProcess, startServerProcess } from "@cmp/testkit";
 
 const run = promisify(execFile);
 
-/** The repository root (this file lives in apps/tui/src/e2e). */
+/** The repository root (this file lives in apps/tui/test/e2e). */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
 /** The built server entry. */
 export const serverCli = join(repoRoot, "apps", "server", "dist", "cli.js");
@@ -48,52 +49,12 @@ export async function ensureBuilt(): Promise<void> {
   });
 }
 
-/** A running `cmp-server serve`. */
-export interface ServerProcess {
-  url: string;
-  /** Everything it printed, for failure messages. */
-  output(): string;
-  /** SIGTERM, then SIGKILL after 5 s. Safe to call twice. */
-  stop(): Promise<void>;
-}
-
-/** Starts the built server with `env` and waits for its `listening on http://HOST:PORT` line. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [serverCli, "serve"], {
+/** Starts the built server with `env` (and `HOME` = its `CMP_HOME`) and waits for its `listening on` line. */
+export function startBuiltServer(env: Record<string, string>): Promise<ServerProcess> {
+  return startServerProcess({
+    entry: serverCli,
     cwd: repoRoot,
     env: { PATH: process.env["PATH"] ?? "", HOME: env["CMP_HOME"] ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    startTimeoutMs: 20_000,
   });
-  let output = "";
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start in 20 s:\n${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited with ${code} before listening:\n${output}`));
-    });
-  }).catch(async (error: unknown) => {
-    await stop();
-    throw error;
-  });
-  return { url, output: () => output, stop };
 }

@@ -1,9 +1,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type FakeUpstream, startFakeUpstream } from "@cmp/testkit";
+import { type FakeUpstream, type ServerProcess, startFakeUpstream } from "@cmp/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureBuilt, repoRoot, type ServerProcess, startServerProcess, tuiCli } from "./e2e-processes.js";
+import { repoRoot, startBuiltServer, tuiCli } from "./e2e-environment.js";
 import { hasTmux, startTmuxSession, type TmuxSession } from "./tmux-session.js";
 
 // The real dashboard in a real pseudo-terminal (tmux), against the built server and the test kit's fakes.
@@ -41,10 +41,9 @@ beforeAll(async () => {
       "tmux is needed for the dashboard's end-to-end test: install it (apt-get install -y tmux)",
     );
   }
-  await ensureBuilt();
   home = await mkdtemp(join(tmpdir(), "cmp-tui-e2e-"));
   upstream = await startFakeUpstream({ auth: { config: { deviceIntervalSeconds: 0.2 } } });
-  server = await startServerProcess({
+  server = await startBuiltServer({
     CMP_HOME: join(home, "cmp"),
     CMP_HOST: "127.0.0.1",
     CMP_PORT: "0",

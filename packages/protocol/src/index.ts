@@ -1,0 +1,40 @@
+/** @module @cmp/protocol */
+export {
+  type AuthEvent,
+  authEventSchema,
+  MANAGEMENT_EVENT_NAMES,
+  type ManagementEvent,
+  type ManagementEventName,
+  managementEventSchemas,
+  type SnapshotEvent,
+  snapshotEventSchema,
+} from "./management-events.js";
+export {
+  type ManagementEventError,
+  type ManagementEventErrorCode,
+  type ManagementEventParseResult,
+  parseManagementEvent,
+} from "./parse-management-event.js";
+export {
+  KNOWN_REQUEST_APIS,
+  type KnownRequestApi,
+  type RequestApi,
+  type RequestRecord,
+  type RequestState,
+  type RequestUsage,
+  requestApiSchema,
+  requestRecordSchema,
+  requestStateSchema,
+  requestUsageSchema,
+} from "./request-record.js";
+export {
+  type QuotaCredits,
+  type QuotaStatus,
+  type QuotaStatusWindow,
+  quotaCreditsSchema,
+  quotaStatusSchema,
+  quotaStatusWindowSchema,
+  type ServerStatus,
+  serverStatusSchema,
+} from "./server-status.js";
+export { timestampSchema } from "./timestamp.js";

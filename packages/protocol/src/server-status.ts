@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { timestampSchema } from "./timestamp.js";
+
+/** Schema of {@link QuotaStatusWindow}. */
+export const quotaStatusWindowSchema = z.object({
+  used_percent: z.number(),
+  window_minutes: z.number().nullable(),
+  resets_at: timestampSchema.nullable(),
+});
+
+/** One usage window of the subscription (from the upstream `x-codex-*` headers). */
+export type QuotaStatusWindow = z.infer<typeof quotaStatusWindowSchema>;
+
+/** Schema of {@link QuotaCredits}. */
+export const quotaCreditsSchema = z.object({
+  has_credits: z.boolean().nullable(),
+  unlimited: z.boolean().nullable(),
+  balance: z.string().nullable(),
+});
+
+/** The credits headers, when the backend sends them. */
+export type QuotaCredits = z.infer<typeof quotaCreditsSchema>;
+
+/** Schema of {@link QuotaStatus}. */
+export const quotaStatusSchema = z.object({
+  /** The short window (about 5 hours). */
+  primary: quotaStatusWindowSchema.nullable(),
+  /** The long window (a week). */
+  secondary: quotaStatusWindowSchema.nullable(),
+  credits: quotaCreditsSchema.nullable(),
+  plan_type: z.string().nullable(),
+  /** When the server read these headers. */
+  updated_at: timestampSchema,
+});
+
+/** The latest quota the server saw: `quota` of `/v1/status` and the data of the `quota` event. */
+export type QuotaStatus = z.infer<typeof quotaStatusSchema>;
+
+/** Schema of {@link ServerStatus}. Unknown fields are dropped, so later additions do not break readers. */
+export const serverStatusSchema = z.object({
+  logged_in: z.boolean(),
+  account: z
+    .object({
+      email: z.string().nullable(),
+      plan: z.string().nullable(),
+      account_id: z.string(),
+    })
+    .nullable(),
+  token: z
+    .object({
+      expires_at: timestampSchema.nullable(),
+      last_refresh: timestampSchema.nullable(),
+      /** True once the refresh token was refused for good: only a new login helps. */
+      reauth_required: z.boolean(),
+    })
+    .nullable(),
+  /** `null` until an upstream response carried `x-codex-*` headers. */
+  quota: quotaStatusSchema.nullable(),
+  server: z.object({
+    version: z.string(),
+    uptime_seconds: z.number().nonnegative(),
+    /** `client` or `codex` (`CMP_INSTRUCTIONS_MODE`). */
+    instructions_mode: z.string(),
+    client_profiles: z.array(z.string()),
+  }),
+});
+
+/**
+ * The body of `GET /v1/status` (also the `status` of the management `snapshot` event). Fields may be
+ * added, never renamed (docs: CONTRACT `/v1/status`).
+ */
+export type ServerStatus = z.infer<typeof serverStatusSchema>;
