@@ -1,10 +1,3 @@
-import { defineConfig } from "tsup";
+import { defineLibraryConfig } from "../../tsup.library.js";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm"],
-  dts: true,
-  clean: true,
-  target: "node20",
-  sourcemap: true,
-});
+export default defineLibraryConfig();

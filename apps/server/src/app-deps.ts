@@ -1,27 +1,16 @@
 import type { CodexClient } from "@cmp/codex-client";
 import type { AccountAuth } from "@cmp/core";
 import type { CatalogModel } from "@cmp/models";
+import type { TokenManager } from "@cmp/oauth";
 import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
 
-/** The login state the token manager reports (the shape of `@cmp/oauth`'s `LoginStatus`). */
-export interface LoginStatusLike {
-  email: string | null;
-  plan: string | null;
-  accountId: string | null;
-  expiresAt: Date | null;
-  lastRefresh: Date | null;
-  /** True once the refresh token was refused for good. */
-  reauthRequired?: boolean;
-}
-
-/** What the server needs from `@cmp/oauth`'s token manager. */
-export interface TokenManagerLike {
-  getAuth(): Promise<AccountAuth>;
-  refreshAfterUnauthorized(staleAccessToken: string): Promise<AccountAuth>;
-  getStatus(): Promise<LoginStatusLike | null>;
-  on?(event: "refreshed" | "refresh_failed" | "logged_out", listener: (...args: unknown[]) => void): unknown;
-}
+/**
+ * What the server needs from `@cmp/oauth`'s token manager (tests pass a fake; `on` is optional for
+ * them). The types are oauth's own.
+ */
+export type TokenManagerLike = Pick<TokenManager, "getAuth" | "refreshAfterUnauthorized" | "getStatus"> &
+  Partial<Pick<TokenManager, "on">>;
 
 /** What the server needs from `@cmp/models`' catalog. */
 export interface CatalogLike {

@@ -74,12 +74,7 @@ export function createApp(deps: AppDeps): CmpApp {
   }
   // The token manager's events carry no secrets; a failed refresh (or a refreshed login that could not
   // be saved, which a restart would lose) must be visible in the log.
-  deps.tokenManager.on?.("refresh_failed", (event: unknown) => {
-    const { code, message, retryable } = (event ?? {}) as {
-      code?: unknown;
-      message?: unknown;
-      retryable?: unknown;
-    };
+  deps.tokenManager.on?.("refresh_failed", ({ code, message, retryable }) => {
     logger.warn({ code, retryable, reason: message }, "ChatGPT login refresh failed");
   });
 

@@ -4,7 +4,6 @@ export type {
   AppDeps,
   CatalogLike,
   InstructionsLike,
-  LoginStatusLike,
   TokenManagerLike,
 } from "./app-deps.js";
 export { DEFAULT_APP_CONFIG } from "./app-deps.js";

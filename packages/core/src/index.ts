@@ -1,6 +1,7 @@
 /** @module @cmp/core */
-export { type AccountAuth } from "./account-auth.js";
+export type { AccountAuth } from "./account-auth.js";
 export { type BackoffOptions, computeBackoffMs } from "./backoff.js";
 export { CmpError, type CmpErrorOptions } from "./cmp-error.js";
 export { getHeader, type HeadersLike } from "./headers-like.js";
 export { DEFAULT_ORIGINATOR } from "./originator.js";
+export { type WriteFileAtomicallyOptions, writeFileAtomically } from "./write-file-atomically.js";

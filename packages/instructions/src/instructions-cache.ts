@@ -1,6 +1,6 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import writeFileAtomic from "write-file-atomic";
+import { writeFileAtomically } from "@cmp/core";
 import { z } from "zod";
 
 const metaSchema = z.object({
@@ -43,7 +43,7 @@ export async function readInstructionsCache(
 }
 
 /**
- * Writes a prompt file and its metadata, each atomically (`write-file-atomic`: temp file, fsync, rename),
+ * Writes a prompt file and its metadata, each atomically (`@cmp/core`'s `writeFileAtomically`: temp file, fsync, rename),
  * mode 0600 in a 0700 folder. Text first, so metadata never points at a missing text.
  */
 export async function writeInstructionsCache(
@@ -54,6 +54,6 @@ export async function writeInstructionsCache(
 ): Promise<void> {
   await mkdir(cacheDir, { recursive: true, mode: 0o700 });
   const { text, meta } = paths(cacheDir, file);
-  if (options.textChanged) await writeFileAtomic(text, cached.text, { mode: 0o600 });
-  await writeFileAtomic(meta, JSON.stringify(cached.meta), { mode: 0o600 });
+  if (options.textChanged) await writeFileAtomically(text, cached.text);
+  await writeFileAtomically(meta, JSON.stringify(cached.meta));
 }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import writeFileAtomic from "write-file-atomic";
+import { writeFileAtomically } from "@cmp/core";
 import { z } from "zod";
 import { type CatalogModel, catalogModelSchema } from "./catalog-model-schema.js";
 
@@ -65,11 +65,11 @@ export async function readCatalogCache(
 }
 
 /**
- * Writes an account's cache file atomically (`write-file-atomic`: temp file, fsync, rename; concurrent
+ * Writes an account's cache file atomically (`@cmp/core`'s `writeFileAtomically`: temp file, fsync, rename; concurrent
  * writes to one file are queued), mode 0600, folder 0700.
  */
 export async function writeCatalogCache(cacheDir: string, cache: CachedCatalog): Promise<void> {
   await mkdir(cacheDir, { recursive: true, mode: 0o700 });
   const path = catalogCachePath(cacheDir, cache.accountId);
-  await writeFileAtomic(path, JSON.stringify({ version: 1, ...cache }), { mode: 0o600 });
+  await writeFileAtomically(path, JSON.stringify({ version: 1, ...cache }));
 }

@@ -1,7 +1,6 @@
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomically } from "@cmp/core";
 import { decodeJwt } from "jose";
-import writeFileAtomic from "write-file-atomic";
 import { readAccountId } from "./token-claims.js";
 
 /** The tokens `writeAuthJson` stores (the token endpoint's body fits). */
@@ -51,11 +50,8 @@ export async function writeAuthJson(
   tokens: AuthJsonTokens,
   options: { lastRefresh?: Date } = {},
 ): Promise<string> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, "auth.json");
   // Temp file, fsync, rename: a server under test never reads half a file.
-  await writeFileAtomic(path, `${JSON.stringify(buildAuthJson(tokens, options.lastRefresh), null, 2)}\n`, {
-    mode: 0o600,
-  });
+  await writeFileAtomically(path, `${JSON.stringify(buildAuthJson(tokens, options.lastRefresh), null, 2)}\n`);
   return path;
 }

@@ -1,29 +1,22 @@
-/** @module @cmp/transform */
+/**
+ * @module @cmp/transform
+ * Pure, streaming conversions between the OpenAI APIs and the ChatGPT Codex backend, and their errors.
+ * Everything here is what the server runs; internals (schemas, the mapper's helpers, usage math) are
+ * not exported.
+ */
+
 export {
   type AggregateChatCompletionOptions,
   aggregateChatCompletion,
-  type ChatAggregatorOptions,
 } from "./aggregate/aggregate-chat-completion.js";
-export {
-  type ChatCompletion,
-  type ChatCompletionChoice,
-  type ChatCompletionChunk,
-  type ChatCompletionChunkChoice,
-  type ChatCompletionDelta,
-  type ChatCompletionMessage,
-  type ChatCompletionUsage,
-  type ChatFinishReason,
-  type ChatStreamPart,
-  type ChatToolCall,
-  type ChatToolCallDelta,
-  isChatStreamError,
+export type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionUsage,
+  ChatStreamPart,
 } from "./chat/chat-completion-output-api.js";
-export {
-  type ChatCompletionRequest,
-  type ChatMessage,
-  chatCompletionRequestSchema,
-  isValidImageUrl,
-} from "./chat/chat-completions-api.js";
+// Chat Completions requests → backend requests
+export type { ChatCompletionRequest, ChatMessage } from "./chat/chat-completions-api.js";
 export { collectSystemPrompts } from "./chat/collect-system-prompts.js";
 export { parseChatCompletionRequest } from "./chat/parse-chat-completion-request.js";
 export {
@@ -33,31 +26,23 @@ export {
 } from "./convert/convert-chat-request-to-responses.js";
 export { usesLegacyFunctions } from "./convert/convert-chat-tools.js";
 export { derivePromptCacheKey } from "./convert/prompt-cache-key.js";
+// Errors
 export { mapStatusToErrorType } from "./errors/map-status-to-error-type.js";
-export {
-  createStreamIncompleteError,
-  mapStreamFailure,
-  type StreamFailureEvent,
-} from "./errors/map-stream-failure.js";
+export { mapStreamFailure } from "./errors/map-stream-failure.js";
 export { mapUpstreamError, type UpstreamFailure } from "./errors/map-upstream-error.js";
 export {
   createInvalidRequestError,
   type OpenAIErrorBody,
-  type OpenAIErrorObject,
   OpenAIHttpError,
   type OpenAIHttpErrorOptions,
 } from "./errors/openai-http-error.js";
-export {
-  type MergeChunkStreamsOptions,
-  mergeChatChunkStreams,
-  mergeChatCompletions,
-  reindexChunk,
-} from "./merge/merge-choices.js";
+export { mergeChatChunkStreams, mergeChatCompletions } from "./merge/merge-choices.js";
 export {
   type AggregatedResponse,
   type AggregateResponseOptions,
   aggregateResponse,
 } from "./responses/aggregate-response.js";
+// Responses requests → backend requests
 export type { ModelResolution } from "./responses/build-backend-request.js";
 export {
   createResponsesPassthroughBody,
@@ -65,23 +50,14 @@ export {
   type ResponsesPassthroughOptions,
   type ResponsesPassthroughState,
 } from "./responses/create-responses-passthrough-body.js";
-export {
-  type BackendRequest,
-  type BackendRequestOf,
-  type ParsedOutputItem,
-  parseOutputItem,
-  parseResponsesEvent,
-  type ReasoningItem,
-  type ResponsesEvent,
-  type ResponsesEventOf,
-  type ResponsesEventType,
-  type ResponsesInputContent,
-  type ResponsesInputItem,
-  type ResponsesTool,
-  type ResponsesToolChoice,
-  type ResponsesUsage,
+export type {
+  BackendRequest,
+  ReasoningItem,
+  ResponsesEvent,
+  ResponsesUsage,
 } from "./responses/responses-api.js";
-export { type ResponsesRequest, responsesRequestSchema } from "./responses/responses-request-api.js";
+export { parseResponsesEvent } from "./responses/responses-api.js";
+export type { ResponsesRequest } from "./responses/responses-request-api.js";
 export {
   collectResponsesSystemPrompts,
   parseResponsesRequest,
@@ -89,15 +65,13 @@ export {
   type SanitizeResponsesResult,
   sanitizeResponsesRequest,
 } from "./responses/sanitize-responses-request.js";
+
+// `n` > 1 choices: several backend streams merged into one
 export { createSseEventStream, type SseEventStream } from "./sse/create-sse-event-stream.js";
-export { createChatChunkEncoder } from "./sse/encode-chat-chunk.js";
-export { createSseEncoderStream, encodeSse, encodeSseEvent, SSE_DONE } from "./sse/encode-sse.js";
+// SSE framing
+export { encodeSse, encodeSseEvent, SSE_DONE } from "./sse/encode-sse.js";
 export { EncodeSseError, type EncodeSseErrorCode } from "./sse/encode-sse-error.js";
-export {
-  createResponsesEventParser,
-  type ResponsesEventParser,
-  type SseParseStats,
-} from "./sse/responses-event-parser.js";
+// Backend streams → clients: one pull loop (PullBody) under every builder and aggregator
 export { type ByteSource, readableByteSource } from "./stream/byte-source.js";
 export { type ChatChunkStream, createChatChunkStream } from "./stream/create-chat-chunk-stream.js";
 export {
@@ -105,13 +79,11 @@ export {
   type ChatCompletionSseBodyOptions,
   createChatCompletionSseBody,
 } from "./stream/create-chat-completion-sse-body.js";
-export { mapUsage, sumUsage } from "./stream/map-usage.js";
 export { PullBody, type PullBodyHooks, type UpstreamEnd } from "./stream/pull-body.js";
-export { describeReadFailure, type ReadFailureDescriber } from "./stream/read-failure.js";
+export type { ReadFailureDescriber } from "./stream/read-failure.js";
 export {
   type ChatMapperOptions,
   createResponsesToChatMapper,
   type ReasoningOutput,
   type ResponsesToChatMapper,
 } from "./stream/responses-to-chat-chunks.js";
-export { createStopSequenceMatcher, type StopSequenceMatcher } from "./stream/stop-sequence-matcher.js";

@@ -51,7 +51,7 @@ export function createRequestPipeline(
     logRequest(http, logger, tracker, now);
     try {
       if (checkHost) requireAllowedHost(http);
-      if (cors !== null && cors(http)) return;
+      if (cors?.(http)) return;
       normalizePath(http);
       if (requireKey !== null && !isPublic(http.method, http.path)) requireKey(http);
     } catch (error) {

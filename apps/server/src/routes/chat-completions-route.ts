@@ -10,7 +10,6 @@ import {
   encodeSse,
   mergeChatChunkStreams,
   mergeChatCompletions,
-  OpenAIHttpError,
   parseChatCompletionRequest,
   type ResponsesToChatMapper,
   SSE_DONE,

@@ -1,3 +1,4 @@
+import type { SnapshotEvent } from "@cmp/protocol";
 import type { AppContext } from "../app-context.js";
 import type { HttpContext } from "../http/http-context.js";
 import { SseWriter } from "../http/sse-writer.js";
@@ -30,7 +31,8 @@ export async function handleManagementEvents(ctx: AppContext, http: HttpContext)
     const status = await buildStatus(ctx);
     writer.start();
     writer.armKeepAlive();
-    writer.write(frame("snapshot", { status, recent: ctx.tracker.recent() }));
+    const snapshot: SnapshotEvent = { status, recent: ctx.tracker.recent() };
+    writer.write(frame("snapshot", snapshot));
     ready = true;
     for (const event of queued.splice(0)) writer.write(frame(event.type, event.data));
   }

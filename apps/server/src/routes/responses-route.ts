@@ -2,7 +2,6 @@ import {
   aggregateResponse,
   collectResponsesSystemPrompts,
   createResponsesPassthroughBody,
-  OpenAIHttpError,
   parseResponsesRequest,
   type ResponsesUsage,
   sanitizeResponsesRequest,

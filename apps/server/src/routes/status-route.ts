@@ -1,17 +1,18 @@
+import type { ServerStatus } from "@cmp/protocol";
 import type { AppContext } from "../app-context.js";
 import type { HttpContext } from "../http/http-context.js";
 import { sendJson } from "../http/send-json.js";
 
 /** Builds the `/v1/status` body (also the `status` of the management snapshot). */
-export async function buildStatus(ctx: AppContext) {
+export async function buildStatus(ctx: AppContext): Promise<ServerStatus> {
   const login = await ctx.deps.tokenManager.getStatus().catch(() => null);
   return {
     logged_in: login !== null,
     account: login && { email: login.email, plan: login.plan, account_id: login.accountId },
     token: login && {
-      expires_at: login.expiresAt?.toISOString() ?? null,
+      expires_at: login.expiresAt.toISOString(),
       last_refresh: login.lastRefresh?.toISOString() ?? null,
-      reauth_required: login.reauthRequired ?? false,
+      reauth_required: login.reauthRequired,
     },
     quota: ctx.quota.current(),
     server: {

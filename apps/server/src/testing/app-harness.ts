@@ -28,6 +28,7 @@ export function fakeTokenManager(
         accountId: "acc_test",
         expiresAt: new Date("2026-11-27T20:00:00Z"),
         lastRefresh: new Date("2026-11-27T18:00:00Z"),
+        reauthRequired: false,
       };
     },
   };

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readAll, streamOf } from "../__fixtures__/fixtures.js";
-import { createSseEncoderStream, encodeSse, encodeSseEvent, SSE_DONE } from "./encode-sse.js";
+import { encodeSse, encodeSseEvent } from "./encode-sse.js";
 import { EncodeSseError } from "./encode-sse-error.js";
 
 describe("encodeSse", () => {
@@ -29,11 +28,5 @@ describe("encodeSse", () => {
     }
     expect(EncodeSseError.isInstance(thrown)).toBe(true);
     expect(thrown).toMatchObject({ code: "invalid_sse_field", field });
-  });
-
-  it("encodes a stream of chunks and ends with [DONE]", async () => {
-    const bytes = await readAll(streamOf([{ n: 1 }, { n: 2 }]).pipeThrough(createSseEncoderStream()));
-    const text = bytes.map((b) => new TextDecoder().decode(b)).join("");
-    expect(text).toBe(`data: {"n":1}\n\ndata: {"n":2}\n\n${SSE_DONE}`);
   });
 });

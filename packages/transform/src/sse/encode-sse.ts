@@ -1,7 +1,5 @@
 import { EncodeSseError } from "./encode-sse-error.js";
 
-const encoder = new TextEncoder();
-
 /** The SSE frame that ends a Chat Completions stream. */
 export const SSE_DONE = "data: [DONE]\n\n";
 
@@ -23,19 +21,4 @@ export function encodeSseEvent(name: string, value: unknown, id?: string): strin
   if (id === undefined) return `event: ${name}\ndata: ${JSON.stringify(value)}\n\n`;
   if (LINE_BREAK.test(id)) throw new EncodeSseError("id");
   return `event: ${name}\nid: ${id}\ndata: ${JSON.stringify(value)}\n\n`;
-}
-
-/**
- * `TransformStream` from chunks (or the final error object) to SSE bytes; when the input ends it
- * writes `data: [DONE]\n\n`.
- */
-export function createSseEncoderStream(): TransformStream<unknown, Uint8Array> {
-  return new TransformStream<unknown, Uint8Array>({
-    transform(value, controller) {
-      controller.enqueue(encoder.encode(encodeSse(value)));
-    },
-    flush(controller) {
-      controller.enqueue(encoder.encode(SSE_DONE));
-    },
-  });
 }
