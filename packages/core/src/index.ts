@@ -4,4 +4,5 @@ export { type BackoffOptions, computeBackoffMs } from "./backoff.js";
 export { CmpError, type CmpErrorOptions } from "./cmp-error.js";
 export { getHeader, type HeadersLike } from "./headers-like.js";
 export { DEFAULT_ORIGINATOR } from "./originator.js";
+export { sendJson, sendText } from "./send-text.js";
 export { type WriteFileAtomicallyOptions, writeFileAtomically } from "./write-file-atomically.js";

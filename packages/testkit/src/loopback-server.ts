@@ -73,34 +73,5 @@ export async function startLoopbackServer(
   };
 }
 
-/** Writes a JSON response. */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...headers,
-    "content-type": "application/json",
-    "content-length": String(Buffer.byteLength(text)),
-  });
-  res.end(text);
-}
-
-/** Writes a text response with the given content type. */
-export function sendText(
-  res: ServerResponse,
-  status: number,
-  contentType: string,
-  text: string,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, {
-    ...headers,
-    "content-type": contentType,
-    "content-length": String(Buffer.byteLength(text)),
-  });
-  res.end(text);
-}
+// JSON and text answers of the fakes: `@cmp/core`'s, the same the server writes with.
+export { sendJson, sendText } from "@cmp/core";

@@ -1,7 +1,7 @@
+import { sendJson } from "@cmp/core";
 import type { AppContext } from "../app-context.js";
 import { toHttpError } from "../errors/map-error.js";
 import type { HttpContext } from "./http-context.js";
-import { sendJson } from "./send-json.js";
 
 /**
  * The one place an error becomes an HTTP answer: OpenAI's JSON error body with its status and headers
@@ -25,9 +25,7 @@ export function sendError(app: AppContext, http: HttpContext, error: unknown): v
       }
       return;
     }
-    sendJson(res, apiError.status === 499 ? 400 : apiError.status, apiError.toBody(), {
-      ...apiError.headers,
-    });
+    sendJson(res, apiError.status === 499 ? 400 : apiError.status, apiError.toBody(), apiError.headers);
   } catch (failure) {
     app.logger.error({ err: failure, path: http.originalPath }, "could not send an error answer");
     if (res.headersSent) {

@@ -1,4 +1,5 @@
 import type { CodexResponse } from "@cmp/codex-client";
+import { sendJson } from "@cmp/core";
 import {
   aggregateChatCompletion,
   type ChatCompletion,
@@ -19,12 +20,11 @@ import type { AppContext } from "../app-context.js";
 import { toHttpError } from "../errors/map-error.js";
 import type { ClientAbort } from "../http/client-abort.js";
 import type { HttpContext } from "../http/http-context.js";
-import { sendJson } from "../http/send-json.js";
 import type { SseWriter } from "../http/sse-writer.js";
 import { streamToClient } from "../http/stream-to-client.js";
 import type { RecordUsage, RequestRecord } from "../state/request-record.js";
 import { answerHeaders, openApiRequest } from "./open-api-request.js";
-import { applyProfile, type PreparedChat, prepareChat } from "./prepare-chat.js";
+import { applyProfile, prepareChat, type SendUpstream } from "./prepare-chat.js";
 
 function toRecordUsage(usage: ChatCompletionUsage | null): RecordUsage | null {
   return (
@@ -52,8 +52,8 @@ export async function handleChatCompletions(app: AppContext, http: HttpContext):
     opened.profile,
     warnings,
   );
-  const prepared = await prepareChat(app, request, record, warnings);
-  const responses = await sendAll(prepared, request.n ?? 1, opened.clientAbort);
+  const send = await prepareChat(app, request, record, warnings);
+  const responses = await sendAll(send, request.n ?? 1, opened.clientAbort);
   try {
     await answer(app, http, request, responses, warnings, writer, record);
   } catch (error) {
@@ -64,8 +64,8 @@ export async function handleChatCompletions(app: AppContext, http: HttpContext):
 }
 
 /** Sends the `n` upstream requests; when one fails, the others are cancelled and its error is thrown. */
-async function sendAll(prepared: PreparedChat, n: number, signal: ClientAbort): Promise<CodexResponse[]> {
-  const settled = await Promise.allSettled(Array.from({ length: n }, () => prepared.send(signal)));
+async function sendAll(send: SendUpstream, n: number, signal: ClientAbort): Promise<CodexResponse[]> {
+  const settled = await Promise.allSettled(Array.from({ length: n }, () => send(signal)));
   const failed = settled.find((result) => result.status === "rejected");
   if (failed === undefined)
     return settled.map((result) => (result as PromiseFulfilledResult<CodexResponse>).value);

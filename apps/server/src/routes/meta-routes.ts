@@ -1,6 +1,6 @@
+import { sendJson } from "@cmp/core";
 import type { AppContext } from "../app-context.js";
 import type { HttpContext } from "../http/http-context.js";
-import { sendJson } from "../http/send-json.js";
 
 /** `GET /` and `GET /v1`: what this server is and what it answers (no secrets, no auth). */
 export function handleAbout(app: AppContext, http: HttpContext): void {

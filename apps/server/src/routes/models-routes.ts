@@ -1,9 +1,9 @@
+import { sendJson } from "@cmp/core";
 import { toModelEntries, toModelEntry } from "@cmp/models";
 import { OpenAIHttpError } from "@cmp/transform";
 import type { AppContext } from "../app-context.js";
 import { stripProviderPrefix } from "../client-profiles.js";
 import type { HttpContext } from "../http/http-context.js";
-import { sendJson } from "../http/send-json.js";
 
 const MODEL_PREFIX = "/v1/models/";
 

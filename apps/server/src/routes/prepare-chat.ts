@@ -1,6 +1,4 @@
 import type { AbortSignalLike, CodexResponse } from "@cmp/codex-client";
-import type { AccountAuth } from "@cmp/core";
-import type { ResolvedModel } from "@cmp/models";
 import {
   type ChatCompletionRequest,
   collectSystemPrompts,
@@ -9,17 +7,10 @@ import {
 import type { AppContext } from "../app-context.js";
 import { isBackgroundTaskPrompt, type ProfileSettings } from "../client-profiles.js";
 import type { RequestRecord } from "../state/request-record.js";
-import { prepareUpstreamSend, resolveRequestModel } from "./upstream-send.js";
+import { prepareUpstream } from "./upstream-send.js";
 
-/** A chat request after the client profile, model resolution and instructions were applied. */
-export interface PreparedChat {
-  request: ChatCompletionRequest;
-  auth: AccountAuth;
-  resolved: ResolvedModel;
-  warnings: string[];
-  /** Sends one upstream request (with the one-time instructions fallback); call `n` times for `n` choices. */
-  send(signal: AbortSignalLike): Promise<CodexResponse>;
-}
+/** Sends one upstream request (with the one-time instructions fallback); call it `n` times for `n` choices. */
+export type SendUpstream = (signal: AbortSignalLike) => Promise<CodexResponse>;
 
 function lastUserText(request: ChatCompletionRequest): string {
   for (let i = request.messages.length - 1; i >= 0; i--) {
@@ -65,18 +56,17 @@ export function applyProfile(
 }
 
 /**
- * Resolves login, catalog, model and instructions for a chat request and returns a `send` function.
+ * Resolves login, catalog, model and instructions for a chat request and returns its `send` function.
  * Throws (before any output) for no login, an unknown model, or an invalid request.
  */
-export async function prepareChat(
+export function prepareChat(
   ctx: AppContext,
   request: ChatCompletionRequest,
   record: RequestRecord,
   warnings: string[],
-): Promise<PreparedChat> {
-  const { auth, resolved } = await resolveRequestModel(
-    ctx,
-    {
+): Promise<SendUpstream> {
+  return prepareUpstream(ctx, {
+    model: {
       model: request.model,
       reasoningEffort: request.reasoning_effort ?? null,
       verbosity: request.verbosity ?? null,
@@ -84,15 +74,10 @@ export async function prepareChat(
     },
     record,
     warnings,
-  );
-  const send = await prepareUpstreamSend(ctx, {
-    auth,
-    resolved,
     systemPrompts: collectSystemPrompts(request),
-    warnings,
     fallbackWarning:
       "the backend rejected custom instructions; sent the Codex prompt with your system prompt as a developer message",
-    build: (selected) =>
+    build: (selected, resolved) =>
       convertChatRequestToResponses(request, {
         model: resolved,
         instructions: selected.instructions,
@@ -100,5 +85,4 @@ export async function prepareChat(
         lookupReasoningItems: (callId) => ctx.reasoningCache.get(callId),
       }),
   });
-  return { request, auth, resolved, warnings, send };
 }

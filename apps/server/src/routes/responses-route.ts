@@ -1,3 +1,4 @@
+import { sendJson } from "@cmp/core";
 import {
   aggregateResponse,
   collectResponsesSystemPrompts,
@@ -9,11 +10,10 @@ import {
 import type { AppContext } from "../app-context.js";
 import { toHttpError } from "../errors/map-error.js";
 import type { HttpContext } from "../http/http-context.js";
-import { sendJson } from "../http/send-json.js";
 import { streamToClient } from "../http/stream-to-client.js";
 import type { RecordUsage } from "../state/request-record.js";
 import { answerHeaders, openApiRequest } from "./open-api-request.js";
-import { prepareUpstreamSend, resolveRequestModel } from "./upstream-send.js";
+import { prepareUpstream } from "./upstream-send.js";
 
 function toRecordUsage(usage: ResponsesUsage | null | undefined): RecordUsage | null {
   if (!usage) return null;
@@ -37,9 +37,8 @@ export async function handleResponses(app: AppContext, http: HttpContext): Promi
     stream,
     api: "responses",
   });
-  const { auth, resolved } = await resolveRequestModel(
-    app,
-    {
+  const send = await prepareUpstream(app, {
+    model: {
       model,
       reasoningEffort: request.reasoning?.effort ?? null,
       reasoningSummary: request.reasoning?.summary ?? null,
@@ -48,15 +47,10 @@ export async function handleResponses(app: AppContext, http: HttpContext): Promi
     },
     record,
     warnings,
-  );
-  const send = await prepareUpstreamSend(app, {
-    auth,
-    resolved,
     systemPrompts: collectResponsesSystemPrompts(request),
-    warnings,
     fallbackWarning:
       "the backend rejected custom instructions; sent the Codex prompt with your instructions as a developer message",
-    build: (selected) =>
+    build: (selected, resolved) =>
       sanitizeResponsesRequest(request, {
         model: resolved,
         instructions: selected.instructions,

@@ -1,7 +1,7 @@
+import { sendJson } from "@cmp/core";
 import type { ServerStatus } from "@cmp/protocol";
 import type { AppContext } from "../app-context.js";
 import type { HttpContext } from "../http/http-context.js";
-import { sendJson } from "../http/send-json.js";
 
 /** Builds the `/v1/status` body (also the `status` of the management snapshot). */
 export async function buildStatus(ctx: AppContext): Promise<ServerStatus> {

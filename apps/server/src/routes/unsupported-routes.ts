@@ -2,6 +2,7 @@ import { OpenAIHttpError } from "@cmp/transform";
 import type { Router } from "express";
 import type { AppContext } from "../app-context.js";
 import { expressRoute } from "../http/express-route.js";
+import type { HttpContext } from "../http/http-context.js";
 
 const UNSUPPORTED: [string, string][] = [
   [
@@ -43,19 +44,35 @@ const UNSUPPORTED: [string, string][] = [
   ],
 ];
 
+/** Answers every method on `path` with the error `refusal` builds for the request. */
+function refuse(
+  router: Router,
+  app: AppContext,
+  path: string,
+  refusal: (http: HttpContext) => OpenAIHttpError,
+): void {
+  router.all(
+    path,
+    expressRoute(app, (_app, http) => {
+      throw refusal(http);
+    }),
+  );
+}
+
 /** OpenAI endpoints a ChatGPT subscription cannot serve: a clear 501 saying what to use instead. */
 export function registerUnsupportedRoutes(router: Router, app: AppContext): void {
   for (const [path, message] of UNSUPPORTED) {
-    router.all(
+    refuse(
+      router,
+      app,
       path,
-      expressRoute(app, (_app, http) => {
-        throw new OpenAIHttpError({
+      (http) =>
+        new OpenAIHttpError({
           status: 501,
           type: "invalid_request_error",
           code: "unsupported_endpoint",
           message: `${http.method} ${http.path} is not supported by ChatGPT Max Proxy. ${message}`,
-        });
-      }),
+        }),
     );
   }
 }
@@ -67,16 +84,17 @@ export function registerMethodNotAllowed(
   routes: [string, string[]][],
 ): void {
   for (const [path, methods] of routes) {
-    router.all(
+    refuse(
+      router,
+      app,
       path,
-      expressRoute(app, (_app, http) => {
-        throw new OpenAIHttpError({
+      (http) =>
+        new OpenAIHttpError({
           status: 405,
           code: "method_not_allowed",
           message: `${http.method} is not allowed on ${http.path}; use ${methods.join(" or ")}.`,
           headers: { allow: methods.join(", ") },
-        });
-      }),
+        }),
     );
   }
 }

@@ -37,7 +37,7 @@ export interface BuiltUpstreamRequest {
  * Resolves the login, the account's catalog and the model of a request; the record gets the slug and
  * effort, `warnings` the resolution's warnings. Throws (before any output) for no login or an unknown model.
  */
-export async function resolveRequestModel(
+async function resolveRequestModel(
   ctx: AppContext,
   model: ModelRequest,
   record: RequestRecord,
@@ -52,28 +52,38 @@ export async function resolveRequestModel(
   return { auth, resolved };
 }
 
+/** What {@link prepareUpstream} needs from a route. */
+export interface UpstreamPlan {
+  /** The model the client named, with its reasoning and verbosity settings. */
+  model: ModelRequest;
+  record: RequestRecord;
+  /** What the proxy changed, for `x-cmp-warnings`; resolution and conversion warnings are added. */
+  warnings: string[];
+  /** The client's system prompts, for the instructions mode. */
+  systemPrompts: string[];
+  /** The warning added when the backend refused custom instructions and the Codex prompt was sent. */
+  fallbackWarning: string;
+  /** Converts the client's request for the selected instructions and the resolved model. */
+  build: (instructions: SelectedInstructions, resolved: ResolvedModel) => BuiltUpstreamRequest;
+}
+
 /**
- * Builds the backend request in the account's instructions mode (its warnings go to `warnings`) and
- * returns `send`: one upstream call, made again once in codex mode when the backend rejects custom
- * instructions (the account is then remembered as needing codex mode, and `fallbackWarning` is added).
- * Call `send` once per choice; the fallback happens at most once.
+ * The part of every API route between its parsed request and the backend: resolves login, catalog and
+ * model (throws, before any output, for no login or an unknown model), builds the backend request in
+ * the account's instructions mode, and returns `send`: one upstream call, made again once in codex mode
+ * when the backend rejects custom instructions (the account is then remembered as needing codex mode,
+ * and `fallbackWarning` is added). Call `send` once per choice; the fallback happens at most once.
  */
-export async function prepareUpstreamSend(
+export async function prepareUpstream(
   ctx: AppContext,
-  options: {
-    auth: AccountAuth;
-    resolved: ResolvedModel;
-    systemPrompts: string[];
-    warnings: string[];
-    fallbackWarning: string;
-    build: (instructions: SelectedInstructions) => BuiltUpstreamRequest;
-  },
+  plan: UpstreamPlan,
 ): Promise<(signal: AbortSignalLike) => Promise<CodexResponse>> {
-  const { auth, resolved, systemPrompts, warnings, build } = options;
+  const { systemPrompts, warnings, build } = plan;
+  const { auth, resolved } = await resolveRequestModel(ctx, plan.model, plan.record, warnings);
   const buildFor = async (mode: "client" | "codex"): Promise<BuiltUpstreamRequest> => {
     const needsBase = mode === "codex" || systemPrompts.every((p) => p.trim() === "");
     const baseInstructions = needsBase ? await ctx.deps.instructions.getBaseInstructions(resolved.model) : "";
-    return build(selectInstructions({ mode, systemPrompts, baseInstructions }));
+    return build(selectInstructions({ mode, systemPrompts, baseInstructions }), resolved);
   };
   const mode = ctx.instructionsMode.modeFor(auth.accountId, ctx.config.instructionsMode);
   let built = await buildFor(mode);
@@ -95,7 +105,7 @@ export async function prepareUpstreamSend(
       fellBack = true;
       ctx.instructionsMode.rememberCodexRequired(auth.accountId);
       ctx.logger.warn("backend rejected custom instructions; switching this account to codex mode");
-      warnings.push(options.fallbackWarning);
+      warnings.push(plan.fallbackWarning);
       built = await buildFor("codex");
       return callUpstream(ctx, built.value, { sessionId: built.promptCacheKey, signal, auth });
     }
