@@ -1,4 +1,5 @@
-import { buildResponseEvents } from "@cmp/testkit";
+import { buildResponseEvents, encodeSseEvents } from "@cmp/testkit";
+import { createChatCompletionSseBody, readableByteSource } from "@cmp/transform";
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 import { createHarness, type Harness, sseData } from "../testing/app-harness.js";
@@ -254,5 +255,37 @@ describe("POST /v1/chat/completions", () => {
       .send({ model: "gpt-5.4", stop: ["STOP"], messages: user("keep this STOP not this") });
     expect(res.body.choices[0].message.content).not.toContain("not this");
     expect(res.body.choices[0].finish_reason).toBe("stop");
+  });
+
+  it("streams exactly the bytes of transform's createChatCompletionSseBody for the same backend events", async () => {
+    const now = 1_800_000_000_000;
+    const events = buildResponseEvents({
+      responseId: "resp_parity",
+      items: [
+        { type: "reasoning", summary: ["Thinking **hard**."] },
+        { type: "message", text: 'Hello, "world" 日本語 🚀\nline two' },
+        { type: "function_call", name: "lookup", arguments: '{"q":"x"}', callId: "call_1" },
+      ],
+    });
+    harness = await createHarness({ scenario: { events }, now: () => now });
+    const res = await request(harness.app)
+      .post("/v1/chat/completions")
+      .send({ model: "gpt-5.4", messages: [{ role: "user", content: "hi" }], stream: true });
+    expect(res.status).toBe(200);
+    const expected = createChatCompletionSseBody(
+      readableByteSource(new Response(encodeSseEvents(events)).body as ReadableStream<Uint8Array>),
+      {
+        model: "gpt-5.4",
+        created: Math.floor(now / 1000),
+        reasoningOutput: "fields",
+        stop: null,
+        legacyFunctionCall: false,
+        includeUsage: false,
+      },
+    );
+    expect(res.text).toBe(await expected.body.text());
+    for (const part of ['"reasoning_content"', '"tool_calls"', "日本語", "data: [DONE]"]) {
+      expect(res.text).toContain(part);
+    }
   });
 });

@@ -54,6 +54,8 @@ export async function createHarness(
     idleTimeoutMs?: number;
     shutdownSignal?: AbortSignal;
     logger?: Logger;
+    /** The app's clock (default `Date.now`). */
+    now?: () => number;
   } = {},
 ): Promise<Harness> {
   const codex = await startFakeCodexServer(
@@ -77,6 +79,7 @@ export async function createHarness(
     version: "0.1.0-test",
     ...(options.shutdownSignal ? { shutdownSignal: options.shutdownSignal } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   return {
     app,
