@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { eventSource, loadEvents, streamOf } from "../__fixtures__/fixtures.js";
 import { OpenAIHttpError } from "../errors/openai-http-error.js";
 import { readableByteSource } from "../stream/byte-source.js";
+import { eventSource, loadEvents, streamOf } from "../testing/fixtures.js";
 import { aggregateChatCompletion } from "./aggregate-chat-completion.js";
 
 const options = { model: "gpt-5.5", created: 1764270000 };

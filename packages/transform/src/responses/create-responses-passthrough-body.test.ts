@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { bytesSource, loadRawEvents, readAll, streamOf, toSse } from "../__fixtures__/fixtures.js";
 import { OpenAIHttpError } from "../errors/openai-http-error.js";
 import { readableByteSource } from "../stream/byte-source.js";
+import { bytesSource, loadRawEvents, readAll, streamOf, toSse } from "../testing/fixtures.js";
 import { createResponsesPassthroughBody } from "./create-responses-passthrough-body.js";
 
 const encoder = new TextEncoder();

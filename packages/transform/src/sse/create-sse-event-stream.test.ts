@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { loadEvents, loadRawEvents, readAll, streamOf, toSse } from "../__fixtures__/fixtures.js";
 import type { ResponsesEvent } from "../responses/responses-api.js";
+import { loadEvents, loadRawEvents, readAll, streamOf, toSse } from "../testing/fixtures.js";
 import { createSseEventStream } from "./create-sse-event-stream.js";
 
 const encoder = new TextEncoder();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readAll, streamOf } from "../__fixtures__/fixtures.js";
+import { readAll, streamOf } from "../testing/fixtures.js";
 import { createSseEncoderStream, encodeSse, encodeSseEvent, SSE_DONE } from "./encode-sse.js";
 import { EncodeSseError } from "./encode-sse-error.js";
 

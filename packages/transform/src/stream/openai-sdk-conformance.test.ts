@@ -1,15 +1,8 @@
 import fc from "fast-check";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
-import {
-  eventSource,
-  loadEvents,
-  loadRawEvents,
-  readAll,
-  streamOf,
-  toSse,
-} from "../__fixtures__/fixtures.js";
 import { aggregateChatCompletion } from "../aggregate/aggregate-chat-completion.js";
+import { eventSource, loadEvents, loadRawEvents, readAll, streamOf, toSse } from "../testing/fixtures.js";
 import { readableByteSource } from "./byte-source.js";
 import { createChatCompletionSseBody } from "./create-chat-completion-sse-body.js";
 
