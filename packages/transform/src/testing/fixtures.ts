@@ -40,7 +40,10 @@ export function toSse(
     .join("");
 }
 
-/** A `ReadableStream` of the given byte slices. */
+/**
+ * A `ReadableStream` of the given values (events, chat chunks, objects to encode). For bytes use
+ * `@cmp/testkit`'s `streamFromChunks`, which hands out one chunk per read like a socket.
+ */
 export function streamOf<T>(parts: readonly T[]): ReadableStream<T> {
   return new ReadableStream<T>({
     start(controller) {
