@@ -219,16 +219,3 @@ export const garbageFrameArb: fc.Arbitrary<Uint8Array> = fc.oneof(
     .map((bytes) => Uint8Array.from([...bytes].filter((b) => b !== 0x0a && b !== 0x0d && b !== 0x3a)))
     .map((bytes) => Uint8Array.from([0x78, ...bytes, 0x0a, 0x0a])),
 );
-
-/** Splits bytes at the given cut points (any byte boundary, inside multi-byte characters too). */
-export function splitBytes(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const parts: Uint8Array[] = [];
-  let last = 0;
-  for (const point of points) {
-    parts.push(bytes.subarray(last, point));
-    last = point;
-  }
-  parts.push(bytes.subarray(last));
-  return parts;
-}
