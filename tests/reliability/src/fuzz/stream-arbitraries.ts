@@ -219,3 +219,21 @@ export const garbageFrameArb: fc.Arbitrary<Uint8Array> = fc.oneof(
     .map((bytes) => Uint8Array.from([...bytes].filter((b) => b !== 0x0a && b !== 0x0d && b !== 0x3a)))
     .map((bytes) => Uint8Array.from([0x78, ...bytes, 0x0a, 0x0a])),
 );
+
+/**
+ * Cuts SSE text at the given offsets, taken modulo `length + 1`, for the fake backend's raw (string)
+ * steps. A cut inside a surrogate pair moves one code unit back: the fake writes each piece as UTF-8,
+ * and half a pair would arrive as U+FFFD instead of the character. Byte-level cuts, inside multi-byte
+ * characters, are `@cmp/testkit`'s `splitAt` on the parser side. Empty pieces are dropped.
+ */
+export function splitText(text: string, cuts: readonly number[]): string[] {
+  const points = cuts.map((c) => {
+    const at = c % (text.length + 1);
+    const splitsPair = /[\uD800-\uDBFF]/.test(text.charAt(at - 1)) && /[\uDC00-\uDFFF]/.test(text.charAt(at));
+    return splitsPair ? at - 1 : at;
+  });
+  const sorted = [...new Set(points)].sort((a, b) => a - b);
+  return [0, ...sorted]
+    .map((from, i) => text.slice(from, sorted[i] ?? text.length))
+    .filter((piece) => piece !== "");
+}
