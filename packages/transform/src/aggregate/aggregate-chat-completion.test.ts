@@ -1,7 +1,8 @@
+import { streamFromChunks } from "@cmp/testkit";
 import { describe, expect, it } from "vitest";
-import { eventSource, loadEvents, streamOf } from "../__fixtures__/fixtures.js";
 import { OpenAIHttpError } from "../errors/openai-http-error.js";
 import { readableByteSource } from "../stream/byte-source.js";
+import { eventSource, loadEvents } from "../testing/fixtures.js";
 import { aggregateChatCompletion } from "./aggregate-chat-completion.js";
 
 const options = { model: "gpt-5.5", created: 1764270000 };
@@ -66,7 +67,7 @@ describe("aggregateChatCompletion", () => {
     const bytes = new TextEncoder().encode(
       'data: {"type":"response.output_text.delta","delta":"hi"}\n\ndata: {"type":"response.completed","response":{"id":"resp_x"}}\n\n',
     );
-    const completion = await aggregateChatCompletion(readableByteSource(streamOf([bytes])), options);
+    const completion = await aggregateChatCompletion(readableByteSource(streamFromChunks([bytes])), options);
     expect(completion.choices[0]?.message.content).toBe("hi");
     expect(completion.usage.total_tokens).toBe(0);
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { eventSource, loadEvents, readAll, streamOf } from "../__fixtures__/fixtures.js";
 import { aggregateChatCompletion } from "../aggregate/aggregate-chat-completion.js";
 import { type ChatCompletionChunk, isChatStreamError } from "../chat/chat-completion-output-api.js";
 import { createChatChunkStream } from "../stream/create-chat-chunk-stream.js";
+import { eventSource, loadEvents, readAll, streamOf } from "../testing/fixtures.js";
 import { mergeChatChunkStreams, mergeChatCompletions, reindexChunk } from "./merge-choices.js";
 
 const options = { model: "m", created: 1, includeUsage: true };

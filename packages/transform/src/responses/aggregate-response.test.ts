@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { eventSource, loadEvents } from "../__fixtures__/fixtures.js";
 import { OpenAIHttpError } from "../errors/openai-http-error.js";
+import { eventSource, loadEvents } from "../testing/fixtures.js";
 import { aggregateResponse } from "./aggregate-response.js";
 
 describe("aggregateResponse", () => {

@@ -1,11 +1,11 @@
+import { streamFromChunks } from "@cmp/testkit";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { bytesSource, loadRawEvents, readAll, streamOf, toSse } from "../__fixtures__/fixtures.js";
 import { OpenAIHttpError } from "../errors/openai-http-error.js";
 import { readableByteSource } from "../stream/byte-source.js";
+import { bytesSource, loadRawEvents, readAll, toSse } from "../testing/fixtures.js";
 import { createResponsesPassthroughBody } from "./create-responses-passthrough-body.js";
 
-const encoder = new TextEncoder();
 const decode = (parts: Uint8Array[]) => parts.map((p) => new TextDecoder().decode(p)).join("");
 
 describe("createResponsesPassthroughBody", () => {
@@ -13,7 +13,7 @@ describe("createResponsesPassthroughBody", () => {
     const raw = loadRawEvents("unknown-events");
     const input = toSse(raw, { eventLines: false });
     const { body, state } = createResponsesPassthroughBody(
-      readableByteSource(streamOf([encoder.encode(`: ping\n\ngarbage\n\n${input}`)])),
+      readableByteSource(streamFromChunks([`: ping\n\ngarbage\n\n${input}`])),
     );
     const text = decode(await readAll(body.toReadableStream()));
     expect(text).toBe(toSse(raw));
@@ -24,7 +24,7 @@ describe("createResponsesPassthroughBody", () => {
 
   it("adds a Responses-shaped error event when the stream ends without a terminal event", async () => {
     const { body, state } = createResponsesPassthroughBody(
-      readableByteSource(streamOf([encoder.encode(toSse(loadRawEvents("truncated")))])),
+      readableByteSource(streamFromChunks([toSse(loadRawEvents("truncated"))])),
     );
     const text = decode(await readAll(body.toReadableStream()));
     const last = text.trim().split("\n\n").at(-1) ?? "";
@@ -48,9 +48,7 @@ describe("createResponsesPassthroughBody", () => {
       sequence_number: z.number(),
     });
     const events = loadRawEvents("truncated").map((event, i) => ({ ...event, sequence_number: i }));
-    const { body } = createResponsesPassthroughBody(
-      readableByteSource(streamOf([encoder.encode(toSse(events))])),
-    );
+    const { body } = createResponsesPassthroughBody(readableByteSource(streamFromChunks([toSse(events)])));
     const last =
       decode(await readAll(body.toReadableStream()))
         .trim()

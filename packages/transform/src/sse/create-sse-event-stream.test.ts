@@ -1,37 +1,22 @@
 import { readFileSync } from "node:fs";
+import { splitAt, streamFromChunks } from "@cmp/testkit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { loadEvents, loadRawEvents, readAll, streamOf, toSse } from "../__fixtures__/fixtures.js";
 import type { ResponsesEvent } from "../responses/responses-api.js";
+import { fixtureUrl, loadEvents, loadRawEvents, readAll, toSse } from "../testing/fixtures.js";
 import { createSseEventStream } from "./create-sse-event-stream.js";
 
 const encoder = new TextEncoder();
 
 async function parse(parts: Array<string | Uint8Array>) {
   const stream = createSseEventStream();
-  const bytes = parts.map((part) => (typeof part === "string" ? encoder.encode(part) : part));
-  const events = await readAll(streamOf(bytes).pipeThrough(stream));
+  const events = await readAll(streamFromChunks(parts).pipeThrough(stream));
   return { events, stats: stream.stats };
-}
-
-function splitAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const sorted = [...new Set(cuts.map((c) => Math.min(c, bytes.length)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let start = 0;
-  for (const cut of sorted) {
-    out.push(bytes.slice(start, cut));
-    start = cut;
-  }
-  out.push(bytes.slice(start));
-  return out;
 }
 
 describe("createSseEventStream", () => {
   it("parses the recorded CLI fixture (event: + data: framing)", async () => {
-    const text = readFileSync(
-      new URL("../__fixtures__/cli_responses_fixture.openai-codex.sse", import.meta.url),
-      "utf8",
-    );
+    const text = readFileSync(fixtureUrl("cli_responses_fixture.openai-codex.sse"), "utf8");
     const { events, stats } = await parse([text]);
     expect(events.map((e) => e.type)).toEqual([
       "response.created",
@@ -109,7 +94,7 @@ describe("createSseEventStream", () => {
     const bytes = encoder.encode(toSse(loadRawEvents("text"), { crlf: true }));
     const expected = (await parse([bytes])).events;
     for (let cut = 1; cut < bytes.length; cut++) {
-      const { events } = await parse([bytes.slice(0, cut), bytes.slice(cut)]);
+      const { events } = await parse(splitAt(bytes, [cut]));
       expect(events).toEqual(expected);
     }
   });

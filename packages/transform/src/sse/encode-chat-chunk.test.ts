@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { loadEvents } from "../__fixtures__/fixtures.js";
 import type { ChatStreamPart } from "../chat/chat-completion-output-api.js";
 import { createResponsesToChatMapper } from "../stream/responses-to-chat-chunks.js";
+import { loadEvents } from "../testing/fixtures.js";
 import { createChatChunkEncoder } from "./encode-chat-chunk.js";
 import { encodeSse } from "./encode-sse.js";
 

@@ -1,3 +1,4 @@
+import { chunkEvery, splitAt } from "@cmp/testkit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ResponsesEvent } from "../responses/responses-api.js";
@@ -11,18 +12,6 @@ function parse(chunks: ReadonlyArray<Uint8Array | string>) {
   for (const chunk of chunks) parser.feed(chunk);
   parser.end();
   return { events, stats: { ...parser.stats } };
-}
-
-function splitAt(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
-  const sorted = [...new Set(cuts.map((c) => Math.min(c, bytes.length)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let start = 0;
-  for (const cut of sorted) {
-    out.push(bytes.subarray(start, cut));
-    start = cut;
-  }
-  out.push(bytes.subarray(start));
-  return out;
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
@@ -88,11 +77,10 @@ describe("createResponsesEventParser", () => {
   it("decodes characters fed one byte at a time or cut at any byte", () => {
     const bytes = encoder.encode(delta("é € 🚀 ok"));
     const expected = parse([new TextDecoder().decode(bytes)]);
-    const singles = Array.from(bytes, (_, i) => bytes.subarray(i, i + 1));
-    expect(parse(singles)).toEqual(expected);
-    expect(parse([...singles.slice(0, -20), bytes.subarray(bytes.length - 20)])).toEqual(expected);
+    expect(parse(chunkEvery(bytes, 1))).toEqual(expected);
+    expect(parse([...chunkEvery(bytes.subarray(0, -20), 1), bytes.subarray(-20)])).toEqual(expected);
     for (let cut = 1; cut < bytes.length; cut++) {
-      expect(parse([bytes.subarray(0, cut), bytes.subarray(cut)])).toEqual(expected);
+      expect(parse(splitAt(bytes, [cut]))).toEqual(expected);
     }
   });
 
@@ -101,7 +89,7 @@ describe("createResponsesEventParser", () => {
     const body = encoder.encode(delta("x"));
     const events = parse([bom, body, bom, body]).events;
     expect(events).toHaveLength(1);
-    expect(parse([bom.subarray(0, 2), bom.subarray(2), body]).events).toHaveLength(1);
+    expect(parse([...splitAt(bom, [2]), body]).events).toHaveLength(1);
     // The second BOM lands before `data:`, so that line is no SSE field and is skipped.
     expect(parse([concat([bom, body, bom, body])]).stats).toEqual({ events: 1, unknown: 0, skipped: 1 });
   });
@@ -109,7 +97,7 @@ describe("createResponsesEventParser", () => {
   it("keeps a U+FEFF that starts a later chunk", () => {
     const bytes = encoder.encode(delta("\uFEFFx"));
     const at = bytes.indexOf(0xef);
-    const events = parse([bytes.subarray(0, at), bytes.subarray(at)]).events as Array<
+    const events = parse(splitAt(bytes, [at])).events as Array<
       Extract<ResponsesEvent, { type: "response.output_text.delta" }>
     >;
     expect(events[0]?.delta).toBe("\uFEFFx");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { loadEvents, readAll, streamOf } from "../__fixtures__/fixtures.js";
 import { isChatStreamError } from "../chat/chat-completion-output-api.js";
 import type { ResponsesEvent } from "../responses/responses-api.js";
+import { loadEvents, readAll, streamOf } from "../testing/fixtures.js";
 import { createChatChunkStream } from "./create-chat-chunk-stream.js";
 
 const options = { model: "m", created: 1, includeUsage: false };

@@ -1,36 +1,18 @@
+import { splitAt, streamFromChunks } from "@cmp/testkit";
 import fc from "fast-check";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
-import {
-  eventSource,
-  loadEvents,
-  loadRawEvents,
-  readAll,
-  streamOf,
-  toSse,
-} from "../__fixtures__/fixtures.js";
 import { aggregateChatCompletion } from "../aggregate/aggregate-chat-completion.js";
+import { eventSource, loadEvents, loadRawEvents, readAll, toSse } from "../testing/fixtures.js";
 import { readableByteSource } from "./byte-source.js";
 import { createChatCompletionSseBody } from "./create-chat-completion-sse-body.js";
 
 const encoder = new TextEncoder();
 const options = { model: "gpt-5.5-high", created: 1764270000, includeUsage: true };
 
-function split(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const sorted = [...new Set(cuts)].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let start = 0;
-  for (const cut of sorted) {
-    out.push(bytes.slice(start, cut));
-    start = cut;
-  }
-  out.push(bytes.slice(start));
-  return out;
-}
-
 /** Runs our SSE body through the official SDK's stream helper, with an injected fetch (no network). */
 async function viaSdk(upstreamParts: Uint8Array[]) {
-  const { body } = createChatCompletionSseBody(readableByteSource(streamOf(upstreamParts)), options);
+  const { body } = createChatCompletionSseBody(readableByteSource(streamFromChunks(upstreamParts)), options);
   const client = new OpenAI({
     apiKey: "test-key",
     baseURL: "http://127.0.0.1:9/v1",
@@ -104,7 +86,7 @@ describe("stream output read by the openai SDK", () => {
       fc.asyncProperty(
         fc.array(fc.integer({ min: 0, max: bytes.length }), { maxLength: 30 }),
         async (cuts) => {
-          const { completion, reasoning } = await viaSdk(split(bytes, cuts));
+          const { completion, reasoning } = await viaSdk(splitAt(bytes, cuts));
           expect(completion.choices).toEqual(reference.completion.choices);
           expect(reasoning).toBe(reference.reasoning);
           expect(completion.usage).toEqual(reference.completion.usage);
@@ -126,7 +108,7 @@ describe("stream output read by the openai SDK", () => {
 
   it("gives a legacy functions client the function_call it asked for", async () => {
     const bytes = encoder.encode(toSse(loadRawEvents("tool-calls-parallel")));
-    const { body } = createChatCompletionSseBody(readableByteSource(streamOf([bytes])), {
+    const { body } = createChatCompletionSseBody(readableByteSource(streamFromChunks([bytes])), {
       ...options,
       legacyFunctionCall: true,
     });
@@ -161,7 +143,7 @@ describe("createChatCompletionSseBody", () => {
 
   it("writes data frames, one finish chunk, the usage chunk, then [DONE]", async () => {
     const { body, mapper } = createChatCompletionSseBody(
-      readableByteSource(streamOf([encoder.encode(toSse(loadRawEvents("text")))])),
+      readableByteSource(streamFromChunks([toSse(loadRawEvents("text"))])),
       options,
     );
     const text = decode(await readAll(body.toReadableStream()));
@@ -175,7 +157,7 @@ describe("createChatCompletionSseBody", () => {
 
   it("ends with an error event and [DONE] when the upstream closes early or fails", async () => {
     const early = createChatCompletionSseBody(
-      readableByteSource(streamOf([encoder.encode(toSse(loadRawEvents("truncated")))])),
+      readableByteSource(streamFromChunks([toSse(loadRawEvents("truncated"))])),
       options,
     );
     const text = decode(await readAll(early.body.toReadableStream()));
@@ -183,13 +165,9 @@ describe("createChatCompletionSseBody", () => {
     expect(text).not.toContain('"finish_reason":"stop"');
     expect(text.endsWith("data: [DONE]\n\n")).toBe(true);
 
-    const failing = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(encoder.encode(toSse(loadRawEvents("truncated"))));
-      },
-      pull(controller) {
-        controller.error(new Error("socket hang up"));
-      },
+    const failing = streamFromChunks([toSse(loadRawEvents("truncated"))], {
+      failAfter: 1,
+      failure: new Error("socket hang up"),
     });
     const broken = createChatCompletionSseBody(readableByteSource(failing), options);
     const brokenText = decode(await readAll(broken.body.toReadableStream()));
@@ -228,12 +206,15 @@ describe("createChatCompletionSseBody", () => {
     const render = async (parts: Uint8Array[]) =>
       decode(
         await readAll(
-          createChatCompletionSseBody(readableByteSource(streamOf(parts)), options).body.toReadableStream(),
+          createChatCompletionSseBody(
+            readableByteSource(streamFromChunks(parts)),
+            options,
+          ).body.toReadableStream(),
         ),
       );
     const reference = await render([bytes]);
     for (let cut = 1; cut < bytes.length; cut++) {
-      expect(await render([bytes.slice(0, cut), bytes.slice(cut)])).toBe(reference);
+      expect(await render(splitAt(bytes, [cut]))).toBe(reference);
     }
   });
 

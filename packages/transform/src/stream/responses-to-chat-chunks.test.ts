@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { loadEvents } from "../__fixtures__/fixtures.js";
 import {
   type ChatCompletionChunk,
   type ChatStreamPart,
   isChatStreamError,
 } from "../chat/chat-completion-output-api.js";
 import type { ResponsesEvent } from "../responses/responses-api.js";
+import { loadEvents } from "../testing/fixtures.js";
 import { type ChatMapperOptions, createResponsesToChatMapper } from "./responses-to-chat-chunks.js";
 
 const base: ChatMapperOptions = { model: "my-model", created: 1764270000, includeUsage: false };

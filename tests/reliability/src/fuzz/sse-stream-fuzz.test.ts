@@ -1,3 +1,4 @@
+import { splitAt, streamFromChunks } from "@cmp/testkit";
 import {
   aggregateChatCompletion,
   type ChatCompletionChunk,
@@ -21,7 +22,6 @@ import {
   expectedText,
   frame,
   garbageFrameArb,
-  splitBytes,
   streamSpecArb,
 } from "./stream-arbitraries.js";
 
@@ -29,24 +29,9 @@ const sizes = readSizes();
 const seed = inject("fuzzSeed");
 const encoder = new TextEncoder();
 
-function streamOf(parts: Uint8Array[], failAfter?: number): ReadableStream<Uint8Array> {
-  let i = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (failAfter !== undefined && i >= failAfter) {
-        controller.error(new Error("ECONNRESET"));
-        return;
-      }
-      const part = parts[i++];
-      if (part === undefined) controller.close();
-      else controller.enqueue(part);
-    },
-  });
-}
-
 async function parseEvents(parts: Uint8Array[]): Promise<ResponsesEvent[]> {
   const events: ResponsesEvent[] = [];
-  const reader = streamOf(parts).pipeThrough(createSseEventStream()).getReader();
+  const reader = streamFromChunks(parts).pipeThrough(createSseEventStream()).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return events;
@@ -127,7 +112,9 @@ const corruptedStreamArb = fc
     const frames: Uint8Array[] = buildEvents(spec).map((e) => encoder.encode(frame(e, crlf)));
     for (const [at, junk] of garbage) frames.splice(at % (frames.length + 1), 0, junk);
     const bytes = concat(frames);
-    return { spec, bytes, parts: splitBytes(bytes, cuts) };
+    // Any offset in 0..length, inside multi-byte characters too.
+    const offsets = cuts.map((c) => c % (bytes.length + 1));
+    return { spec, bytes, parts: splitAt(bytes, offsets) };
   });
 
 describe("SSE parser and stream mapper against corrupted upstream streams", () => {
@@ -146,7 +133,7 @@ describe("SSE parser and stream mapper against corrupted upstream streams", () =
           expect(events).toEqual(expected.filter((e) => e !== null));
           expect(await parseEvents([bytes])).toEqual(events);
 
-          const sse = createChatCompletionSseBody(readableByteSource(streamOf(parts)), {
+          const sse = createChatCompletionSseBody(readableByteSource(streamFromChunks(parts)), {
             model: "gpt-5.4",
             created: 1,
             includeUsage: true,
@@ -281,7 +268,7 @@ describe("SSE parser and stream mapper against corrupted upstream streams", () =
             const cut = Math.floor(bytes.length * at);
             const parts = [bytes.subarray(0, cut)];
             const sse = createChatCompletionSseBody(
-              readableByteSource(streamOf(parts, reset ? 1 : undefined)),
+              readableByteSource(streamFromChunks(parts, reset ? { failAfter: 1 } : {})),
               {
                 model: "m",
                 created: 1,
@@ -322,8 +309,8 @@ describe("SSE parser and stream mapper against corrupted upstream streams", () =
           .map((e) => frame(e))
           .join(""),
       );
-      const parts = splitBytes(bytes, [1, 4097, 65_537, 1_000_001]);
-      const sse = createChatCompletionSseBody(readableByteSource(streamOf(parts)), {
+      const parts = splitAt(bytes, [1, 4097, 65_537, 1_000_001]);
+      const sse = createChatCompletionSseBody(readableByteSource(streamFromChunks(parts)), {
         model: "m",
         created: 1,
         includeUsage: false,

@@ -220,15 +220,20 @@ export const garbageFrameArb: fc.Arbitrary<Uint8Array> = fc.oneof(
     .map((bytes) => Uint8Array.from([0x78, ...bytes, 0x0a, 0x0a])),
 );
 
-/** Splits bytes at the given cut points (any byte boundary, inside multi-byte characters too). */
-export function splitBytes(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const parts: Uint8Array[] = [];
-  let last = 0;
-  for (const point of points) {
-    parts.push(bytes.subarray(last, point));
-    last = point;
-  }
-  parts.push(bytes.subarray(last));
-  return parts;
+/**
+ * Cuts SSE text at the given offsets, taken modulo `length + 1`, for the fake backend's raw (string)
+ * steps. A cut inside a surrogate pair moves one code unit back: the fake writes each piece as UTF-8,
+ * and half a pair would arrive as U+FFFD instead of the character. Byte-level cuts, inside multi-byte
+ * characters, are `@cmp/testkit`'s `splitAt` on the parser side. Empty pieces are dropped.
+ */
+export function splitText(text: string, cuts: readonly number[]): string[] {
+  const points = cuts.map((c) => {
+    const at = c % (text.length + 1);
+    const splitsPair = /[\uD800-\uDBFF]/.test(text.charAt(at - 1)) && /[\uDC00-\uDFFF]/.test(text.charAt(at));
+    return splitsPair ? at - 1 : at;
+  });
+  const sorted = [...new Set(points)].sort((a, b) => a - b);
+  return [0, ...sorted]
+    .map((from, i) => text.slice(from, sorted[i] ?? text.length))
+    .filter((piece) => piece !== "");
 }

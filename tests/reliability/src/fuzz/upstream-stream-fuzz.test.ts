@@ -5,7 +5,14 @@ import { type ProxyFixture, startProxyFixture } from "../harness/proxy-fixture.j
 import { checkReply } from "../harness/reply-check.js";
 import { readSizes } from "../sizes.js";
 import { recordCategory } from "../summary.js";
-import { buildEvents, expectedText, frame, garbageFrameArb, streamSpecArb } from "./stream-arbitraries.js";
+import {
+  buildEvents,
+  expectedText,
+  frame,
+  garbageFrameArb,
+  splitText,
+  streamSpecArb,
+} from "./stream-arbitraries.js";
 
 const sizes = readSizes();
 const seed = inject("fuzzSeed");
@@ -39,11 +46,7 @@ describe("a hostile upstream stream, end to end through the server", () => {
           const frames = buildEvents(spec).map((e) => frame(e, crlf));
           for (const [at, junk] of garbage) frames.splice(at % (frames.length + 1), 0, decoder.decode(junk));
           const text = frames.join("");
-          const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
-          const pieces = [0, ...points].map((from, i) => text.slice(from, [...points, text.length][i]));
-          fixture.upstream.codex.setScenario({
-            events: pieces.filter((p) => p !== "").map((raw) => ({ raw })),
-          });
+          fixture.upstream.codex.setScenario({ events: splitText(text, cuts).map((raw) => ({ raw })) });
           const res = await postChat(fixture.server.baseUrl, { stream, timeoutMs: 20_000 });
           expect(checkReply(res, "chat", fixture.secrets)).toEqual([]);
           if (spec.end === "completed" || spec.end === "incomplete") {

@@ -2,9 +2,14 @@ import { readFileSync } from "node:fs";
 import { parseResponsesEvent, type ResponsesEvent } from "../responses/responses-api.js";
 import type { ByteSource } from "../stream/byte-source.js";
 
-/** Reads `<name>.chunks.txt` (one backend event JSON per line) as raw JSON objects. */
+/** The URL of a recorded data file in `src/__fixtures__/`, e.g. `cli_responses_fixture.openai-codex.sse`. */
+export function fixtureUrl(fileName: string): URL {
+  return new URL(`../__fixtures__/${fileName}`, import.meta.url);
+}
+
+/** Reads `src/__fixtures__/<name>.chunks.txt` (one backend event JSON per line) as raw JSON objects. */
 export function loadRawEvents(name: string): Record<string, unknown>[] {
-  const text = readFileSync(new URL(`./${name}.chunks.txt`, import.meta.url), "utf8");
+  const text = readFileSync(fixtureUrl(`${name}.chunks.txt`), "utf8");
   return text
     .split("\n")
     .filter((line) => line.trim() !== "")
@@ -22,7 +27,10 @@ export function loadEvents(name: string): ResponsesEvent[] {
 }
 
 /** Frames raw events as backend SSE text (`event:` + `data:` lines, like the real backend). */
-export function toSse(events: readonly Record<string, unknown>[], options: { eventLines?: boolean; crlf?: boolean } = {}): string {
+export function toSse(
+  events: readonly Record<string, unknown>[],
+  options: { eventLines?: boolean; crlf?: boolean } = {},
+): string {
   const nl = options.crlf ? "\r\n" : "\n";
   return events
     .map((event) => {
@@ -32,7 +40,10 @@ export function toSse(events: readonly Record<string, unknown>[], options: { eve
     .join("");
 }
 
-/** A `ReadableStream` of the given byte slices. */
+/**
+ * A `ReadableStream` of the given values (events, chat chunks, objects to encode). For bytes use
+ * `@cmp/testkit`'s `streamFromChunks`, which hands out one chunk per read like a socket.
+ */
 export function streamOf<T>(parts: readonly T[]): ReadableStream<T> {
   return new ReadableStream<T>({
     start(controller) {
