@@ -15,7 +15,6 @@ export type {
   ChatCompletionUsage,
   ChatStreamPart,
 } from "./chat/chat-completion-output-api.js";
-// Chat Completions requests → backend requests
 export type { ChatCompletionRequest, ChatMessage } from "./chat/chat-completions-api.js";
 export { collectSystemPrompts } from "./chat/collect-system-prompts.js";
 export { parseChatCompletionRequest } from "./chat/parse-chat-completion-request.js";
@@ -26,7 +25,6 @@ export {
 } from "./convert/convert-chat-request-to-responses.js";
 export { usesLegacyFunctions } from "./convert/convert-chat-tools.js";
 export { derivePromptCacheKey } from "./convert/prompt-cache-key.js";
-// Errors
 export { mapStatusToErrorType } from "./errors/map-status-to-error-type.js";
 export { mapStreamFailure } from "./errors/map-stream-failure.js";
 export { mapUpstreamError, type UpstreamFailure } from "./errors/map-upstream-error.js";
@@ -42,7 +40,6 @@ export {
   type AggregateResponseOptions,
   aggregateResponse,
 } from "./responses/aggregate-response.js";
-// Responses requests → backend requests
 export type { ModelResolution } from "./responses/build-backend-request.js";
 export {
   createResponsesPassthroughBody,
@@ -66,12 +63,9 @@ export {
   sanitizeResponsesRequest,
 } from "./responses/sanitize-responses-request.js";
 
-// `n` > 1 choices: several backend streams merged into one
 export { createSseEventStream, type SseEventStream } from "./sse/create-sse-event-stream.js";
-// SSE framing
 export { encodeSse, encodeSseEvent, SSE_DONE } from "./sse/encode-sse.js";
 export { EncodeSseError, type EncodeSseErrorCode } from "./sse/encode-sse-error.js";
-// Backend streams → clients: one pull loop (PullBody) under every builder and aggregator
 export { type ByteSource, readableByteSource } from "./stream/byte-source.js";
 export { type ChatChunkStream, createChatChunkStream } from "./stream/create-chat-chunk-stream.js";
 export {
