@@ -25,14 +25,14 @@ export interface AppProps {
   noColor?: boolean;
   ssh?: boolean;
   initialScreen?: Screen;
-  /** Clock in milliseconds; injectable for tests. */
-  now?: () => number;
   /** How often countdowns re-render; 0 turns the ticking off (tests). */
   tickMs?: number;
   /** Overrides the measured terminal size (tests). */
   size?: TerminalSize;
   /** Overrides the reconnect backoff (tests). */
   backoffMs?: (attempt: number) => number;
+  /** Clock in milliseconds; injectable for tests. */
+  now?: () => number;
 }
 
 const globalHints: KeyHint[] = [
@@ -87,7 +87,8 @@ export function App({
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const measured = useTerminalSize();
-  const { columns, rows } = size ?? measured;
+  const terminal = size ?? measured;
+  const { columns, rows } = terminal;
   const theme = useMemo(() => createTheme({ color: !noColor }), [noColor]);
   const now = useNow(clock, tickMs);
   const [screen, setScreen] = useState<Screen>(initialScreen);
@@ -152,47 +153,47 @@ export function App({
   const bodyHeight = rows - 3;
   const hints = footerHints(screen, login.view.phase, Boolean(login.current));
 
+  // Exactly one screen shows at a time.
+  const body =
+    screen === "dashboard" ? (
+      <DashboardScreen
+        dashboard={dashboard}
+        connection={connection}
+        serverUrl={client.baseUrl}
+        now={now}
+        width={width}
+        height={bodyHeight}
+        errorScroll={errorScroll}
+      />
+    ) : screen === "models" ? (
+      <ModelsScreen
+        models={models}
+        serverUrl={client.baseUrl}
+        width={width}
+        height={bodyHeight}
+        scroll={modelScroll}
+      />
+    ) : (
+      <LoginScreen
+        login={login}
+        authPath={authPath}
+        codexHome={codexHome}
+        ssh={ssh}
+        now={now}
+        width={width}
+        inputActive={inputEnabled}
+      />
+    );
+
   return (
     <ThemeContext.Provider value={theme}>
       <FinishedRequests finished={dashboard.finished} width={Math.max(20, width)} />
       {tooSmall ? (
-        <TooSmall columns={columns} rows={rows} />
+        <TooSmall size={terminal} />
       ) : (
         <Box flexDirection="column" width={width}>
           <Header screen={screen} width={width} />
-          <Box flexDirection="column">
-            {screen === "dashboard" ? (
-              <DashboardScreen
-                dashboard={dashboard}
-                connection={connection}
-                serverUrl={client.baseUrl}
-                now={now}
-                width={width}
-                height={bodyHeight}
-                errorScroll={errorScroll}
-              />
-            ) : null}
-            {screen === "models" ? (
-              <ModelsScreen
-                models={models}
-                serverUrl={client.baseUrl}
-                width={width}
-                height={bodyHeight}
-                scroll={modelScroll}
-              />
-            ) : null}
-            {screen === "login" ? (
-              <LoginScreen
-                login={login}
-                authPath={authPath}
-                codexHome={codexHome}
-                ssh={ssh}
-                now={now}
-                width={width}
-                inputActive={inputEnabled}
-              />
-            ) : null}
-          </Box>
+          <Box flexDirection="column">{body}</Box>
           <Footer hints={hints} width={width} inputUnavailable={!inputEnabled} />
         </Box>
       )}

@@ -1,8 +1,5 @@
 import { CmpError } from "@cmp/core";
 
-const marker = "cmp.error.CodexClientError";
-const symbol = Symbol.for(marker);
-
 /** Codes of the errors thrown by `@cmp/codex-client`. */
 export type CodexClientErrorCode =
   | "upstream_http_error"
@@ -18,8 +15,6 @@ export type CodexClientErrorCode =
 export class CodexClientError<
   Code extends CodexClientErrorCode = CodexClientErrorCode,
 > extends CmpError<Code> {
-  readonly [symbol] = true;
-
   constructor(code: Code, message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
     // A cancelled request is not worth repeating; everything else here is a network failure.
     const retryable = options.retryable ?? code !== "aborted";
@@ -28,6 +23,6 @@ export class CodexClientError<
 
   /** True for any error thrown by this package (any copy of it), `CodexHttpError` included. */
   static override isInstance(error: unknown): error is CodexClientError {
-    return CmpError.hasMarker(error, marker);
+    return CmpError.hasMarker(error, "cmp.error.CodexClientError");
   }
 }

@@ -2,16 +2,12 @@ import { CmpError } from "@cmp/core";
 import { CodexClientError } from "./codex-client-error.js";
 import type { QuotaSnapshot } from "./quota-headers.js";
 
-const marker = "cmp.error.CodexHttpError";
-const symbol = Symbol.for(marker);
-
 /**
  * The backend answered with a non-2xx status (after the retries and the one 401 replay the client does).
  * `bodyText` is the backend's body, read in full; `headers` have lower-case names. `retryable` follows
  * the status (408, 409, 429 and 5xx).
  */
 export class CodexHttpError extends CodexClientError<"upstream_http_error"> {
-  readonly [symbol] = true;
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly bodyText: string;
@@ -31,7 +27,7 @@ export class CodexHttpError extends CodexClientError<"upstream_http_error"> {
     super("upstream_http_error", `Codex backend answered HTTP ${status}`, {
       retryable: status === 408 || status === 409 || status === 429 || status >= 500,
     });
-    this.name = "CodexHttpError";
+    this.markAs("CodexHttpError");
     this.status = status;
     this.headers = options.headers;
     this.bodyText = options.bodyText;
@@ -41,6 +37,6 @@ export class CodexHttpError extends CodexClientError<"upstream_http_error"> {
 
   /** True for a `CodexHttpError` from any copy of this package. */
   static override isInstance(error: unknown): error is CodexHttpError {
-    return CmpError.hasMarker(error, marker);
+    return CmpError.hasMarker(error, "cmp.error.CodexHttpError");
   }
 }

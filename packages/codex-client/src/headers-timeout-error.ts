@@ -1,15 +1,10 @@
 import { CmpError } from "@cmp/core";
 
-const marker = "cmp.error.HeadersTimeoutError";
-const symbol = Symbol.for(marker);
-
 /**
  * The backend sent no response head within the headers timeout; the transport destroyed the request.
  * The client reports it as the `cause` of an `upstream_unreachable` error.
  */
 export class HeadersTimeoutError extends CmpError<"ERR_HEADERS_TIMEOUT"> {
-  readonly [symbol] = true;
-
   constructor(timeoutMs: number) {
     // Spelled like Node's own `ERR_*` codes, which share the `cause` slot (and the log line) with it.
     super("HeadersTimeoutError", {
@@ -21,6 +16,6 @@ export class HeadersTimeoutError extends CmpError<"ERR_HEADERS_TIMEOUT"> {
 
   /** True for a `HeadersTimeoutError` from any copy of this package. */
   static override isInstance(error: unknown): error is HeadersTimeoutError {
-    return CmpError.hasMarker(error, marker);
+    return CmpError.hasMarker(error, "cmp.error.HeadersTimeoutError");
   }
 }

@@ -1,16 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { CmpError } from "./cmp-error.js";
 
-const marker = "cmp.error.ExampleError";
-const symbol = Symbol.for(marker);
-
 class ExampleError extends CmpError<"broken" | "gone"> {
-  readonly [symbol] = true;
   constructor(code: "broken" | "gone", message: string, cause?: unknown) {
     super("ExampleError", { code, message, cause, retryable: code === "gone" });
   }
   static override isInstance(error: unknown): error is ExampleError {
-    return CmpError.hasMarker(error, marker);
+    return CmpError.hasMarker(error, "cmp.error.ExampleError");
+  }
+}
+
+class NestedError extends ExampleError {
+  constructor() {
+    super("broken", "nested");
+    this.markAs("NestedError");
+  }
+  static override isInstance(error: unknown): error is NestedError {
+    return CmpError.hasMarker(error, "cmp.error.NestedError");
   }
 }
 
@@ -32,11 +38,23 @@ describe("CmpError", () => {
     expect(ExampleError.isInstance(error)).toBe(true);
     expect(CmpError.isInstance(error)).toBe(true);
     // A structurally foreign object with the same markers (another copy of the package) passes.
-    const foreign = { [Symbol.for("cmp.error")]: true, [symbol]: true };
+    const foreign = { [Symbol.for("cmp.error")]: true, [Symbol.for("cmp.error.ExampleError")]: true };
     expect(ExampleError.isInstance(foreign)).toBe(true);
     expect(ExampleError.isInstance(new CmpError("Other", { code: "c", message: "m" }))).toBe(false);
     for (const value of [null, undefined, "x", 1, new Error("plain"), {}]) {
       expect(CmpError.isInstance(value)).toBe(false);
     }
+  });
+
+  it("marks a subclass of a subclass with its own name and its base's markers", () => {
+    const error = new NestedError();
+    expect(error.name).toBe("NestedError");
+    expect(NestedError.isInstance(error)).toBe(true);
+    expect(ExampleError.isInstance(error)).toBe(true);
+    expect(CmpError.isInstance(error)).toBe(true);
+    expect(NestedError.isInstance(new ExampleError("broken", "x"))).toBe(false);
+    expect(Object.getOwnPropertySymbols(error).map((symbol) => symbol.description)).toEqual(
+      expect.arrayContaining(["cmp.error", "cmp.error.ExampleError", "cmp.error.NestedError"]),
+    );
   });
 });

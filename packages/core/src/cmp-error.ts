@@ -12,9 +12,10 @@ export interface CmpErrorOptions<Code extends string = string> {
 }
 
 /**
- * The base of every error the `@cmp/*` packages throw. Each subclass declares a marker
- * (`cmp.error.<Name>`) with {@link CmpError.hasMarker}, so `isInstance` checks work across duplicate
- * copies of a package, where `instanceof` does not (the vercel/ai `AISDKError` pattern).
+ * The base of every error the `@cmp/*` packages throw. The constructor marks each error with
+ * `Symbol.for("cmp.error.<name>")` for the `name` it is given, and each subclass checks that marker
+ * with {@link CmpError.hasMarker} in its `isInstance`, so the check works across duplicate copies of a
+ * package, where `instanceof` does not (the vercel/ai `AISDKError` pattern).
  */
 export class CmpError<Code extends string = string> extends Error {
   /** The marker {@link CmpError.isInstance} looks for. */
@@ -24,11 +25,22 @@ export class CmpError<Code extends string = string> extends Error {
   /** True when trying again later may succeed. */
   readonly retryable: boolean;
 
+  /** `name` is the subclass's own name: it becomes `error.name` and the marker `cmp.error.<name>`. */
   constructor(name: string, options: CmpErrorOptions<Code>) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = name;
     this.code = options.code;
     this.retryable = options.retryable ?? false;
+    this.markAs(name);
+  }
+
+  /**
+   * Sets `name` and the marker `cmp.error.<name>`. A subclass of a subclass (`CodexHttpError` under
+   * `CodexClientError`) calls it after `super()`, so its errors carry their own marker on top of the
+   * base's and both classes' `isInstance` hold.
+   */
+  protected markAs(name: string): void {
+    this.name = name;
+    (this as Record<symbol, unknown>)[Symbol.for(`${BASE_MARKER}.${name}`)] = true;
   }
 
   /** True for any error of the `@cmp/*` packages, from any copy of them. */
@@ -37,8 +49,8 @@ export class CmpError<Code extends string = string> extends Error {
   }
 
   /**
-   * True when `error` carries `marker`: subclasses set `[Symbol.for(marker)] = true` and implement
-   * their own `isInstance` with this.
+   * True when `error` carries `marker` (`error[Symbol.for(marker)] === true`): each subclass
+   * implements its own `isInstance` with this and its `cmp.error.<Name>` marker.
    */
   static hasMarker(error: unknown, marker: string): boolean {
     return (

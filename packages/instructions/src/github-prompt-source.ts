@@ -44,6 +44,18 @@ function describe(error: unknown): string {
 }
 
 /**
+ * Throws `github_fetch_failed` for a non-2xx answer, after releasing its body so the connection can be
+ * reused.
+ */
+async function requireOk(response: Response, url: string): Promise<void> {
+  if (response.ok) return;
+  await response.body?.cancel();
+  throw new InstructionsError("github_fetch_failed", `GitHub answered HTTP ${response.status} for ${url}`, {
+    status: response.status,
+  });
+}
+
+/**
  * The openai/codex prompt files: the latest release tag from the GitHub API, then
  * `{rawUrl}/{repo}/{tag}/{promptDir}/{file}` with `If-None-Match`. Cached in memory and on disk with
  * the ETag and tag (a new tag drops the ETag); asked at most every `checkIntervalMs`; single-flight
@@ -58,16 +70,7 @@ export function createGithubPromptSource(options: GithubPromptSourceOptions) {
 
   async function getJson(url: string): Promise<unknown> {
     const response = await options.fetch(url, { headers, signal: AbortSignal.timeout(options.timeoutMs) });
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new InstructionsError(
-        "github_fetch_failed",
-        `GitHub answered HTTP ${response.status} for ${url}`,
-        {
-          status: response.status,
-        },
-      );
-    }
+    await requireOk(response, url);
     return response.json();
   }
 
@@ -122,16 +125,7 @@ export function createGithubPromptSource(options: GithubPromptSourceOptions) {
         options.onEvent({ type: "github_fetched", file, tag, status: 304 });
         return { text: cached.text, fresh: false };
       }
-      if (!response.ok) {
-        await response.body?.cancel();
-        throw new InstructionsError(
-          "github_fetch_failed",
-          `GitHub answered HTTP ${response.status} for ${url}`,
-          {
-            status: response.status,
-          },
-        );
-      }
+      await requireOk(response, url);
       const text = await response.text();
       if (text.trim() === "")
         throw new InstructionsError("github_fetch_failed", `GitHub sent an empty ${file}`);

@@ -1,8 +1,5 @@
 import { CmpError } from "@cmp/core";
 
-const marker = "cmp.error.InstructionsError";
-const symbol = Symbol.for(marker);
-
 /** Codes of {@link InstructionsError}. */
 export type InstructionsErrorCode = "github_fetch_failed" | "cache_write_failed";
 
@@ -12,7 +9,6 @@ export type InstructionsErrorCode = "github_fetch_failed" | "cache_write_failed"
  * answered with a 4xx other than 408 and 429 (a missing release or file stays missing).
  */
 export class InstructionsError extends CmpError<InstructionsErrorCode> {
-  readonly [symbol] = true;
   /** HTTP status, when a server answered. */
   readonly status: number | null;
 
@@ -31,6 +27,6 @@ export class InstructionsError extends CmpError<InstructionsErrorCode> {
 
   /** True for any `InstructionsError`, even one from another copy of this package. */
   static override isInstance(error: unknown): error is InstructionsError {
-    return CmpError.hasMarker(error, marker);
+    return CmpError.hasMarker(error, "cmp.error.InstructionsError");
   }
 }

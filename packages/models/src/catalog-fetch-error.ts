@@ -1,9 +1,6 @@
 import { CmpError } from "@cmp/core";
 import { ModelsError } from "./models-error.js";
 
-const marker = "cmp.error.CatalogFetchError";
-const symbol = Symbol.for(marker);
-
 /**
  * Fetching the catalog failed. Never thrown to callers of the catalog: it is reported through
  * `lastError` and the `fetch_failed` event while the cache or the bundled snapshot serves.
@@ -11,7 +8,6 @@ const symbol = Symbol.for(marker);
  * and 5xx.
  */
 export class CatalogFetchError extends ModelsError<"catalog_fetch_failed"> {
-  readonly [symbol] = true;
   /** HTTP status, when the backend answered. */
   readonly status: number | null;
 
@@ -19,12 +15,12 @@ export class CatalogFetchError extends ModelsError<"catalog_fetch_failed"> {
     const status = options.status ?? null;
     const retryable = status === null || status === 408 || status === 429 || status >= 500;
     super("catalog_fetch_failed", message, { cause: options.cause, retryable });
-    this.name = "CatalogFetchError";
+    this.markAs("CatalogFetchError");
     this.status = status;
   }
 
   /** True for a `CatalogFetchError`, even one from another copy of this package. */
   static override isInstance(error: unknown): error is CatalogFetchError {
-    return CmpError.hasMarker(error, marker);
+    return CmpError.hasMarker(error, "cmp.error.CatalogFetchError");
   }
 }

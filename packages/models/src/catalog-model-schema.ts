@@ -13,17 +13,22 @@ function tolerantArray<T extends z.ZodType>(item: T) {
   );
 }
 
+/** A known optional field: a value of another type reads as `null` instead of rejecting the entry. */
+function lenient<T extends z.ZodType>(schema: T) {
+  return schema.nullish().catch(null);
+}
+
 /** One entry of a model's `supported_reasoning_levels`. */
 export const reasoningLevelSchema = z.looseObject({
   effort: z.string().min(1),
-  description: z.string().nullish().catch(null),
+  description: lenient(z.string()),
 });
 
 /** One entry of a model's `service_tiers` (`{ id: "priority", name: "Fast" }`). */
 export const serviceTierSchema = z.looseObject({
   id: z.string().min(1),
-  name: z.string().nullish().catch(null),
-  description: z.string().nullish().catch(null),
+  name: lenient(z.string()),
+  description: lenient(z.string()),
 });
 
 /**
@@ -35,29 +40,26 @@ export const serviceTierSchema = z.looseObject({
  */
 export const catalogModelSchema = z.looseObject({
   slug: z.string().trim().min(1),
-  display_name: z.string().nullish().catch(null),
-  description: z.string().nullish().catch(null),
+  display_name: lenient(z.string()),
+  description: lenient(z.string()),
   /** `list` = shown in `/v1/models`; `hide` = usable but not listed. */
-  visibility: z.string().nullish().catch(null),
+  visibility: lenient(z.string()),
   /** Sort order, ascending. */
-  priority: z.number().nullish().catch(null),
-  supported_in_api: z.boolean().nullish().catch(null),
-  supported_reasoning_levels: tolerantArray(reasoningLevelSchema).nullish().catch(null),
-  default_reasoning_level: z.string().nullish().catch(null),
-  default_reasoning_summary: z.string().nullish().catch(null),
-  supports_reasoning_summaries: z.boolean().nullish().catch(null),
-  support_verbosity: z.boolean().nullish().catch(null),
-  default_verbosity: z.string().nullish().catch(null),
-  service_tiers: tolerantArray(serviceTierSchema).nullish().catch(null),
-  context_window: z.number().nullish().catch(null),
-  max_context_window: z.number().nullish().catch(null),
-  max_output_tokens: z.number().nullish().catch(null),
-  input_modalities: z.array(z.string()).nullish().catch(null),
-  base_instructions: z.string().nullish().catch(null),
-  upgrade: z
-    .looseObject({ model: z.string().min(1) })
-    .nullish()
-    .catch(null),
+  priority: lenient(z.number()),
+  supported_in_api: lenient(z.boolean()),
+  supported_reasoning_levels: lenient(tolerantArray(reasoningLevelSchema)),
+  default_reasoning_level: lenient(z.string()),
+  default_reasoning_summary: lenient(z.string()),
+  supports_reasoning_summaries: lenient(z.boolean()),
+  support_verbosity: lenient(z.boolean()),
+  default_verbosity: lenient(z.string()),
+  service_tiers: lenient(tolerantArray(serviceTierSchema)),
+  context_window: lenient(z.number()),
+  max_context_window: lenient(z.number()),
+  max_output_tokens: lenient(z.number()),
+  input_modalities: lenient(z.array(z.string())),
+  base_instructions: lenient(z.string()),
+  upgrade: lenient(z.looseObject({ model: z.string().min(1) })),
 });
 
 /** One model of the catalog, as parsed by {@link catalogModelSchema}. */
@@ -66,7 +68,7 @@ export type CatalogModel = z.infer<typeof catalogModelSchema>;
 /** The body of `GET /models`: `{ "models": [...] }`, plus an optional body `etag`. */
 export const catalogResponseSchema = z.looseObject({
   models: z.array(z.unknown()),
-  etag: z.string().nullish().catch(null),
+  etag: lenient(z.string()),
 });
 
 /** Result of {@link parseCatalogModels}. */

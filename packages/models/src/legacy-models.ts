@@ -20,53 +20,50 @@ const strongest = ["gpt-5.6-sol", ...general] as const;
 const small = ["gpt-5.6-luna", "gpt-5.4-mini", "*-mini", "*-luna", ...general] as const;
 
 /**
+ * Legacy names by reason and by the families they try, written as groups because a name's row is
+ * decided by those two facts alone; effort suffixes (`gpt-5-codex-high`) and dates
+ * (`gpt-4o-2024-08-06`) are stripped before the lookup, so they are not listed.
+ */
+const legacyGroups: readonly { reason: LegacyReason; families: readonly string[]; names: string }[] = [
+  // Codex models of earlier releases (the original roadmap, numman, ChatMock, CLIProxyAPI tables).
+  {
+    reason: "retired",
+    families: general,
+    names:
+      "gpt-5 gpt-5-codex gpt-5-chat-latest gpt-5.1 gpt-5.1-chat-latest gpt-5.1-codex gpt-5.2 gpt-5.2-codex gpt-5.3-codex",
+  },
+  { reason: "retired", families: strongest, names: "gpt-5.1-codex-max" },
+  {
+    reason: "retired",
+    families: small,
+    names: "gpt-5-codex-mini gpt-5-mini gpt-5-nano gpt-5.1-codex-mini codex-mini-latest codex-mini",
+  },
+  // OpenAI API names that clients send by default.
+  {
+    reason: "not_served",
+    families: general,
+    names: "gpt-4o chatgpt-4o-latest gpt-4.1 gpt-4 gpt-4-turbo o1 o3",
+  },
+  { reason: "not_served", families: strongest, names: "gpt-5-pro gpt-5.5-pro o1-pro o3-pro" },
+  {
+    reason: "not_served",
+    families: small,
+    names: "gpt-4o-mini gpt-4.1-mini gpt-4.1-nano gpt-3.5-turbo o1-mini o3-mini o4-mini",
+  },
+];
+
+/**
  * Names users already have in their configs, mapped to the closest model of the current catalog.
  * A name that the catalog itself lists always wins over this table, so a model the backend brings
- * back is used as is. Effort suffixes (`gpt-5-codex-high`) and dates (`gpt-4o-2024-08-06`) are
- * stripped before the lookup.
+ * back is used as is.
  */
-export const LEGACY_MODELS = {
-  // Codex models of earlier releases (the original roadmap, numman, ChatMock, CLIProxyAPI tables).
-  "gpt-5": { families: general, reason: "retired" },
-  "gpt-5-codex": { families: general, reason: "retired" },
-  "gpt-5-codex-mini": { families: small, reason: "retired" },
-  "gpt-5-mini": { families: small, reason: "retired" },
-  "gpt-5-nano": { families: small, reason: "retired" },
-  "gpt-5-chat-latest": { families: general, reason: "retired" },
-  "gpt-5.1": { families: general, reason: "retired" },
-  "gpt-5.1-chat-latest": { families: general, reason: "retired" },
-  "gpt-5.1-codex": { families: general, reason: "retired" },
-  "gpt-5.1-codex-max": { families: strongest, reason: "retired" },
-  "gpt-5.1-codex-mini": { families: small, reason: "retired" },
-  "gpt-5.2": { families: general, reason: "retired" },
-  "gpt-5.2-codex": { families: general, reason: "retired" },
-  "gpt-5.3-codex": { families: general, reason: "retired" },
-  "codex-mini-latest": { families: small, reason: "retired" },
-  "codex-mini": { families: small, reason: "retired" },
-  // OpenAI API names that clients send by default.
-  "gpt-5-pro": { families: strongest, reason: "not_served" },
-  "gpt-5.5-pro": { families: strongest, reason: "not_served" },
-  "gpt-4o": { families: general, reason: "not_served" },
-  "chatgpt-4o-latest": { families: general, reason: "not_served" },
-  "gpt-4o-mini": { families: small, reason: "not_served" },
-  "gpt-4.1": { families: general, reason: "not_served" },
-  "gpt-4.1-mini": { families: small, reason: "not_served" },
-  "gpt-4.1-nano": { families: small, reason: "not_served" },
-  "gpt-4": { families: general, reason: "not_served" },
-  "gpt-4-turbo": { families: general, reason: "not_served" },
-  "gpt-3.5-turbo": { families: small, reason: "not_served" },
-  o1: { families: general, reason: "not_served" },
-  "o1-mini": { families: small, reason: "not_served" },
-  "o1-pro": { families: strongest, reason: "not_served" },
-  o3: { families: general, reason: "not_served" },
-  "o3-mini": { families: small, reason: "not_served" },
-  "o3-pro": { families: strongest, reason: "not_served" },
-  "o4-mini": { families: small, reason: "not_served" },
-} as const satisfies Record<string, LegacyModel>;
+export const LEGACY_MODELS: Readonly<Record<string, LegacyModel>> = Object.fromEntries(
+  legacyGroups.flatMap(({ reason, families, names }) =>
+    names.split(" ").map((name) => [name, { families, reason }] as const),
+  ),
+);
 
 /** The legacy row for a lower-case name, if any. */
 export function findLegacyModel(name: string): LegacyModel | undefined {
-  return Object.hasOwn(LEGACY_MODELS, name)
-    ? (LEGACY_MODELS as Record<string, LegacyModel>)[name]
-    : undefined;
+  return Object.hasOwn(LEGACY_MODELS, name) ? LEGACY_MODELS[name] : undefined;
 }

@@ -183,6 +183,13 @@ export function createModelCatalog(options: ModelCatalogOptions): ModelCatalog {
     }
   }
 
+  /** Records a successful answer (a new catalog or a 304 confirming the cached one) and reports it. */
+  function markFetched(state: AccountState, status: 200 | 304, models: number, skipped: number): void {
+    state.fetchedAt = now();
+    state.source = "network";
+    emit({ type: "fetched", accountId: state.accountId, status, models, skipped });
+  }
+
   async function fetchCatalog(state: AccountState, auth: AccountAuth): Promise<void> {
     const headers: Record<string, string> = {
       ...options.headers,
@@ -202,15 +209,7 @@ export function createModelCatalog(options: ModelCatalogOptions): ModelCatalog {
       }
       if (response.status === 304 && state.models) {
         await response.body?.cancel();
-        state.fetchedAt = now();
-        state.source = "network";
-        emit({
-          type: "fetched",
-          accountId: state.accountId,
-          status: 304,
-          models: state.models.length,
-          skipped: 0,
-        });
+        markFetched(state, 304, state.models.length, 0);
       } else if (response.ok) {
         let parsed: ReturnType<typeof parseCatalogModels>;
         try {
@@ -223,15 +222,7 @@ export function createModelCatalog(options: ModelCatalogOptions): ModelCatalog {
         }
         state.models = freeze(parsed.models);
         state.etag = response.headers.get("etag") ?? parsed.etag;
-        state.fetchedAt = now();
-        state.source = "network";
-        emit({
-          type: "fetched",
-          accountId: state.accountId,
-          status: 200,
-          models: parsed.models.length,
-          skipped: parsed.skipped,
-        });
+        markFetched(state, 200, parsed.models.length, parsed.skipped);
       } else {
         await response.body?.cancel();
         throw new CatalogFetchError(`the model catalog answered HTTP ${response.status}`, {

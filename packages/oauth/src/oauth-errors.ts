@@ -1,8 +1,5 @@
 import { CmpError } from "@cmp/core";
 
-const marker = "cmp.error.OAuthError";
-const symbol = Symbol.for(marker);
-
 /** Every failure code an `OAuthError` can carry. */
 export type OAuthErrorCode =
   | "not_logged_in"
@@ -39,8 +36,6 @@ export interface OAuthErrorOptions {
  * `code`.
  */
 export class OAuthError extends CmpError<OAuthErrorCode> {
-  /** The marker {@link OAuthError.isInstance} looks for. */
-  readonly [symbol] = true;
   /** HTTP status of the auth server's answer, when there was one. */
   readonly status: number | undefined;
 
@@ -51,6 +46,6 @@ export class OAuthError extends CmpError<OAuthErrorCode> {
 
   /** True for any `OAuthError`, even one from another copy of this package. */
   static override isInstance(error: unknown): error is OAuthError {
-    return CmpError.hasMarker(error, marker);
+    return CmpError.hasMarker(error, "cmp.error.OAuthError");
   }
 }

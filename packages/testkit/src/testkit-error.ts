@@ -1,8 +1,5 @@
 import { CmpError } from "@cmp/core";
 
-const marker = "cmp.error.TestkitError";
-const symbol = Symbol.for(marker);
-
 /** Codes a {@link TestkitError} can carry. */
 export type TestkitErrorCode =
   | "TESTKIT_LISTEN_FAILED"
@@ -13,14 +10,12 @@ export type TestkitErrorCode =
 
 /** Error thrown by the test kit itself (never sent over HTTP). */
 export class TestkitError extends CmpError<TestkitErrorCode> {
-  readonly [symbol] = true;
-
   constructor(code: TestkitErrorCode, message: string, options: { cause?: unknown } = {}) {
     super("TestkitError", { code, message, cause: options.cause });
   }
 
   /** True for any `TestkitError`, even one from another copy of the package. */
   static override isInstance(error: unknown): error is TestkitError {
-    return CmpError.hasMarker(error, marker);
+    return CmpError.hasMarker(error, "cmp.error.TestkitError");
   }
 }

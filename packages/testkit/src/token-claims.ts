@@ -38,6 +38,21 @@ export interface ClaimsInput {
   extraClaims?: Record<string, unknown>;
 }
 
+/** The profile claims both tokens carry under {@link OPENAI_PROFILE_CLAIM}. */
+function profileClaims(account: FakeAccount): Record<string, unknown> {
+  return { email: account.email, email_verified: true };
+}
+
+/** The ChatGPT account claims both tokens carry under {@link OPENAI_AUTH_CLAIM}. */
+function accountClaims(account: FakeAccount): Record<string, unknown> {
+  return {
+    chatgpt_account_id: account.accountId,
+    chatgpt_plan_type: account.planType,
+    chatgpt_user_id: account.userId,
+    user_id: account.userId,
+  };
+}
+
 /**
  * Builds the id_token payload with the claim layout of auth.openai.com.
  * @see [openai/codex `codex-rs/login/src/token_data.rs`](https://github.com/openai/codex/blob/main/codex-rs/login/src/token_data.rs)
@@ -56,12 +71,9 @@ export function buildIdTokenClaims(input: ClaimsInput): JWTPayload {
     jti: randomUUID(),
     sid: randomUUID(),
     auth_provider: "password",
-    [OPENAI_PROFILE_CLAIM]: { email: account.email, email_verified: true },
+    [OPENAI_PROFILE_CLAIM]: profileClaims(account),
     [OPENAI_AUTH_CLAIM]: {
-      chatgpt_account_id: account.accountId,
-      chatgpt_plan_type: account.planType,
-      chatgpt_user_id: account.userId,
-      user_id: account.userId,
+      ...accountClaims(account),
       chatgpt_subscription_active_start: new Date((issuedAt - 86_400) * 1000).toISOString(),
       chatgpt_subscription_active_until: new Date((issuedAt + 30 * 86_400) * 1000).toISOString(),
       chatgpt_subscription_last_checked: new Date(issuedAt * 1000).toISOString(),
@@ -86,13 +98,8 @@ export function buildAccessTokenClaims(input: ClaimsInput): JWTPayload {
     jti: randomUUID(),
     scp: ["openid", "profile", "email", "offline_access"],
     session_id: `authsess_${randomUUID()}`,
-    [OPENAI_PROFILE_CLAIM]: { email: account.email, email_verified: true },
-    [OPENAI_AUTH_CLAIM]: {
-      chatgpt_account_id: account.accountId,
-      chatgpt_plan_type: account.planType,
-      chatgpt_user_id: account.userId,
-      user_id: account.userId,
-    },
+    [OPENAI_PROFILE_CLAIM]: profileClaims(account),
+    [OPENAI_AUTH_CLAIM]: accountClaims(account),
     ...input.extraClaims,
   };
 }

@@ -82,41 +82,40 @@ function applyFault(ctx: TokenEndpointContext, res: ServerResponse, grantType: s
   }
 }
 
+/** Answers an OAuth error body (`{ error, error_description }`) with `status`. */
+function sendOAuthError(res: ServerResponse, status: number, error: string, description: string): void {
+  sendJson(res, status, oauthErrorBody(error, description));
+}
+
+/** Answers 401 `invalid_client` unless `clientId` is the server's; true when it is. */
+function acceptClient(ctx: TokenEndpointContext, clientId: string, res: ServerResponse): boolean {
+  if (safeEqual(clientId, ctx.clientId)) return true;
+  sendOAuthError(res, 401, "invalid_client", "Unknown client_id");
+  return false;
+}
+
 async function exchangeCode(ctx: TokenEndpointContext, body: unknown, res: ServerResponse): Promise<void> {
   const code = field(body, "code");
   const verifier = field(body, "code_verifier");
   const redirectUri = field(body, "redirect_uri");
   const clientId = field(body, "client_id");
   if (!code || !verifier || !redirectUri || !clientId) {
-    sendJson(
-      res,
-      400,
-      oauthErrorBody("invalid_request", "code, code_verifier, redirect_uri and client_id are required"),
-    );
-    return;
+    const required = "code, code_verifier, redirect_uri and client_id are required";
+    return sendOAuthError(res, 400, "invalid_request", required);
   }
-  if (!safeEqual(clientId, ctx.clientId)) {
-    sendJson(res, 401, oauthErrorBody("invalid_client", "Unknown client_id"));
-    return;
-  }
+  if (!acceptClient(ctx, clientId, res)) return;
   const pending = ctx.codes.get(code);
   if (!pending || pending.used || pending.expiresAt < ctx.now() || !safeEqual(pending.clientId, clientId)) {
     if (pending) pending.used = true;
-    sendJson(res, 400, oauthErrorBody("invalid_grant", "Invalid authorization code"));
-    return;
+    return sendOAuthError(res, 400, "invalid_grant", "Invalid authorization code");
   }
   pending.used = true;
   if (!safeEqual(pending.redirectUri, redirectUri)) {
-    sendJson(
-      res,
-      400,
-      oauthErrorBody("invalid_grant", "redirect_uri does not match the authorization request"),
-    );
-    return;
+    const mismatch = "redirect_uri does not match the authorization request";
+    return sendOAuthError(res, 400, "invalid_grant", mismatch);
   }
   if (!verifyPkce(verifier, pending.codeChallenge)) {
-    sendJson(res, 400, oauthErrorBody("invalid_grant", "Invalid code_verifier"));
-    return;
+    return sendOAuthError(res, 400, "invalid_grant", "Invalid code_verifier");
   }
   ctx.counters.authorizationCode += 1;
   sendJson(res, 200, await ctx.issuer.issue(pending.account, ctx.config.accessTokenTtlSeconds));
@@ -126,13 +125,9 @@ async function refresh(ctx: TokenEndpointContext, body: unknown, res: ServerResp
   const token = field(body, "refresh_token");
   const clientId = field(body, "client_id");
   if (!token || !clientId) {
-    sendJson(res, 400, oauthErrorBody("invalid_request", "refresh_token and client_id are required"));
-    return;
+    return sendOAuthError(res, 400, "invalid_request", "refresh_token and client_id are required");
   }
-  if (!safeEqual(clientId, ctx.clientId)) {
-    sendJson(res, 401, oauthErrorBody("invalid_client", "Unknown client_id"));
-    return;
-  }
+  if (!acceptClient(ctx, clientId, res)) return;
   const record = ctx.issuer.lookupRefresh(token);
   if (!record) {
     sendJson(res, 401, refreshRefusalBody("refresh_token_invalidated"));
@@ -163,14 +158,9 @@ export async function handleTokenRequest(
   const grantType = field(request.body, "grant_type");
   if (applyFault(ctx, res, grantType)) return;
   if (request.body === null || typeof request.body !== "object") {
-    sendJson(res, 400, oauthErrorBody("invalid_request", "Expected a JSON or form-encoded body"));
-    return;
+    return sendOAuthError(res, 400, "invalid_request", "Expected a JSON or form-encoded body");
   }
   if (grantType === "authorization_code") return exchangeCode(ctx, request.body, res);
   if (grantType === "refresh_token") return refresh(ctx, request.body, res);
-  sendJson(
-    res,
-    400,
-    oauthErrorBody("unsupported_grant_type", `Unsupported grant_type: ${grantType ?? "(none)"}`),
-  );
+  sendOAuthError(res, 400, "unsupported_grant_type", `Unsupported grant_type: ${grantType ?? "(none)"}`);
 }

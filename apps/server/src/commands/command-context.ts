@@ -34,6 +34,30 @@ export function describeCommandError(error: unknown): string {
   return String(error);
 }
 
+/**
+ * The frame of the subcommands that take no arguments (`status`, `logout`): usage and exit 2 when given
+ * any, otherwise `run` with the login store; an error it throws is printed after `failure` and exits 1.
+ */
+export async function runStoreCommand(
+  name: string,
+  args: string[],
+  ctx: CommandContext,
+  failure: string,
+  run: (store: FileTokenStore) => Promise<number>,
+): Promise<number> {
+  if (args.length > 0) {
+    ctx.stderr(`usage: cmp-server ${name}`);
+    return 2;
+  }
+  const store = createCommandStore(ctx);
+  try {
+    return await run(store);
+  } catch (error) {
+    ctx.stderr(`${failure}: ${describeCommandError(error)}`);
+    return 1;
+  }
+}
+
 /** Reads one line from stdin (the pasted redirect); rejects when stdin ends first. */
 export async function readLineFromStdin(stdin: NodeJS.ReadableStream): Promise<string> {
   const lines = createInterface({ input: stdin, crlfDelay: Number.POSITIVE_INFINITY });

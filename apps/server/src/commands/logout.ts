@@ -1,17 +1,12 @@
 import { logout } from "@cmp/oauth";
-import { type CommandContext, createCommandStore, describeCommandError } from "./command-context.js";
+import { type CommandContext, runStoreCommand } from "./command-context.js";
 
 /**
  * `cmp-server logout`: revokes the refresh token at the issuer (best effort) and deletes `auth.json`.
  * Exit 0 when logged out (or already), 1 when the file could not be removed.
  */
-export async function runLogoutCommand(args: string[], ctx: CommandContext): Promise<number> {
-  if (args.length > 0) {
-    ctx.stderr("usage: cmp-server logout");
-    return 2;
-  }
-  const store = createCommandStore(ctx);
-  try {
+export function runLogoutCommand(args: string[], ctx: CommandContext): Promise<number> {
+  return runStoreCommand("logout", args, ctx, "Logout failed", async (store) => {
     const result = await logout({ store, issuer: ctx.authIssuer, fetch: ctx.fetch });
     if (!result.hadLogin) {
       ctx.stdout("Not logged in; nothing to remove.");
@@ -21,8 +16,5 @@ export async function runLogoutCommand(args: string[], ctx: CommandContext): Pro
       `Logged out: removed ${store.path}${result.revoked ? " and revoked the token at the issuer" : " (the issuer could not be reached to revoke the token)"}.`,
     );
     return 0;
-  } catch (error) {
-    ctx.stderr(`Logout failed: ${describeCommandError(error)}`);
-    return 1;
-  }
+  });
 }

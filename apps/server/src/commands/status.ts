@@ -1,5 +1,5 @@
 import { createTokenManager } from "@cmp/oauth";
-import { type CommandContext, createCommandStore, describeCommandError } from "./command-context.js";
+import { type CommandContext, runStoreCommand } from "./command-context.js";
 
 function describeDuration(ms: number): string {
   const minutes = Math.round(Math.abs(ms) / 60_000);
@@ -13,13 +13,8 @@ function describeDuration(ms: number): string {
  * `cmp-server status`: account email, plan and token expiry, never secrets. Exit 0 when logged in,
  * 1 (printing `not logged in`) when not, 1 with a message when the login file is unreadable.
  */
-export async function runStatusCommand(args: string[], ctx: CommandContext): Promise<number> {
-  if (args.length > 0) {
-    ctx.stderr("usage: cmp-server status");
-    return 2;
-  }
-  const store = createCommandStore(ctx);
-  try {
+export function runStatusCommand(args: string[], ctx: CommandContext): Promise<number> {
+  return runStoreCommand("status", args, ctx, "Cannot read the login", async (store) => {
     const manager = createTokenManager({ store, issuer: ctx.authIssuer, fetch: ctx.fetch, lockPath: null });
     const status = await manager.getStatus();
     if (!status) {
@@ -37,8 +32,5 @@ export async function runStatusCommand(args: string[], ctx: CommandContext): Pro
     const refreshed = status.lastRefresh ? `; last refresh ${status.lastRefresh.toISOString()}` : "";
     ctx.stdout(`${expiry}${refreshed}.`);
     return 0;
-  } catch (error) {
-    ctx.stderr(`Cannot read the login: ${describeCommandError(error)}`);
-    return 1;
-  }
+  });
 }

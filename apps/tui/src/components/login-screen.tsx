@@ -6,6 +6,7 @@ import type { LoginController } from "../hooks/use-login.js";
 import type { LoginInfo, LoginMethod } from "../login/login-driver.js";
 import { useTheme } from "../theme.js";
 import { DeviceCode } from "./device-code.js";
+import { Notice } from "./notice.js";
 
 /** The login methods in menu order, with when to use each. */
 export const loginMethods: { method: LoginMethod; label: string; note: string; ssh: boolean }[] = [
@@ -216,14 +217,9 @@ export function LoginScreen({ login, authPath, codexHome, ssh, now, width, input
         </Box>
       ) : null}
       {view.phase === "success" ? (
-        <Box flexDirection="column">
-          <Text
-            color={theme.ok}
-            bold
-            wrap="truncate-end"
-          >{`✓ Logged in as ${describe(view.info, now)}`}</Text>
+        <Notice tone="ok" bold title={`✓ Logged in as ${describe(view.info, now)}`}>
           <Text wrap="truncate-end">{`Saved to ${authPath}; the server uses it from its next request.`}</Text>
-        </Box>
+        </Notice>
       ) : null}
       {view.phase === "error" ? (
         <Box flexDirection="column">

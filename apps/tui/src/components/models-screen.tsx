@@ -5,6 +5,7 @@ import type { ModelInfo } from "../api/model-list.js";
 import { formatTokens, truncate } from "../format.js";
 import type { ModelsState } from "../hooks/use-models.js";
 import { useTheme } from "../theme.js";
+import { Notice } from "./notice.js";
 
 interface Layout {
   model: number;
@@ -79,13 +80,9 @@ export function ModelsScreen({ models, serverUrl, width, height, scroll }: Model
         </Text>
       ) : null}
       {models.state === "error" ? (
-        <Box flexDirection="column">
-          <Text
-            color={theme.danger}
-            wrap="truncate-end"
-          >{`Cannot load the model list: ${models.message}.`}</Text>
+        <Notice tone="danger" title={`Cannot load the model list: ${models.message}.`}>
           <Text wrap="truncate-end">Is the server running? Start it with pnpm start · r retries</Text>
-        </Box>
+        </Notice>
       ) : null}
       {list && list.length === 0 ? <Text color={theme.muted}>The server lists no models.</Text> : null}
       {list && list.length > 0 ? (

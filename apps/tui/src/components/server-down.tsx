@@ -2,6 +2,7 @@ import { Box, Text } from "ink";
 import { formatRelative } from "../format.js";
 import type { Connection } from "../hooks/use-server-connection.js";
 import { useTheme } from "../theme.js";
+import { Notice } from "./notice.js";
 
 /** Props of `ServerDownHelp`. */
 export interface ServerDownHelpProps {
@@ -15,11 +16,7 @@ export function ServerDownHelp({ connection, serverUrl, now }: ServerDownHelpPro
   const theme = useTheme();
   if (connection.code === "unauthorized") {
     return (
-      <Box flexDirection="column">
-        <Text
-          color={theme.danger}
-          wrap="truncate-end"
-        >{`The server refused the dashboard: ${connection.message}.`}</Text>
+      <Notice tone="danger" title={`The server refused the dashboard: ${connection.message}.`}>
         <Text wrap="truncate-end">
           Set CMP_API_KEY to one of the server's CMP_API_KEYS, then start the dashboard again.
         </Text>
@@ -27,7 +24,7 @@ export function ServerDownHelp({ connection, serverUrl, now }: ServerDownHelpPro
           color={theme.muted}
           wrap="truncate-end"
         >{`Retrying ${formatRelative(connection.retryAt, now)} · r retries now`}</Text>
-      </Box>
+      </Notice>
     );
   }
   return (

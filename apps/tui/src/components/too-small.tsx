@@ -1,4 +1,5 @@
 import { Box, Text } from "ink";
+import type { TerminalSize } from "../hooks/use-terminal-size.js";
 import { useTheme } from "../theme.js";
 
 /** Smallest terminal the dashboard draws in. */
@@ -6,12 +7,12 @@ export const minimumSize = { columns: 60, rows: 15 } as const;
 
 /** Props of `TooSmall`. */
 export interface TooSmallProps {
-  columns: number;
-  rows: number;
+  /** The terminal's measured size, shown so the user sees how far off it is. */
+  size: TerminalSize;
 }
 
 /** Shown instead of the screens when the terminal is below 60×15. */
-export function TooSmall({ columns, rows }: TooSmallProps) {
+export function TooSmall({ size: { columns, rows } }: TooSmallProps) {
   const theme = useTheme();
   return (
     <Box flexDirection="column">

@@ -1,35 +1,40 @@
 import { createInvalidRequestError } from "../errors/openai-http-error.js";
 import { type ChatCompletionRequest, chatCompletionRequestSchema } from "./chat-completions-api.js";
-import { createErrorFromZodIssue } from "./create-error-from-zod-issue.js";
+import { parseRequestBody } from "./parse-request-body.js";
+
+/** Top-level fields the backend cannot honour, refused the way OpenAI refuses an unsupported parameter. */
+const unsupportedFields: readonly {
+  param: keyof ChatCompletionRequest;
+  isSet: (request: ChatCompletionRequest) => boolean;
+  message: string;
+}[] = [
+  {
+    param: "logprobs",
+    isSet: (request) => request.logprobs === true,
+    message: "'logprobs' is not supported: the ChatGPT backend does not return token log probabilities.",
+  },
+  {
+    param: "top_logprobs",
+    isSet: (request) => request.top_logprobs !== null && request.top_logprobs !== undefined,
+    message: "'top_logprobs' is not supported: the ChatGPT backend does not return token log probabilities.",
+  },
+  {
+    param: "modalities",
+    isSet: (request) => request.modalities?.includes("audio") === true,
+    message:
+      "Audio output is not supported: the ChatGPT backend only produces text, so 'modalities' may only contain \"text\".",
+  },
+  {
+    param: "audio",
+    isSet: (request) => request.audio !== null && request.audio !== undefined,
+    message:
+      "Audio output is not supported: the ChatGPT backend only produces text, so 'audio' cannot be honoured.",
+  },
+];
 
 function refuseUnsupported(request: ChatCompletionRequest): void {
-  if (request.logprobs === true) {
-    throw createInvalidRequestError(
-      "'logprobs' is not supported: the ChatGPT backend does not return token log probabilities.",
-      "logprobs",
-      "unsupported_parameter",
-    );
-  }
-  if (request.top_logprobs !== null && request.top_logprobs !== undefined) {
-    throw createInvalidRequestError(
-      "'top_logprobs' is not supported: the ChatGPT backend does not return token log probabilities.",
-      "top_logprobs",
-      "unsupported_parameter",
-    );
-  }
-  if (request.modalities?.includes("audio")) {
-    throw createInvalidRequestError(
-      "Audio output is not supported: the ChatGPT backend only produces text, so 'modalities' may only contain \"text\".",
-      "modalities",
-      "unsupported_parameter",
-    );
-  }
-  if (request.audio !== null && request.audio !== undefined) {
-    throw createInvalidRequestError(
-      "Audio output is not supported: the ChatGPT backend only produces text, so 'audio' cannot be honoured.",
-      "audio",
-      "unsupported_parameter",
-    );
+  for (const { param, isSet, message } of unsupportedFields) {
+    if (isSet(request)) throw createInvalidRequestError(message, param, "unsupported_parameter");
   }
   request.messages.forEach((message, i) => {
     if (message.role !== "user" || typeof message.content === "string") return;
@@ -60,15 +65,7 @@ function refuseUnsupported(request: ChatCompletionRequest): void {
  *   (`logprobs`, `top_logprobs`, audio output or input).
  */
 export function parseChatCompletionRequest(body: unknown): ChatCompletionRequest {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw createInvalidRequestError("The request body must be a JSON object.", null, "invalid_json");
-  }
-  const result = chatCompletionRequestSchema.safeParse(body);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    if (!issue) throw createInvalidRequestError("Invalid request body.");
-    throw createErrorFromZodIssue(issue, body);
-  }
-  refuseUnsupported(result.data);
-  return result.data;
+  const request = parseRequestBody(chatCompletionRequestSchema, body);
+  refuseUnsupported(request);
+  return request;
 }

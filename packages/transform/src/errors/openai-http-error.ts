@@ -32,9 +32,6 @@ export interface OpenAIHttpErrorOptions {
   retryable?: boolean;
 }
 
-const marker = "cmp.error.OpenAIHttpError";
-const symbol = Symbol.for(marker);
-
 function isRetryableStatus(status: number, headers: Record<string, string>): boolean {
   if (headers["x-should-retry"] === "false") return false;
   return status === 408 || status === 409 || status === 429 || status >= 500;
@@ -51,7 +48,6 @@ function isRetryableStatus(status: number, headers: Record<string, string>): boo
  * clients see exactly what OpenAI would send.
  */
 export class OpenAIHttpError extends CmpError<string> {
-  readonly [symbol] = true;
   /** HTTP status to answer with. */
   readonly status: number;
   /** OpenAI's error `type` (`invalid_request_error`, `rate_limit_error`, …). */
@@ -91,7 +87,7 @@ export class OpenAIHttpError extends CmpError<string> {
 
   /** True for any `OpenAIHttpError`, also across duplicate copies of this package. */
   static override isInstance(error: unknown): error is OpenAIHttpError {
-    return CmpError.hasMarker(error, marker);
+    return CmpError.hasMarker(error, "cmp.error.OpenAIHttpError");
   }
 }
 

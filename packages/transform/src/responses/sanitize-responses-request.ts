@@ -1,4 +1,4 @@
-import { createErrorFromZodIssue } from "../chat/create-error-from-zod-issue.js";
+import { parseRequestBody } from "../chat/parse-request-body.js";
 import { createInvalidRequestError } from "../errors/openai-http-error.js";
 import {
   buildBackendRequest,
@@ -84,29 +84,22 @@ export function collectResponsesSystemPrompts(request: ResponsesRequest): string
 
 /** Validates a `/v1/responses` body (400 with `param` on failure). */
 export function parseResponsesRequest(body: unknown): ResponsesRequest {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw createInvalidRequestError("The request body must be a JSON object.", null, "invalid_json");
-  }
-  const result = responsesRequestSchema.safeParse(body);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw issue ? createErrorFromZodIssue(issue, body) : createInvalidRequestError("Invalid request body.");
-  }
-  if (result.data["conversation"] !== undefined && result.data["conversation"] !== null) {
+  const request = parseRequestBody(responsesRequestSchema, body);
+  if (request["conversation"] !== undefined && request["conversation"] !== null) {
     throw createInvalidRequestError(
       "'conversation' is not supported: the ChatGPT backend does not store conversations (store: false). Send the whole conversation in 'input'.",
       "conversation",
       "unsupported_parameter",
     );
   }
-  if (result.data.previous_response_id) {
+  if (request.previous_response_id) {
     throw createInvalidRequestError(
       "'previous_response_id' is not supported: the ChatGPT backend does not store responses (store: false). Send the whole conversation in 'input'.",
       "previous_response_id",
       "unsupported_parameter",
     );
   }
-  return result.data;
+  return request;
 }
 
 function sanitizeInput(items: Item[], options: SanitizeResponsesOptions, warnings: string[]): Item[] {

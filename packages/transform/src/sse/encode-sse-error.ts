@@ -3,16 +3,12 @@ import { CmpError } from "@cmp/core";
 /** Codes of {@link EncodeSseError}. */
 export type EncodeSseErrorCode = "invalid_sse_field";
 
-const marker = "cmp.error.EncodeSseError";
-const symbol = Symbol.for(marker);
-
 /**
  * A value cannot be written as an SSE field: an event name or id containing CR or LF would end
  * the field early and let the rest be read as new fields or events (stream injection), so the
  * encoder refuses it, as hono's `streamSSE` does.
  */
 export class EncodeSseError extends CmpError<EncodeSseErrorCode> {
-  readonly [symbol] = true;
   /** The SSE field that was refused. */
   readonly field: "event" | "id";
 
@@ -26,6 +22,6 @@ export class EncodeSseError extends CmpError<EncodeSseErrorCode> {
 
   /** True for any `EncodeSseError`, also across duplicate copies of this package. */
   static override isInstance(error: unknown): error is EncodeSseError {
-    return CmpError.hasMarker(error, marker);
+    return CmpError.hasMarker(error, "cmp.error.EncodeSseError");
   }
 }
