@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { bytesSource, loadRawEvents, toSse } from "../testing/fixtures.js";
 import { createChatCompletionSseBody } from "./create-chat-completion-sse-body.js";
 
-const options = { model: "gpt-5.5", created: 1764270000 };
+const options = { model: "gpt-5.5", created: 1764270000, includeUsage: false };
 
 describe("createChatCompletionSseBody", () => {
   it("after a terminal event drains the rest of the upstream (its keep-alive socket is reused), never cancels it", async () => {
