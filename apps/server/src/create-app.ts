@@ -14,11 +14,7 @@ import { handleAbout, handleHealth } from "./routes/meta-routes.js";
 import { handleGetModel, handleListModels } from "./routes/models-routes.js";
 import { handleResponses } from "./routes/responses-route.js";
 import { handleStatus } from "./routes/status-route.js";
-import {
-  registerMethodNotAllowed,
-  registerNotFound,
-  registerUnsupportedRoutes,
-} from "./routes/unsupported-routes.js";
+import { registerNotFound, registerRefusals } from "./routes/unsupported-routes.js";
 import { ManagementBus } from "./state/management-bus.js";
 import { createModelResolver } from "./state/model-resolver.js";
 import { QuotaTracker } from "./state/quota-tracker.js";
@@ -89,8 +85,7 @@ export function createApp(deps: AppDeps): CmpApp {
   router.get("/v1/models/*id", expressRoute(ctx, handleGetModel));
   router.get("/v1/status", expressRoute(ctx, handleStatus));
   router.get("/v1/management/events", expressRoute(ctx, handleManagementEvents));
-  registerUnsupportedRoutes(router, ctx);
-  registerMethodNotAllowed(router, ctx, [
+  registerRefusals(router, ctx, [
     ["/", ["GET"]],
     ["/v1", ["GET"]],
     ["/health", ["GET"]],

@@ -44,57 +44,45 @@ const UNSUPPORTED: [string, string][] = [
   ],
 ];
 
-/** Answers every method on `path` with the error `refusal` builds for the request. */
-function refuse(
-  router: Router,
-  app: AppContext,
-  path: string,
-  refusal: (http: HttpContext) => OpenAIHttpError,
-): void {
-  router.all(
-    path,
-    expressRoute(app, (_app, http) => {
-      throw refusal(http);
-    }),
-  );
-}
+type Refusal = (http: HttpContext) => OpenAIHttpError;
 
-/** OpenAI endpoints a ChatGPT subscription cannot serve: a clear 501 saying what to use instead. */
-export function registerUnsupportedRoutes(router: Router, app: AppContext): void {
-  for (const [path, message] of UNSUPPORTED) {
-    refuse(
-      router,
-      app,
-      path,
-      (http) =>
-        new OpenAIHttpError({
-          status: 501,
-          type: "invalid_request_error",
-          code: "unsupported_endpoint",
-          message: `${http.method} ${http.path} is not supported by ChatGPT Max Proxy. ${message}`,
-        }),
-    );
-  }
-}
+/** 501 for an OpenAI endpoint a ChatGPT subscription cannot serve, saying what to use instead. */
+const unsupported =
+  (message: string): Refusal =>
+  (http) =>
+    new OpenAIHttpError({
+      status: 501,
+      type: "invalid_request_error",
+      code: "unsupported_endpoint",
+      message: `${http.method} ${http.path} is not supported by ChatGPT Max Proxy. ${message}`,
+    });
 
-/** Answers 405 (with `Allow`) for a known path called with the wrong method. */
-export function registerMethodNotAllowed(
-  router: Router,
-  app: AppContext,
-  routes: [string, string[]][],
-): void {
-  for (const [path, methods] of routes) {
-    refuse(
-      router,
-      app,
+/** 405 (with `Allow`) for a known path called with the wrong method. */
+const methodNotAllowed =
+  (methods: string[]): Refusal =>
+  (http) =>
+    new OpenAIHttpError({
+      status: 405,
+      code: "method_not_allowed",
+      message: `${http.method} is not allowed on ${http.path}; use ${methods.join(" or ")}.`,
+      headers: { allow: methods.join(", ") },
+    });
+
+/**
+ * Registers the refusals: the OpenAI endpoints a subscription cannot serve (501), then the known paths
+ * (`routes`: path and allowed methods) for any other method (405).
+ */
+export function registerRefusals(router: Router, app: AppContext, routes: [string, string[]][]): void {
+  const refusals: [string, Refusal][] = [
+    ...UNSUPPORTED.map(([path, message]): [string, Refusal] => [path, unsupported(message)]),
+    ...routes.map(([path, methods]): [string, Refusal] => [path, methodNotAllowed(methods)]),
+  ];
+  for (const [path, refusal] of refusals) {
+    router.all(
       path,
-      (http) =>
-        new OpenAIHttpError({
-          status: 405,
-          code: "method_not_allowed",
-          message: `${http.method} is not allowed on ${http.path}; use ${methods.join(" or ")}.`,
-          headers: { allow: methods.join(", ") },
-        }),
+      expressRoute(app, (_app, http) => {
+        throw refusal(http);
+      }),
     );
   }
 }
