@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ConfigError } from "./config.js";
+import { ConfigError } from "@cmp/core";
 import { runServe } from "./main.js";
 import { SERVER_VERSION } from "./version.js";
 

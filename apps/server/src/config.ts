@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { ConfigError } from "@cmp/core";
 import { z } from "zod";
 import { isLoopbackHost } from "./middleware/host-guard.js";
 
@@ -34,20 +35,6 @@ export interface ServerConfig {
   /** `false` (CMP_INSTRUCTIONS_FETCH=off): never download prompt files from GitHub. */
   instructionsFetch: boolean;
   oauthSeed: { accessToken: string | null; refreshToken: string | null; accountId: string | null };
-}
-
-/** A configuration value is wrong; the message names the variable. */
-export class ConfigError extends Error {
-  readonly code = "invalid_config";
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
-  }
-
-  /** True for a `ConfigError`. */
-  static isInstance(error: unknown): error is ConfigError {
-    return error instanceof Error && (error as { code?: unknown }).code === "invalid_config";
-  }
 }
 
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };

@@ -10,7 +10,6 @@ export { DEFAULT_APP_CONFIG } from "./app-deps.js";
 export {
   CLIENT_PROFILE_NAMES,
   type ClientProfileName,
-  ConfigError,
   loadConfig,
   type ServerConfig,
 } from "./config.js";

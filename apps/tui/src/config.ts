@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { ConfigError } from "@cmp/core";
 import { z } from "zod";
 
 /** The dashboard's settings, read once from the environment at start-up. */
@@ -24,24 +25,6 @@ export interface TuiConfig {
   noColor: boolean;
   /** True inside an SSH session (`SSH_CONNECTION` or `SSH_TTY`): the browser flow cannot reach us. */
   ssh: boolean;
-}
-
-const marker = Symbol.for("@cmp/tui.ConfigError");
-
-/** Thrown when an environment variable holds a value the dashboard cannot use. */
-export class ConfigError extends Error {
-  readonly code = "invalid_config";
-  readonly [marker] = true;
-
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
-  }
-
-  /** True for any `ConfigError`, even from another copy of this module. */
-  static isInstance(value: unknown): value is ConfigError {
-    return typeof value === "object" && value !== null && marker in value;
-  }
 }
 
 const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);

@@ -1,7 +1,8 @@
+import { ConfigError } from "@cmp/core";
 import { render } from "ink";
 import { createServerClient } from "./api/server-client.js";
 import { App } from "./app.js";
-import { ConfigError, loadConfig, type TuiConfig } from "./config.js";
+import { loadConfig, type TuiConfig } from "./config.js";
 import { createOAuthLoginDriver } from "./login/oauth-login-driver.js";
 
 function readConfig(): TuiConfig {
