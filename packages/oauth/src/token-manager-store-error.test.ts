@@ -39,7 +39,7 @@ describe("an unreadable stored login", () => {
         reads += 1;
         return file.get();
       },
-      revision: () => file.revision(),
+      revision: () => file.revision?.() ?? Promise.resolve(""),
     };
     const manager = createTokenManager({ store, issuer: auth.issuer, now });
     const events: TokenManagerEvent[] = [];
