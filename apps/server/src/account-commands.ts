@@ -5,6 +5,7 @@ import { runLoginCommand } from "./commands/login.js";
 import { runLogoutCommand } from "./commands/logout.js";
 import { runStatusCommand } from "./commands/status.js";
 import { loadConfig } from "./config.js";
+import { secureHome } from "./secure-home.js";
 
 /** Runs `cmp-server login|status|logout` with the parsed configuration; returns the exit code. */
 export async function runCommand(
@@ -13,6 +14,14 @@ export async function runCommand(
   env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
   const config = loadConfig(env, { forServing: false });
+  // The commands read and write auth.json there: an existing folder others can read is made private
+  // first (login creates it, 0700, when it saves).
+  const looseHomeMode = await secureHome(config.home, { create: false });
+  if (looseHomeMode !== null) {
+    process.stderr.write(
+      `CMP_HOME (${config.home}) could be read by other users (mode ${looseHomeMode.toString(8)}); made it private (0700).\n`,
+    );
+  }
   const ctx: CommandContext = {
     home: config.home,
     authIssuer: config.authIssuer,

@@ -6,11 +6,11 @@ import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
 
 /**
- * What the server needs from `@cmp/oauth`'s token manager (tests pass a fake; `on` is optional for
- * them). The types are oauth's own.
+ * What the server needs from `@cmp/oauth`'s token manager (tests pass a fake; `on` and
+ * `getLoginError` are optional for them). The types are oauth's own.
  */
 export type TokenManagerLike = Pick<TokenManager, "getAuth" | "refreshAfterUnauthorized" | "getStatus"> &
-  Partial<Pick<TokenManager, "on">>;
+  Partial<Pick<TokenManager, "on" | "getLoginError">>;
 
 /** What the server needs from `@cmp/models`' catalog. */
 export interface CatalogLike {

@@ -73,6 +73,11 @@ export function createApp(deps: AppDeps): CmpApp {
   deps.tokenManager.on?.("refresh_failed", ({ code, message, retryable }) => {
     logger.warn({ code, retryable, reason: message }, "ChatGPT login refresh failed");
   });
+  // Once when the saved login becomes unreadable, not for each request it fails (those answer 401
+  // reauth_required, and `/v1/status` shows `login_error`).
+  deps.tokenManager.on?.("store_unreadable", ({ code, message }) => {
+    logger.warn({ code, reason: message }, "the saved ChatGPT login cannot be read");
+  });
 
   // The small GET and management routes, behind the pipeline: they get the same HttpContext.
   const router = express();

@@ -1,4 +1,3 @@
-import { mkdir } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -17,6 +16,7 @@ import { loadConfig, type ServerConfig } from "./config.js";
 import { createApp } from "./create-app.js";
 import { handleClientError } from "./http/client-error.js";
 import { LogBatcher } from "./log-batcher.js";
+import { secureHome } from "./secure-home.js";
 import { CODEX_CLIENT_VERSION, PRODUCT_NAME, SERVER_VERSION } from "./version.js";
 
 /** A started server: its URL and a way to stop it. */
@@ -53,7 +53,7 @@ function formatUrl(host: string, port: number): string {
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const env = options.env ?? process.env;
   const config = loadConfig(env);
-  await mkdir(config.home, { recursive: true, mode: 0o700 });
+  const looseHomeMode = await secureHome(config.home, { create: true });
   // No redaction pass is needed (and it costs on every line): nothing logs bodies, headers or tokens.
   // Log lines are batched (up to 16 KiB, flushed at least every second and at shutdown): one write per
   // request line was a twentieth of the server's CPU under load.
@@ -74,6 +74,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     throw error;
   };
 
+  if (looseHomeMode !== null) {
+    logger.warn(
+      { mode: looseHomeMode.toString(8) },
+      "CMP_HOME could be read by other users; made it private (0700)",
+    );
+  }
   const store = createFileTokenStore({ path: join(config.home, "auth.json") });
   const seed = createLoginFromEnvTokens({
     accessToken: config.oauthSeed.accessToken,
@@ -148,6 +154,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       await closed;
       clearTimeout(timer);
+      // A refresh that was sent has already used up the old refresh token at the issuer: exiting before
+      // its answer is saved would lose the login. It is bounded by the answer timeout (2 minutes).
+      await tokenManager.drain();
       await codexClient.close().catch(() => {});
       logger.info("stopped");
       clearInterval(logFlush);

@@ -4,7 +4,7 @@ import { ServerError } from "./api/server-error.js";
 import { App, type AppProps } from "./app.js";
 import { createFakeLoginDriver, type FakeLoginDriver } from "./testing/fake-login-driver.js";
 import { createFakeServerClient, type FakeServerClient } from "./testing/fake-server-client.js";
-import { loggedInStatus, quotaAt, requestRecord, testNow } from "./testing/fixtures.js";
+import { loggedInStatus, loggedOutStatus, quotaAt, requestRecord, testNow } from "./testing/fixtures.js";
 import { plain, tick } from "./testing/frame.js";
 
 const clock = () => testNow;
@@ -59,6 +59,14 @@ describe("App: dashboard", () => {
     const client = createFakeServerClient();
     const app = start({ client });
     await app.until("✗ not logged in · press l to log in");
+  });
+
+  it("says why when the server cannot read the saved login (login_error)", async () => {
+    const client = createFakeServerClient({
+      status: { ...loggedOutStatus(), login_error: "store_corrupt: not a valid login" },
+    });
+    const app = start({ client, size: { columns: 160, rows: 30 } });
+    await app.until("✗ saved login unreadable · store_corrupt: not a valid login · press l to log in again");
   });
 
   it("explains how to start a server when none answers, and keeps retrying", async () => {

@@ -45,6 +45,11 @@ export interface IdTokenVerifierOptions {
 export interface IdTokenVerifier {
   /** `"verified"`, or `"unavailable"` when the keys cannot be fetched; throws `invalid_token` on a bad signature. */
   verify(idToken: string): Promise<"verified" | "unavailable">;
+  /**
+   * Fetches the keys now unless they are cached, so that a `verify` right after needs no network. Never
+   * throws: keys that cannot be fetched count as unavailable, as in `verify`.
+   */
+  prepare(): Promise<void>;
 }
 
 /**
@@ -87,18 +92,32 @@ export function createIdTokenVerifier(options: IdTokenVerifierOptions = {}): IdT
     return new Response(response.text, { status: 200, headers: { "content-type": "application/json" } });
   };
 
+  const loadKeySet = async () => {
+    const { compactVerify, createRemoteJWKSet, customFetch } = await loadJoseVerify();
+    keySet ??= createRemoteJWKSet(new URL(jwksUrl), {
+      timeoutDuration: timeoutMs,
+      cacheMaxAge: options.cacheMs ?? 60 * 60_000,
+      cooldownDuration: options.cooldownMs ?? 30_000,
+      [customFetch]: fetchKeySet,
+    });
+    return { compactVerify, keys: keySet };
+  };
+
   return {
+    async prepare() {
+      if (now() - unavailableAt < unavailableRetryMs) return;
+      try {
+        const { keys } = await loadKeySet();
+        if (!keys.fresh) await keys.reload();
+      } catch {
+        unavailableAt = now();
+      }
+    },
     async verify(idToken) {
       if (now() - unavailableAt < unavailableRetryMs) return "unavailable";
-      const { compactVerify, createRemoteJWKSet, customFetch } = await loadJoseVerify();
-      keySet ??= createRemoteJWKSet(new URL(jwksUrl), {
-        timeoutDuration: timeoutMs,
-        cacheMaxAge: options.cacheMs ?? 60 * 60_000,
-        cooldownDuration: options.cooldownMs ?? 30_000,
-        [customFetch]: fetchKeySet,
-      });
+      const { compactVerify, keys } = await loadKeySet();
       try {
-        await compactVerify(idToken, keySet);
+        await compactVerify(idToken, keys);
         return "verified";
       } catch (cause) {
         if (OAuthError.isInstance(cause)) {

@@ -3,12 +3,15 @@ import { dirname } from "node:path";
 import lockfile from "proper-lockfile";
 import { getErrnoCode } from "./errno-code.js";
 import { OAuthError } from "./oauth-errors.js";
+import { removeStrayLock } from "./remove-stray-lock.js";
 
 /** Releases a lock taken with {@link acquireRefreshLock}. */
 export type ReleaseLock = () => Promise<void>;
 
 /** A lock not renewed for this long belongs to a crashed process (a live holder renews it every 5 s). */
-const STALE_MS = 10_000;
+export const LOCK_STALE_MS = 10_000;
+/** The first pause between two tries while another process holds the lock. */
+const MIN_RETRY_DELAY_MS = 20;
 /** The longest pause between two tries while another process holds the lock. */
 const MAX_RETRY_DELAY_MS = 400;
 
@@ -21,40 +24,47 @@ function lockError(cause: unknown): OAuthError {
   );
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * Takes the cross-process refresh lock (`<path>.lock`, a folder created atomically). Waits up to
- * `waitMs` (default a minute) while another process holds it; a lock left by a crashed process goes
- * stale after 10 s. Any other failure (read-only or full disk, no permission) fails at once.
+ * Takes the cross-process refresh lock (`<path>.lock`, a folder created atomically by
+ * proper-lockfile, renewed every 5 s while held). Waits up to `waitMs` (default a minute) while another
+ * process holds it. A lock whose lease ran out (not renewed for 10 s: its owner is gone), and a stray
+ * `auth.json.lock` that no live holder can have made (a file, a folder with content, a time in the
+ * future) are taken over before each try: proper-lockfile alone would refuse those forever. Any other
+ * failure (read-only or full disk, no permission) fails at once.
  */
 export async function acquireRefreshLock(
   path: string,
   options: { waitMs?: number } = {},
 ): Promise<ReleaseLock> {
   const waitMs = options.waitMs ?? 60_000;
-  const lockOptions = { realpath: false, stale: STALE_MS, onCompromised: () => undefined };
-  let release: () => Promise<void>;
+  const deadline = Date.now() + waitMs;
+  const lockDir = `${path}.lock`;
+  let delay = MIN_RETRY_DELAY_MS;
   try {
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    release = await lockfile.lock(path, { ...lockOptions, retries: 0 }).catch(async (cause: unknown) => {
-      // proper-lockfile retries whatever the error, so only a lock held by another process goes on to
-      // its retries: a read-only or full disk must fail the request now, not after a minute.
-      if (getErrnoCode(cause) !== "ELOCKED") throw cause;
-      return lockfile.lock(path, {
-        ...lockOptions,
-        retries: {
-          // Enough tries to fill `waitMs`; `maxRetryTime` is what ends the wait.
-          retries: Math.ceil(waitMs / MAX_RETRY_DELAY_MS) + 10,
-          factor: 1.3,
-          minTimeout: 20,
-          maxTimeout: MAX_RETRY_DELAY_MS,
-          maxRetryTime: waitMs,
-        },
-      });
-    });
   } catch (cause) {
     throw lockError(cause);
   }
-  return async () => {
-    await release().catch(() => undefined);
-  };
+  for (;;) {
+    try {
+      await removeStrayLock(lockDir, LOCK_STALE_MS);
+      const release = await lockfile.lock(path, {
+        realpath: false,
+        stale: LOCK_STALE_MS,
+        retries: 0,
+        onCompromised: () => undefined,
+      });
+      return async () => {
+        await release().catch(() => undefined);
+      };
+    } catch (cause) {
+      // Only a lock held by another process is worth waiting for: a read-only or full disk must fail
+      // the request now, not after a minute.
+      if (getErrnoCode(cause) !== "ELOCKED" || Date.now() >= deadline) throw lockError(cause);
+    }
+    await sleep(Math.max(0, Math.min(delay, deadline - Date.now())));
+    delay = Math.min(delay * 1.3, MAX_RETRY_DELAY_MS);
+  }
 }

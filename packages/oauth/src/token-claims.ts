@@ -14,6 +14,7 @@ const authClaimsSchema = z.looseObject({
 
 const jwtClaimsSchema = z.looseObject({
   exp: z.number().nullish(),
+  iat: z.number().nullish(),
   email: z.string().nullish(),
   [authNamespace]: authClaimsSchema.nullish(),
   [profileNamespace]: z.looseObject({ email: z.string().nullish() }).nullish(),
@@ -30,6 +31,8 @@ export interface LoginClaims {
   email: string | null;
   /** From the access token's `exp`. */
   expiresAt: Date;
+  /** From the access token's `iat`, when it has one. With `expiresAt`, the token's lifetime. */
+  issuedAt?: Date | undefined;
 }
 
 function decodeClaims(token: string, label: string): JwtClaims {
@@ -76,5 +79,6 @@ export function decodeLoginClaims(tokens: {
     plan: access[authNamespace]?.chatgpt_plan_type ?? id?.[authNamespace]?.chatgpt_plan_type ?? null,
     email: id?.email ?? id?.[profileNamespace]?.email ?? access[profileNamespace]?.email ?? null,
     expiresAt: new Date(access.exp * 1000),
+    issuedAt: typeof access.iat === "number" ? new Date(access.iat * 1000) : undefined,
   };
 }

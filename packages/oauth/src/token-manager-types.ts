@@ -1,5 +1,6 @@
 import type { AccountAuth } from "@cmp/core";
 import type { FetchLike } from "./http-request.js";
+import type { OAuthErrorCode } from "./oauth-errors.js";
 import type { TokenStore } from "./token-store.js";
 
 /** Who is logged in and until when; never secrets. */
@@ -24,7 +25,17 @@ export type TokenManagerEvent =
       message: string;
       retryable: boolean;
     }
-  | { type: "logged_out"; at: Date };
+  | { type: "logged_out"; at: Date }
+  | {
+      /**
+       * The stored login cannot be read (`store_corrupt`, `store_read_failed`). Sent once when it starts,
+       * not for every request that fails because of it; `message` may name the file (it is for the log).
+       */
+      type: "store_unreadable";
+      at: Date;
+      code: OAuthErrorCode;
+      message: string;
+    };
 
 /** The event names of {@link TokenManagerEvent}. */
 export type TokenManagerEventType = TokenManagerEvent["type"];
@@ -38,12 +49,26 @@ export interface TokenManagerOptions {
   fetch?: FetchLike;
   /** Milliseconds since the epoch; default `Date.now`. */
   now?: () => number;
-  /** Refresh this long before the access token's `exp`; default 5 minutes. */
+  /**
+   * Refresh this long before the access token's `exp`; default 5 minutes. Never more than half the
+   * token's lifetime (`exp - iat`): a lead longer than the lifetime would refresh on every request.
+   */
   refreshLeadMs?: number;
+  /**
+   * Refreshes ahead of expiry start at most this often (default 30 s). An expired token and a backend
+   * 401 still refresh at once: hammering the token endpoint can get an account flagged.
+   */
+  minRefreshIntervalMs?: number;
   /** Locked across processes while refreshing; default the store's `lockPath`; `null` = no file lock. */
   lockPath?: string | null;
-  /** Time limit of one refresh call; default 15 s. */
+  /**
+   * How long a caller waits for a refresh; default 15 s. Then it gets a retryable `refresh_failed`, but
+   * the refresh goes on: once sent, its answer is awaited (up to `refreshAnswerTimeoutMs`) and saved,
+   * because the issuer rotates the refresh token when it receives the request.
+   */
   refreshTimeoutMs?: number;
+  /** How long a sent refresh's answer is awaited; default 2 minutes. */
+  refreshAnswerTimeoutMs?: number;
   /** How often, at most, to look for changes made by other processes; default 1000 ms. */
   storeCheckIntervalMs?: number;
   /**
@@ -80,6 +105,16 @@ export interface TokenManager {
   refreshAfterUnauthorized(staleAccessToken: string): Promise<AccountAuth & { accountId: string }>;
   /** The current login's status, or `null` when not logged in. Never refreshes. */
   getStatus(): Promise<LoginStatus | null>;
+  /**
+   * Why the stored login could not be read at the last look (`store_corrupt: …`), in a few words without
+   * the file's path or content; `null` when it could. Cheap: no I/O.
+   */
+  getLoginError(): string | null;
+  /**
+   * Resolves once no refresh is in flight (and a refreshed login the store could not save was tried
+   * once more). Call it before the process exits: a sent refresh has already used up the old token.
+   */
+  drain(): Promise<void>;
   /** Subscribes to an event; returns the unsubscribe function. */
   on<T extends TokenManagerEventType>(
     type: T,

@@ -196,6 +196,8 @@ describe("token manager", () => {
 
   it("keeps handing out a still-valid token when a refresh fails transiently, then retries after a backoff", async () => {
     const login = await issueLogin(120);
+    // Into the token's refresh lead: half its 120 s lifetime (the lead never exceeds that).
+    clock += 61_000;
     const store = createMemoryTokenStore(login);
     const manager = createTokenManager({ store, issuer: auth.issuer, now, lockPath: null });
     const events = recordEvents(manager);

@@ -1,4 +1,6 @@
 import { computeBackoffMs, DEFAULT_ORIGINATOR } from "@cmp/core";
+import { createCallerDeadline } from "./caller-deadline.js";
+import { getErrnoCode } from "./errno-code.js";
 import { createIdTokenVerifier } from "./id-token-verification.js";
 import { OAuthError } from "./oauth-errors.js";
 import { acquireRefreshLock, type ReleaseLock } from "./refresh-lock.js";
@@ -17,6 +19,8 @@ interface Snapshot {
   login: StoredLogin;
   /** `null` when the access token cannot be read; such a login is refreshed before use. */
   claims: LoginClaims | null;
+  /** How long before expiry this token is refreshed: the configured lead, at most half its lifetime. */
+  leadMs: number;
 }
 
 function readClaims(login: StoredLogin): LoginClaims | null {
@@ -28,6 +32,31 @@ function readClaims(login: StoredLogin): LoginClaims | null {
     });
   } catch {
     return null;
+  }
+}
+
+/**
+ * The refresh lead for one token: `leadMs`, but at most half the token's lifetime (`exp - iat`, or since
+ * the stored `last_refresh` when the token has no `iat`). With a lead longer than the lifetime every
+ * refreshed token would already be due, and each request would refresh again.
+ */
+function leadFor(login: StoredLogin, claims: LoginClaims | null, leadMs: number): number {
+  if (!claims) return leadMs;
+  const issuedAt =
+    claims.issuedAt?.getTime() ?? (login.lastRefresh ? Date.parse(login.lastRefresh) : Number.NaN);
+  const lifetime = claims.expiresAt.getTime() - issuedAt;
+  return Number.isFinite(lifetime) && lifetime > 0 ? Math.min(leadMs, lifetime / 2) : leadMs;
+}
+
+/** A short, path-free description of why the stored login cannot be read (for `/v1/status`). */
+function describeStoreError(error: OAuthError): string {
+  switch (error.code) {
+    case "store_corrupt":
+      return "store_corrupt: the saved login (auth.json) is not a valid login; log in again to replace it";
+    case "store_read_failed":
+      return `store_read_failed: the saved login (auth.json) cannot be read (${getErrnoCode(error.cause) ?? "read error"})`;
+    default:
+      return error.code;
   }
 }
 
@@ -47,6 +76,9 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   const { store } = options;
   const now = options.now ?? Date.now;
   const leadMs = options.refreshLeadMs ?? 5 * 60_000;
+  const minRefreshIntervalMs = options.minRefreshIntervalMs ?? 30_000;
+  const callerTimeoutMs = options.refreshTimeoutMs ?? 15_000;
+  const answerTimeoutMs = options.refreshAnswerTimeoutMs ?? 120_000;
   const checkIntervalMs = options.storeCheckIntervalMs ?? 1000;
   const lockPath = options.lockPath === undefined ? store.lockPath : (options.lockPath ?? undefined);
   const loginHint = options.loginHint ?? "run `cmp-server login`";
@@ -65,6 +97,13 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   let inflight: Promise<Snapshot> | null = null;
   let terminal: { refreshToken: string; error: OAuthError } | null = null;
   let backoff: { until: number; failures: number } | null = null;
+  /** When this manager last sent a refresh grant (rate limit of refreshes ahead of expiry). */
+  let lastRefreshSentAt = Number.NEGATIVE_INFINITY;
+  /**
+   * The last store read failure, with the store revision it was seen at: while the revision stays the
+   * same the error is answered from memory (no re-read per request), and it is reported once.
+   */
+  let storeError: { revision: string | undefined; error: OAuthError } | null = null;
   /**
    * A refreshed login the store could not save (disk full, read-only, I/O error). The issuer already
    * rotated the refresh token, so this copy is the only one that still works: it is served from memory,
@@ -82,6 +121,12 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     }
   };
 
+  const snapshotOf = (login: StoredLogin, claims = readClaims(login)): Snapshot => ({
+    login,
+    claims,
+    leadMs: leadFor(login, claims, leadMs),
+  });
+
   const adopt = (login: StoredLogin | null) => {
     if (!login) {
       if (current) emit({ type: "logged_out", at: new Date(now()) });
@@ -92,7 +137,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       current = { ...current, login };
       return;
     }
-    current = { login, claims: readClaims(login) };
+    current = snapshotOf(login);
     if (terminal && terminal.refreshToken !== login.refreshToken) terminal = null;
     backoff = null;
   };
@@ -121,9 +166,26 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     }
     const next = store.revision ? await store.revision() : undefined;
     if (!force && current !== undefined && next !== undefined && next === revision) return;
-    const login = await store.get();
+    if (!force && storeError && next !== undefined && next === storeError.revision) throw storeError.error;
+    let login: StoredLogin | null;
+    try {
+      login = await store.get();
+    } catch (error) {
+      noteStoreError(error, next);
+      throw error;
+    }
+    storeError = null;
     revision = next;
     adopt(login);
+  };
+
+  /** Remembers why the store could not be read; reports it once per episode (the log, the dashboard). */
+  const noteStoreError = (error: unknown, at: string | undefined) => {
+    if (!OAuthError.isInstance(error)) return;
+    const isNew = storeError?.error.code !== error.code;
+    storeError = { revision: at, error };
+    if (isNew)
+      emit({ type: "store_unreadable", at: new Date(now()), code: error.code, message: error.message });
   };
 
   /** Re-reads the store when it changed (checked at most every `checkIntervalMs`), or always when forced. */
@@ -150,6 +212,14 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     }
     return credentials;
   };
+  /** A refresh ahead of expiry is due only this long after the last one sent (see `minRefreshIntervalMs`). */
+  const refreshRateLimited = () => now() - lastRefreshSentAt < minRefreshIntervalMs;
+  const stillRefreshing = () =>
+    new OAuthError(
+      "refresh_failed",
+      `Refreshing the ChatGPT login timed out after ${callerTimeoutMs < 1000 ? `${callerTimeoutMs} ms` : `${Math.round(callerTimeoutMs / 1000)} s`}; it goes on in the background and the login is kept. Try again shortly.`,
+      { retryable: true },
+    );
   const isValid = (snap: Snapshot, marginMs = 0) =>
     snap.claims !== null && snap.claims.expiresAt.getTime() - marginMs > now();
   const terminalFor = (snap: Snapshot) =>
@@ -188,12 +258,19 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       if (!sameLogin(snap.login, start.login) && isValid(snap)) return snap;
       const known = terminalFor(snap);
       if (known) throw known;
+      // Everything that can wait happens before the grant is sent: once the issuer receives it, the old
+      // refresh token is spent, and only saving the answer keeps the login. The keys that check the new
+      // id token are fetched now, so that between the answer and the save there is no network call.
+      await verifier?.prepare();
+      lastRefreshSentAt = now();
+      // The answer is awaited for `answerTimeoutMs` even when every caller has given up (they wait only
+      // `refreshTimeoutMs`): an answer that arrives late still carries the only working refresh token.
       const result = await refreshTokens({
         refreshToken: snap.login.refreshToken,
         issuer: options.issuer,
         clientId: options.clientId,
         fetch: options.fetch,
-        timeoutMs: options.refreshTimeoutMs,
+        timeoutMs: answerTimeoutMs,
         originator: options.originator ?? DEFAULT_ORIGINATOR,
       });
       if (result.ok) {
@@ -244,6 +321,11 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         }
         adopt(next);
         if (!claims) {
+          const failures = (backoff?.failures ?? 0) + 1;
+          backoff = {
+            failures,
+            until: now() + computeBackoffMs(failures, { baseMs: backoffInitialMs, maxMs: backoffMaxMs }),
+          };
           const error = new OAuthError("refresh_failed", "The refreshed access token has no usable claims.", {
             retryable: true,
           });
@@ -256,7 +338,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
           accountId: claims.accountId,
           expiresAt: claims.expiresAt,
         });
-        return { login: next, claims };
+        return current ?? snapshotOf(next, claims);
       }
       if (result.reason === "reauth_required") {
         throw failTerminal(
@@ -304,42 +386,61 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       syncing === null &&
       now() - lastCheckAt < checkIntervalMs &&
       (terminal === null || terminal.refreshToken !== fresh.login.refreshToken) &&
-      isValid(fresh, leadMs)
+      isValid(fresh, fresh.leadMs)
     ) {
       return toCredentials(fresh);
     }
     await sync(false);
-    if (inflight && !(current && isValid(current))) await inflight.catch(() => undefined);
-    const snap = current;
-    if (!snap) throw notLoggedIn();
-    const known = terminalFor(snap);
-    if (known) throw known;
-    if (isValid(snap, leadMs)) return toCredentials(snap);
-    const inBackoff = backoff !== null && backoff.until > now();
-    if (isValid(snap)) {
-      if (!inBackoff) refreshOnce(snap).catch(() => undefined);
-      return toCredentials(snap);
+    // The caller waits at most `refreshTimeoutMs` in all for refreshes; they go on without it.
+    const deadline = createCallerDeadline(callerTimeoutMs, stillRefreshing);
+    try {
+      if (inflight && !(current && isValid(current))) {
+        await deadline.race(inflight).catch((error: unknown) => {
+          if (deadline.expired) throw error;
+        });
+      }
+      const snap = current;
+      if (!snap) throw notLoggedIn();
+      const known = terminalFor(snap);
+      if (known) throw known;
+      if (isValid(snap, snap.leadMs)) return toCredentials(snap);
+      const inBackoff = backoff !== null && backoff.until > now();
+      if (isValid(snap)) {
+        if (!inBackoff && !refreshRateLimited()) refreshOnce(snap).catch(() => undefined);
+        return toCredentials(snap);
+      }
+      if (inBackoff) throw backoffError();
+      return toCredentials(await deadline.race(refreshOnce(snap)));
+    } finally {
+      deadline.dispose();
     }
-    if (inBackoff) throw backoffError();
-    return toCredentials(await refreshOnce(snap));
   }
 
   async function refreshAfterUnauthorized(staleAccessToken: string): Promise<HandedOutAuth> {
-    if (inflight) await inflight.catch(() => undefined);
-    await sync(true);
-    const snap = current;
-    if (!snap) throw notLoggedIn();
-    if (!timingSafeEqualStrings(snap.login.accessToken, staleAccessToken)) return getAuth();
-    const known = terminalFor(snap);
-    if (known) throw known;
-    if (backoff !== null && backoff.until > now()) throw backoffError();
-    const next = await refreshOnce(snap);
-    if (timingSafeEqualStrings(next.login.accessToken, staleAccessToken)) {
-      throw new OAuthError("refresh_failed", "The refreshed login still has the rejected access token.", {
-        retryable: true,
-      });
+    const deadline = createCallerDeadline(callerTimeoutMs, stillRefreshing);
+    try {
+      if (inflight) {
+        await deadline.race(inflight).catch((error: unknown) => {
+          if (deadline.expired) throw error;
+        });
+      }
+      await sync(true);
+      const snap = current;
+      if (!snap) throw notLoggedIn();
+      if (!timingSafeEqualStrings(snap.login.accessToken, staleAccessToken)) return getAuth();
+      const known = terminalFor(snap);
+      if (known) throw known;
+      if (backoff !== null && backoff.until > now()) throw backoffError();
+      const next = await deadline.race(refreshOnce(snap));
+      if (timingSafeEqualStrings(next.login.accessToken, staleAccessToken)) {
+        throw new OAuthError("refresh_failed", "The refreshed login still has the rejected access token.", {
+          retryable: true,
+        });
+      }
+      return toCredentials(next);
+    } finally {
+      deadline.dispose();
     }
-    return toCredentials(next);
   }
 
   return {
@@ -357,6 +458,11 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         lastRefresh: snap.login.lastRefresh ? new Date(snap.login.lastRefresh) : null,
         reauthRequired: terminalFor(snap) !== null,
       };
+    },
+    getLoginError: () => (storeError ? describeStoreError(storeError.error) : null),
+    async drain() {
+      while (inflight) await inflight.catch(() => undefined);
+      if (unsaved) await saveUnsaved();
     },
     on(type, listener) {
       const set = listeners.get(type) ?? new Set();

@@ -54,6 +54,11 @@ export const serverStatusSchema = z.object({
       reauth_required: z.boolean(),
     })
     .nullable(),
+  /**
+   * Why the saved login cannot be read (`store_corrupt: …`, `store_read_failed: …`), in a few words
+   * without the file's path or content; `null` when it can. Absent from servers older than this field.
+   */
+  login_error: z.string().nullable().optional(),
   /** `null` until an upstream response carried `x-codex-*` headers. */
   quota: quotaStatusSchema.nullable(),
   server: z.object({

@@ -7,7 +7,11 @@ export const CODEX_CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann";
  * How `POST /oauth/token` behaves:
  * - `ok`: normal grants.
  * - `fail500` / `fail503`: JSON server error for every grant.
- * - `timeout`: the request is held open until the client gives up or the server closes.
+ * - `timeout`: the request is held open until the client gives up, the server closes, or `configure`
+ *   switches the mode away from `timeout` (held requests are then reset, as when a hung issuer restarts
+ *   without having processed them: the refresh token is not used up).
+ * - `slow`: grants are processed at once (a refresh token is used up on receipt, as upstream does), but
+ *   the answer is sent only after `tokenEndpointDelayMs`.
  * - `html`: a Cloudflare-style HTML 403 page.
  * - `refresh_token_expired` / `refresh_token_invalidated`: refresh grants get the upstream 401 with that code
  *   (authorization_code grants still work).
@@ -17,6 +21,7 @@ export type TokenEndpointMode =
   | "fail500"
   | "fail503"
   | "timeout"
+  | "slow"
   | "html"
   | "refresh_token_expired"
   | "refresh_token_invalidated";
@@ -37,6 +42,8 @@ export interface FakeAuthConfig {
   tokenEndpoint: TokenEndpointMode;
   /** How many token requests the fault applies to before reverting to `ok`; `null` = until changed. */
   tokenEndpointFaultTimes: number | null;
+  /** How long the `slow` mode holds each answer, in ms. Default 5000. */
+  tokenEndpointDelayMs: number;
   /** The account new logins belong to. */
   account: FakeAccount;
 }
@@ -56,6 +63,7 @@ export function defaultAuthConfig(): FakeAuthConfig {
     deviceIntervalSeconds: 5,
     tokenEndpoint: "ok",
     tokenEndpointFaultTimes: null,
+    tokenEndpointDelayMs: 5000,
     account: { ...DEFAULT_FAKE_ACCOUNT },
   };
 }

@@ -300,6 +300,42 @@ describe("token endpoint faults", () => {
     await expect(res).rejects.toThrow();
   });
 
+  it("slow uses up the refresh token on receipt and answers after tokenEndpointDelayMs", async () => {
+    const tokens = await auth.issueTokens();
+    auth.configure({ tokenEndpoint: "slow", tokenEndpointDelayMs: 300 });
+    const body = {
+      grant_type: "refresh_token",
+      refresh_token: tokens.refresh_token,
+      client_id: CODEX_CLIENT_ID,
+    };
+    const started = Date.now();
+    const late = postToken(body);
+    await vi.waitFor(() => expect(auth.counters.refresh).toBe(1));
+    auth.configure({ tokenEndpoint: "ok" });
+    const reused = await postToken(body);
+    expect(reused.status).toBe(401);
+    expect(auth.counters.refreshReused).toBe(1);
+    const answer = await late;
+    expect(answer.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  it("leaving the timeout mode resets the held requests, whose grants were never processed", async () => {
+    const tokens = await auth.issueTokens();
+    auth.configure({ tokenEndpoint: "timeout" });
+    const body = {
+      grant_type: "refresh_token",
+      refresh_token: tokens.refresh_token,
+      client_id: CODEX_CLIENT_ID,
+    };
+    const held = postToken(body);
+    await vi.waitFor(() => expect(auth.requests).toHaveLength(1));
+    auth.configure({ tokenEndpoint: "ok" });
+    await expect(held).rejects.toThrow();
+    expect((await postToken(body)).status).toBe(200);
+    expect(auth.counters.refreshReused).toBe(0);
+  });
+
   it("tokenEndpointFaultTimes limits a fault to N requests", async () => {
     const tokens = await auth.issueTokens();
     auth.configure({ tokenEndpoint: "fail503", tokenEndpointFaultTimes: 1 });

@@ -43,7 +43,10 @@ export interface FakeAuthServer {
   counters: AuthCounters;
   /** The current switches (read-only view; change them with `configure`). */
   readonly config: Readonly<FakeAuthConfig>;
-  /** Changes switches: token lifetime, authorize error, device flow, token endpoint faults, account. */
+  /**
+   * Changes switches: token lifetime, authorize error, device flow, token endpoint faults, account.
+   * Leaving the `timeout` mode resets the requests it held.
+   */
   configure(update: FakeAuthConfigUpdate): void;
   /** Issues a login directly (no HTTP), as if a browser login had just succeeded. */
   issueTokens(options?: IssueTokensOptions): Promise<FakeTokenSet>;
@@ -91,11 +94,13 @@ export async function startFakeAuthServer(options: FakeAuthServerOptions = {}): 
     authorizationCode: 0,
     refresh: 0,
     revoke: 0,
+    refreshReused: 0,
     deviceCodes: 0,
     devicePolls: 0,
   };
   const codes = new Map<string, PendingCode>();
   const held = new Set<ServerResponse>();
+  const slow = new Set<ServerResponse>();
   let issuer: TokenIssuer | undefined;
   let device: DeviceAuth | undefined;
 
@@ -152,7 +157,19 @@ export async function startFakeAuthServer(options: FakeAuthServerOptions = {}): 
         return authorize(request, res);
       case "POST /oauth/token":
         return handleTokenRequest(
-          { config, clientId, issuer, codes, counters, now, hold: (r) => held.add(r) },
+          {
+            config,
+            clientId,
+            issuer,
+            codes,
+            counters,
+            now,
+            hold: (r) => held.add(r),
+            track: (r) => {
+              slow.add(r);
+              return () => slow.delete(r);
+            },
+          },
           request,
           res,
         );
@@ -214,7 +231,14 @@ export async function startFakeAuthServer(options: FakeAuthServerOptions = {}): 
     requests,
     counters,
     config,
-    configure: (update) => applyAuthConfig(config, update),
+    configure: (update) => {
+      applyAuthConfig(config, update);
+      if (config.tokenEndpoint !== "timeout") {
+        // The hang is over: held requests are reset unanswered (their grants were never processed).
+        for (const res of held) res.destroy();
+        held.clear();
+      }
+    },
     issueTokens: ({ accessTokenTtlSeconds, extraClaims, ...account } = {}) =>
       tokenIssuer.issue(
         { ...config.account, ...account },
@@ -228,8 +252,9 @@ export async function startFakeAuthServer(options: FakeAuthServerOptions = {}): 
     denyDevice: (userCode) => deviceAuth.decide(userCode, "denied"),
     pendingDeviceCodes: () => deviceAuth.pendingUserCodes(),
     close: async () => {
-      for (const res of held) res.destroy();
+      for (const res of [...held, ...slow]) res.destroy();
       held.clear();
+      slow.clear();
       await server.close();
     },
   };

@@ -28,6 +28,8 @@ export interface AuthCounters {
   authorizationCode: number;
   refresh: number;
   revoke: number;
+  /** Refresh grants refused because their refresh token had already been used (`refresh_token_reused`). */
+  refreshReused: number;
   deviceCodes: number;
   devicePolls: number;
 }
@@ -42,6 +44,8 @@ export interface TokenEndpointContext {
   now: () => number;
   /** Called for a `timeout` fault: the response must stay open. */
   hold(res: ServerResponse): void;
+  /** Called for a `slow` answer: tracks it so that `close()` can end it; returns the untrack function. */
+  track(res: ServerResponse): () => void;
 }
 
 function field(body: unknown, name: string): string | undefined {
@@ -53,7 +57,7 @@ function field(body: unknown, name: string): string | undefined {
 /** Applies the configured fault, if any; returns true when the response was handled. */
 function applyFault(ctx: TokenEndpointContext, res: ServerResponse, grantType: string | undefined): boolean {
   const mode = ctx.config.tokenEndpoint;
-  if (mode === "ok") return false;
+  if (mode === "ok" || mode === "slow") return false;
   const refusal = mode === "refresh_token_expired" || mode === "refresh_token_invalidated";
   if (refusal && grantType !== "refresh_token") return false;
   if (ctx.config.tokenEndpointFaultTimes !== null) {
@@ -94,6 +98,31 @@ function acceptClient(ctx: TokenEndpointContext, clientId: string, res: ServerRe
   return false;
 }
 
+/**
+ * In `slow` mode, waits `tokenEndpointDelayMs` after the grant was processed (the old refresh token is
+ * already used up) before the answer goes out, like an issuer that rotates on receipt and answers late.
+ */
+async function answerLater(ctx: TokenEndpointContext, res: ServerResponse): Promise<void> {
+  if (ctx.config.tokenEndpoint !== "slow") return;
+  const delayMs = ctx.config.tokenEndpointDelayMs;
+  if (ctx.config.tokenEndpointFaultTimes !== null) {
+    ctx.config.tokenEndpointFaultTimes -= 1;
+    if (ctx.config.tokenEndpointFaultTimes <= 0) {
+      ctx.config.tokenEndpoint = "ok";
+      ctx.config.tokenEndpointFaultTimes = null;
+    }
+  }
+  const untrack = ctx.track(res);
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, delayMs);
+    res.once("close", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  untrack();
+}
+
 async function exchangeCode(ctx: TokenEndpointContext, body: unknown, res: ServerResponse): Promise<void> {
   const code = field(body, "code");
   const verifier = field(body, "code_verifier");
@@ -118,7 +147,9 @@ async function exchangeCode(ctx: TokenEndpointContext, body: unknown, res: Serve
     return sendOAuthError(res, 400, "invalid_grant", "Invalid code_verifier");
   }
   ctx.counters.authorizationCode += 1;
-  sendJson(res, 200, await ctx.issuer.issue(pending.account, ctx.config.accessTokenTtlSeconds));
+  const tokens = await ctx.issuer.issue(pending.account, ctx.config.accessTokenTtlSeconds);
+  await answerLater(ctx, res);
+  sendJson(res, 200, tokens);
 }
 
 async function refresh(ctx: TokenEndpointContext, body: unknown, res: ServerResponse): Promise<void> {
@@ -136,12 +167,15 @@ async function refresh(ctx: TokenEndpointContext, body: unknown, res: ServerResp
   if (record.state !== "active") {
     const code: RefreshRefusal =
       record.state === "used" ? "refresh_token_reused" : "refresh_token_invalidated";
+    if (code === "refresh_token_reused") ctx.counters.refreshReused += 1;
     sendJson(res, 401, refreshRefusalBody(code));
     return;
   }
   ctx.issuer.markRefresh(token, "used");
   ctx.counters.refresh += 1;
-  sendJson(res, 200, await ctx.issuer.issue(record.account, ctx.config.accessTokenTtlSeconds));
+  const tokens = await ctx.issuer.issue(record.account, ctx.config.accessTokenTtlSeconds);
+  await answerLater(ctx, res);
+  sendJson(res, 200, tokens);
 }
 
 /**

@@ -12,7 +12,10 @@ export interface ReliabilitySizes {
   soakMs: number;
   /** Concurrent clients of the load run. */
   soakConcurrency: number;
-  /** Access token lifetime left at the start of the soak, and of every refreshed token, beyond the refresh lead. */
+  /**
+   * How long each access token of the soak is used before its refresh (half its lifetime). At least
+   * 30 s: the server refreshes ahead of expiry at most once per 30 s.
+   */
   soakTokenWindowSeconds: number;
 }
 
@@ -37,7 +40,7 @@ export function readSizes(env: NodeJS.ProcessEnv = process.env): ReliabilitySize
         sseFuzzCases: 1_500,
         soakMs: 45_000,
         soakConcurrency: 64,
-        soakTokenWindowSeconds: 20,
+        soakTokenWindowSeconds: 30,
       };
   if (Number.isFinite(soakOverride) && soakOverride > 0) sizes.soakMs = soakOverride;
   return sizes;

@@ -14,6 +14,23 @@ describe("login errors sent to API clients", () => {
     expect(api.message).not.toContain("/home/alice");
   });
 
+  // Regression (issue 14, attack run): the client message said "can no longer be refreshed" and named
+  // the login command twice, because the token manager's message was wrapped in the same words again.
+  it("say once that the login can no longer be refreshed, and once what to run", () => {
+    const error = new OAuthError(
+      "reauth_required",
+      "The ChatGPT login can no longer be refreshed (refresh_token_reused); run `cmp-server login` (or `pnpm tui`).",
+    );
+    const api = toHttpError(error);
+    expect(api.code).toBe("reauth_required");
+    expect(api.message.match(/can no longer be refreshed/g)).toHaveLength(1);
+    expect(api.message.match(/cmp-server login/g)).toHaveLength(1);
+    expect(api.message).toContain("refresh_token_reused");
+    const corrupt = toHttpError(new OAuthError("store_corrupt", "/x/auth.json is not valid JSON."));
+    expect(corrupt.message.match(/cmp-server login/g)).toHaveLength(1);
+    expect(corrupt.message).toContain("auth.json is not valid JSON");
+  });
+
   it("keep URLs intact", () => {
     expect(
       withoutLocalPaths("POST https://auth.openai.com/oauth/token failed for /var/lib/cmp/auth.json"),

@@ -69,6 +69,18 @@ export function withoutLocalPaths(message: string): string {
   return message.replace(ABSOLUTE_PATH, "$1");
 }
 
+/**
+ * Says once what happened and once what to do. The token manager's `reauth_required` message already
+ * reads "The ChatGPT login can no longer be refreshed (refresh_token_reused); run `cmp-server login`…":
+ * wrapping it again repeated both halves. Other causes (an unreadable file, unusable tokens) get the
+ * opening and the hint around their own message.
+ */
+function reauthMessage(error: OAuthError): string {
+  const said = withoutLocalPaths(error.message);
+  if (error.code === "reauth_required" && said.includes("cmp-server login")) return said;
+  return `The ChatGPT login cannot be used (${said.replace(/\.$/, "")}). ${LOGIN_HINT} again.`;
+}
+
 function fromOAuthError(error: OAuthError): OpenAIHttpError {
   switch (error.code) {
     case "not_logged_in":
@@ -83,7 +95,7 @@ function fromOAuthError(error: OAuthError): OpenAIHttpError {
       return new OpenAIHttpError({
         status: 401,
         code: "reauth_required",
-        message: `The ChatGPT login can no longer be refreshed (${withoutLocalPaths(error.message)}). ${LOGIN_HINT} again.`,
+        message: reauthMessage(error),
       });
     default:
       return new OpenAIHttpError({

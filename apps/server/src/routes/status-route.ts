@@ -14,6 +14,7 @@ export async function buildStatus(ctx: AppContext): Promise<ServerStatus> {
       last_refresh: login.lastRefresh?.toISOString() ?? null,
       reauth_required: login.reauthRequired,
     },
+    login_error: ctx.deps.tokenManager.getLoginError?.() ?? null,
     quota: ctx.quota.current(),
     server: {
       version: ctx.version,

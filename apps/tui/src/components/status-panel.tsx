@@ -64,6 +64,16 @@ export function LoginLine({ status, authEvents, now }: LoginLineProps) {
       </Text>
     );
   }
+  if (!status.logged_in && status.login_error) {
+    // The saved login exists but cannot be read: "not logged in" would hide why.
+    return (
+      <Text wrap="truncate-end">
+        {"Login".padEnd(8)}
+        <Text color={theme.danger}>✗ saved login unreadable</Text>
+        <Text color={theme.muted}>{` · ${status.login_error} · press l to log in again`}</Text>
+      </Text>
+    );
+  }
   if (!status.logged_in) {
     return (
       <Text wrap="truncate-end">

@@ -1,6 +1,8 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { errorCodeOf, postChat } from "../harness/chat-request.js";
+import { sendRequest } from "../harness/http-request.js";
 import { type ProxyFixture, type ProxyFixtureOptions, startProxyFixture } from "../harness/proxy-fixture.js";
 import { checkReply } from "../harness/reply-check.js";
 import { recordCategory } from "../summary.js";
@@ -43,6 +45,9 @@ function fault(name: string, body: () => Promise<void>, timeoutMs = 60_000): voi
     timeoutMs,
   );
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const readAuth = (path: string) => readFileSync(path, "utf8");
 
 const refreshGrants = (f: ProxyFixture) =>
   f.upstream.auth.requests.filter(
@@ -167,6 +172,95 @@ describe("login faults: the login survives, the client gets a clear error, no re
       const res = await postChat(f.server.baseUrl);
       expect(res.status).toBe(200);
       expect(f.upstream.auth.counters.refresh).toBe(1);
+    },
+  );
+
+  // Issue 14, break 3: the token endpoint answered after 16 s, the server had given up at 15 s, the
+  // issuer had already rotated the refresh token, and every later request was 401 reauth_required.
+  fault(
+    "token endpoint answers after the refresh timeout (rotating on receipt) → a retryable 503, the late answer is saved, the next request succeeds, no reuse",
+    async () => {
+      const f = await start({ accessTokenTtlSeconds: -60 });
+      const before = readAuth(f.authPath);
+      f.upstream.auth.configure({ tokenEndpoint: "slow", tokenEndpointDelayMs: 17_000 });
+      const res = await postChat(f.server.baseUrl, { timeoutMs: 45_000 });
+      expect(checkReply(res, "chat", f.secrets)).toEqual([]);
+      expect(res.status).toBe(503);
+      expect(errorCodeOf(res)).toBe("auth_unavailable");
+      expect(Number(res.headers["retry-after"])).toBeGreaterThan(0);
+      f.upstream.auth.configure({ tokenEndpoint: "ok" });
+      const end = Date.now() + 20_000;
+      while (readAuth(f.authPath) === before && Date.now() < end) await sleep(200);
+      expect(readAuth(f.authPath), "the late answer was saved").not.toBe(before);
+      const next = await postChat(f.server.baseUrl);
+      expect(next.status, next.text.slice(0, 200)).toBe(200);
+      expect(f.upstream.auth.counters.refresh).toBe(1);
+      expect(f.upstream.auth.counters.refreshReused, "the issuer saw no reuse").toBe(0);
+      expect(refreshGrants(f)).toHaveLength(1);
+    },
+    90_000,
+  );
+
+  // Issue 14: a 60 s token with the 5-minute lead was refreshed non-stop (378 refreshes in 10 s).
+  fault("a 60 s access token → no refresh storm: none in its first 10 s", async () => {
+    const f = await start({ accessTokenTtlSeconds: 60 });
+    f.upstream.auth.configure({ accessTokenTtlSeconds: 60 });
+    const end = Date.now() + 10_000;
+    let sent = 0;
+    while (Date.now() < end) {
+      const res = await postChat(f.server.baseUrl);
+      expect(res.status).toBe(200);
+      sent += 1;
+    }
+    expect(sent).toBeGreaterThan(10);
+    expect(f.upstream.auth.counters.refresh).toBe(0);
+  });
+
+  // Issue 14: a stray auth.json.lock (here a file, as another tool leaves it) made every request with an
+  // expired token a 503 until someone deleted it.
+  fault(
+    "a stray auth.json.lock left by a dead process → taken over, the expired token is refreshed",
+    async () => {
+      const f = await start({
+        accessTokenTtlSeconds: -60,
+        beforeStart: (home) => {
+          const lock = join(home, "auth.json.lock");
+          writeFileSync(lock, "");
+          const old = new Date(Date.now() - 60_000);
+          utimesSync(lock, old, old);
+        },
+      });
+      const res = await postChat(f.server.baseUrl);
+      expect(res.status, res.text.slice(0, 200)).toBe(200);
+      expect(f.upstream.auth.counters.refresh).toBe(1);
+    },
+  );
+
+  // Issue 14: a corrupt auth.json was only "not logged in" in the status, and the client message
+  // repeated itself.
+  fault(
+    "corrupt auth.json → 401 reauth_required saying it once, one warning in the log, login_error in /v1/status",
+    async () => {
+      const f = await start({
+        login: "none",
+        beforeStart: (home) => writeFileSync(join(home, "auth.json"), "{broken"),
+      });
+      for (let i = 0; i < 5; i += 1) {
+        const res = await postChat(f.server.baseUrl);
+        expect(checkReply(res, "chat", f.secrets)).toEqual([]);
+        expect(res.status).toBe(401);
+        expect(errorCodeOf(res)).toBe("reauth_required");
+        expect(res.text.match(/cmp-server login/g)).toHaveLength(1);
+        expect(res.text).not.toContain(f.home);
+      }
+      const status = await sendRequest({ baseUrl: f.server.baseUrl, path: "/v1/status", method: "GET" });
+      const body = JSON.parse(status.text) as { logged_in: boolean; login_error: string | null };
+      expect(body.logged_in).toBe(false);
+      expect(body.login_error).toMatch(/^store_corrupt: /);
+      expect(body.login_error).not.toContain(f.home);
+      expect(body.login_error).not.toContain("{broken");
+      for (let i = 0; i < 50 && !f.logs().includes("cannot be read"); i += 1) await sleep(100);
+      expect(f.logs().match(/the saved ChatGPT login cannot be read/g)).toHaveLength(1);
     },
   );
 

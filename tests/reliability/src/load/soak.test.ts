@@ -11,9 +11,13 @@ import { median, startSampler } from "./resource-sampler.js";
 import { replyFor, soakScenario, tagFor } from "./soak-traffic.js";
 
 const sizes = readSizes();
-/** The server refreshes this long before `exp` (the token manager's default lead). */
-const REFRESH_LEAD_S = 300;
 const windowS = sizes.soakTokenWindowSeconds;
+/**
+ * The token lifetime that gives each token `windowS` of use before its refresh: the server refreshes
+ * half a lifetime before `exp` (the 5-minute lead is capped at half the lifetime, so that short-lived
+ * tokens are not refreshed on every request).
+ */
+const TOKEN_TTL_S = 2 * windowS;
 const revokeAtMs = sizes.soakMs / 2 + (windowS * 1000) / 2;
 
 type Kind = "chat-stream" | "chat-json" | "responses-stream" | "responses-json" | "chat-abort";
@@ -71,8 +75,8 @@ const TRIMMED: RecordedRequest = {
 };
 
 beforeAll(async () => {
-  fixture = await startProxyFixture({ accessTokenTtlSeconds: REFRESH_LEAD_S + windowS });
-  fixture.upstream.auth.configure({ accessTokenTtlSeconds: REFRESH_LEAD_S + windowS });
+  fixture = await startProxyFixture({ accessTokenTtlSeconds: TOKEN_TTL_S });
+  fixture.upstream.auth.configure({ accessTokenTtlSeconds: TOKEN_TTL_S });
   fixture.upstream.codex.setScenario((req) => soakScenario(req, revoked));
 });
 

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { chmodSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { postChat } from "../harness/chat-request.js";
@@ -13,7 +13,7 @@ function walk(dir: string): string[] {
 }
 
 describe("data folder and auth.json permissions (another user on the machine)", () => {
-  it("creates CMP_HOME 0700 and auth.json 0600 even under umask 000, also after a refresh rewrites it", async () => {
+  it("creates CMP_HOME 0700 and auth.json 0600 even under umask 000, also after a refresh rewrites it; tightens an existing 0755 CMP_HOME", async () => {
     const fixture = await startProxyFixture({ login: "none", process: { umask: 0o000 } });
     // Restart on a home that does not exist yet, with a login given by environment, as in a container.
     const sub = join(fixture.home, "nested", "cmp-home");
@@ -45,6 +45,12 @@ describe("data folder and auth.json permissions (another user on the machine)", 
           statSync(path).isFile() && fixture.secrets.findIn(readFileSync(path, "utf8")).length > 0;
         if (secret) expect(mode & 0o077, `${path} holds a secret and is readable by others`).toBe(0);
       }
+      // Issue 14: an existing CMP_HOME that others can read is made private at start.
+      await fixture.server.stop();
+      chmodSync(fixture.home, 0o755);
+      await fixture.restart();
+      expect(statSync(fixture.home).mode & 0o777, "an existing 0755 CMP_HOME is tightened").toBe(0o700);
+      checked += 1;
     } finally {
       recordCategory({
         category: "security: data folder and auth.json modes (umask 000)",
