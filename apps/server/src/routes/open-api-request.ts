@@ -4,6 +4,7 @@ import { ClientAbort } from "../http/client-abort.js";
 import type { HttpContext } from "../http/http-context.js";
 import { SseWriter } from "../http/sse-writer.js";
 import type { RequestRecord } from "../state/request-record.js";
+import { encodeWarningsHeader } from "./warnings-header.js";
 
 /** The state every API request starts with, the same for every front door. */
 export interface OpenedApiRequest {
@@ -44,8 +45,13 @@ export function openApiRequest(
   return { profile, model, warnings, record, clientAbort, writer };
 }
 
-/** The headers of an API answer: the backend's `x-codex-*` quota headers and `x-cmp-warnings`. */
+/**
+ * The headers of an API answer: the backend's `x-codex-*` quota headers and `x-cmp-warnings`
+ * ({@link encodeWarningsHeader}: always a valid header value, at most 4 KiB). When the header could
+ * not carry the warnings as they are, the full list goes to the debug log.
+ */
 export function answerHeaders(
+  app: Pick<AppContext, "logger">,
   upstreamHeaders: Record<string, string>,
   warnings: readonly string[],
 ): Record<string, string> {
@@ -53,6 +59,10 @@ export function answerHeaders(
   for (const name in upstreamHeaders) {
     if (name.startsWith("x-codex-")) out[name] = upstreamHeaders[name] as string;
   }
-  if (warnings.length > 0) out["x-cmp-warnings"] = warnings.join("; ").replace(/[\r\n]+/g, " ");
+  if (warnings.length > 0) {
+    const header = encodeWarningsHeader(warnings);
+    out["x-cmp-warnings"] = header.value;
+    if (!header.complete) app.logger.debug({ warnings }, "x-cmp-warnings was escaped or shortened");
+  }
   return out;
 }

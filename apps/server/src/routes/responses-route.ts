@@ -58,7 +58,7 @@ export async function handleResponses(app: AppContext, http: HttpContext): Promi
       }),
   });
   const response = await send(clientAbort);
-  const headers = answerHeaders(response.headers, warnings);
+  const headers = answerHeaders(app, response.headers, warnings);
   const describeReadError = (error: unknown) => toHttpError(error, app.now());
 
   if (writer === undefined) {
