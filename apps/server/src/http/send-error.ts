@@ -20,7 +20,7 @@ export function sendError(app: AppContext, http: HttpContext, error: unknown): v
     if (res.headersSent) {
       // A stream already started (keep-alives went out): the error becomes the stream's last event.
       if (!res.writableEnded && !res.destroyed) {
-        const sse = String(res.getHeader("content-type") ?? "").startsWith("text/event-stream");
+        const sse = http.sse || String(res.getHeader("content-type") ?? "").startsWith("text/event-stream");
         res.end(sse ? `data: ${JSON.stringify(apiError.toBody())}\n\ndata: [DONE]\n\n` : undefined);
       }
       return;

@@ -39,4 +39,16 @@ describe("a hostile backend through the app", () => {
       expect((await request(harness.app).get("/v1/status")).status).toBe(200);
     },
   );
+
+  it("ends a stream whose keep-alives already went out with the error event and [DONE] (stalled head)", async () => {
+    harness = await createHarness({ idleTimeoutMs: 500, config: { keepAliveMs: 50 } });
+    harness.codex.setScenario(hostileScenarios["stalled-head"]);
+    const res = await request(harness.app)
+      .post("/v1/chat/completions")
+      .send({ model: "gpt-5.4", stream: true, messages: [{ role: "user", content: "hi" }] });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(": keep-alive");
+    expect(res.text).toContain('"code":"upstream_timeout"');
+    expect(res.text.endsWith("data: [DONE]\n\n")).toBe(true);
+  });
 });

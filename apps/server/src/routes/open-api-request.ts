@@ -41,6 +41,7 @@ export function openApiRequest(
   http.record = record;
   const clientAbort = new ClientAbort(http.res);
   const writer = request.stream ? new SseWriter(http.res, app.config.keepAliveMs) : undefined;
+  http.sse = request.stream;
   writer?.armKeepAlive();
   return { profile, model, warnings, record, clientAbort, writer };
 }
