@@ -2,6 +2,7 @@ import { getHeader, type HeadersLike } from "@cmp/core";
 import type { ResponsesError } from "../responses/responses-api.js";
 import { createUsageLimitError } from "./create-usage-limit-error.js";
 import { OpenAIHttpError } from "./openai-http-error.js";
+import { scrubMessage } from "./scrub-message.js";
 
 /** What is known about one upstream failure: a non-2xx answer or a stream failure event. */
 export interface UpstreamErrorFacts {
@@ -39,6 +40,7 @@ interface Rule {
 
 /** Upstream codes, params and plan names are short words; longer ones are cut before they are echoed. */
 const MAX_WORD_LENGTH = 200;
+const WORD = /^[\w.:-]{1,200}$/;
 
 const USAGE_LIMIT = /usage_limit|usage_not_included|insufficient_quota|usage limit/i;
 // A usage limit arrives as 429, or as 400/403/404 from older backend versions; never as 401 or 5xx.
@@ -221,13 +223,13 @@ const FALLBACK: Rule = {
  */
 export function createUpstreamError(facts: UpstreamErrorFacts): OpenAIHttpError {
   const { code: rawCode, type } = facts.error;
-  // The upstream code and param are echoed as they are, so a megabyte of either is cut.
-  const code = rawCode === null || rawCode === undefined ? "" : String(rawCode).slice(0, MAX_WORD_LENGTH);
+  // The upstream code and param are echoed: a code is kept only when it is a word (`usage_limit_reached`),
+  // a param is scrubbed like a message, and both are cut, so a megabyte (or a page) of either stays out.
+  const rawText = rawCode === null || rawCode === undefined ? "" : String(rawCode);
+  const code = WORD.test(rawText) ? rawText : "";
   const { param } = facts.error;
   const error =
-    typeof param === "string" && param.length > MAX_WORD_LENGTH
-      ? { ...facts.error, param: `${param.slice(0, MAX_WORD_LENGTH)}…` }
-      : facts.error;
+    typeof param === "string" ? { ...facts.error, param: scrubMessage(param, MAX_WORD_LENGTH) } : facts.error;
   const key = `${code} ${type ?? ""}`.toLowerCase();
   const haystack = `${key} ${facts.message}`;
   const signals: Signals = { ...facts, error, code, key, haystack, capacity: CAPACITY.test(haystack) };

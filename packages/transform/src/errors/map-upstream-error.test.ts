@@ -328,6 +328,23 @@ describe("mapUpstreamError", () => {
     expect(hint.headers["retry-after"]).toBe("86400");
   });
 
+  it("never echoes HTML tags from a message, code, param or plan quoted in a JSON body", () => {
+    const page = "<html><body><h1>Oops</h1></body></html>";
+    const mapped = mapUpstreamError({
+      status: 400,
+      bodyText: json({ detail: { message: page, code: page, param: page } }),
+      now,
+    });
+    expect(JSON.stringify(mapped.toBody())).not.toMatch(/<html|<body|<h1/i);
+    expect(mapped.message).toContain("Oops");
+    const usage = mapUpstreamError({
+      status: 429,
+      bodyText: json({ error: { type: "usage_limit_reached", plan_type: page } }),
+      now,
+    });
+    expect(usage.message).not.toMatch(/<html|<body/i);
+  });
+
   it("cuts a megabyte upstream code and param before echoing them", () => {
     const mapped = mapUpstreamError({
       status: 400,
