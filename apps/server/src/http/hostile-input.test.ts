@@ -76,6 +76,18 @@ describe("hostile client input never breaks an answer", () => {
 });
 
 describe("hostile quota values never break /v1/status", () => {
+  it("does not forward an overlong x-codex-* header to the client", async () => {
+    harness = await createHarness();
+    harness.codex.setScenario(() => ({
+      ...textScenario(),
+      headers: { "x-codex-plan-type": "p".repeat(5000) },
+    }));
+    const res = await chat({});
+    expect(res.status).toBe(200);
+    expect(res.headers["x-codex-plan-type"]).toBeUndefined();
+    expect(res.headers["x-codex-primary-used-percent"]).toBeDefined();
+  });
+
   it("ignores a snapshot whose dates cannot be serialised, keeping the last good one", () => {
     const tracker = new QuotaTracker(new ManagementBus());
     const good: QuotaSnapshot = {
@@ -103,6 +115,7 @@ describe("hostile quota values never break /v1/status", () => {
     const status = await request(harness.app).get("/v1/status");
     expect(status.status).toBe(200);
     expect(status.body.quota.primary.resets_at).toBeNull();
+    expect(res.headers["x-codex-primary-reset-at"]).toBe(at);
   });
 });
 

@@ -46,6 +46,9 @@ export function openApiRequest(
   return { profile, model, warnings, record, clientAbort, writer };
 }
 
+/** The longest `x-codex-*` value passed on to the client; real ones are numbers and short words. */
+const MAX_FORWARDED_HEADER_LENGTH = 256;
+
 /**
  * The headers of an API answer: the backend's `x-codex-*` quota headers and `x-cmp-warnings`
  * ({@link encodeWarningsHeader}: always a valid header value, at most 4 KiB). When the header could
@@ -58,7 +61,11 @@ export function answerHeaders(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name in upstreamHeaders) {
-    if (name.startsWith("x-codex-")) out[name] = upstreamHeaders[name] as string;
+    // Forwarded as the backend sent them (Node already checked their characters), but not at any
+    // length: the client's own head limit (16 KiB in undici) must not be filled by the backend.
+    if (!name.startsWith("x-codex-")) continue;
+    const value = upstreamHeaders[name] as string;
+    if (value.length <= MAX_FORWARDED_HEADER_LENGTH) out[name] = value;
   }
   if (warnings.length > 0) {
     const header = encodeWarningsHeader(warnings);
