@@ -1,4 +1,5 @@
 import type { QuotaSnapshot } from "@cmp/codex-client";
+import { requestUsageSchema } from "@cmp/protocol";
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 import { ManagementBus } from "../state/management-bus.js";
@@ -132,3 +133,31 @@ function textScenario() {
     ],
   };
 }
+
+describe("hostile token counts never break the dashboard", () => {
+  it("records negative and fractional Responses usage as non-negative integers", async () => {
+    harness = await createHarness();
+    const usage = {
+      input_tokens: -5,
+      output_tokens: 1.5,
+      input_tokens_details: { cached_tokens: -1 },
+      output_tokens_details: { reasoning_tokens: 1e300 },
+    };
+    harness.codex.setScenario(() => ({
+      events: [
+        { type: "response.created", response: { id: "resp_1" } },
+        {
+          type: "response.output_item.done",
+          output_index: 0,
+          item: { type: "message", role: "assistant", content: [{ type: "output_text", text: "ok" }] },
+        },
+        { type: "response.completed", response: { id: "resp_1", usage } },
+      ],
+    }));
+    const res = await request(harness.app).post("/v1/responses").send({ model: "gpt-5.4", input: "hi" });
+    expect(res.status).toBe(200);
+    const record = harness.app.context.tracker.recent().at(-1);
+    expect(requestUsageSchema.safeParse(record?.usage).success).toBe(true);
+    expect(record?.usage).toMatchObject({ input: 0, cached: 0, output: 1 });
+  });
+});
