@@ -18,6 +18,7 @@ describe("loadConfig", () => {
       keepAliveMs: 15_000,
       shutdownTimeoutMs: 10_000,
       upstreamIdleTimeoutMs: 300_000,
+      upstreamDeadlineMs: 1_800_000,
     });
   });
 

@@ -31,6 +31,8 @@ export interface ServerConfig {
   keepAliveMs: number;
   shutdownTimeoutMs: number;
   upstreamIdleTimeoutMs: number;
+  /** `CMP_UPSTREAM_DEADLINE_MS`: the longest one backend request may take, head to last byte. */
+  upstreamDeadlineMs: number;
   upstreamMaxRetries: number;
   /** `false` (CMP_INSTRUCTIONS_FETCH=off): never download prompt files from GitHub. */
   instructionsFetch: boolean;
@@ -58,7 +60,12 @@ const httpUrl = z
   .refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), "expected an http(s) URL")
   .transform((v) => v.replace(/\/+$/, ""));
 const port = z.coerce.number().int("expected an integer").min(0).max(65535);
-const positiveMs = z.coerce.number().int("expected an integer (milliseconds)").min(1);
+// Node's timers hold at most 2^31 - 1 ms; a longer one would fire at once (TimeoutOverflowWarning).
+const positiveMs = z.coerce
+  .number()
+  .int("expected an integer (milliseconds)")
+  .min(1)
+  .max(2_147_483_647, "expected at most 2147483647 (about 24.8 days)");
 const optionalText = z
   .string()
   .trim()
@@ -122,6 +129,7 @@ const envSchema = z.object({
   CMP_SSE_KEEPALIVE_MS: positiveMs.default(15_000),
   CMP_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int("expected an integer (milliseconds)").min(0).default(10_000),
   CMP_UPSTREAM_TIMEOUT_MS: positiveMs.default(300_000),
+  CMP_UPSTREAM_DEADLINE_MS: positiveMs.default(1_800_000),
   CMP_UPSTREAM_RETRIES: z.coerce.number().int("expected an integer").min(0).max(10).default(2),
   CMP_INSTRUCTIONS_FETCH: z.enum(["on", "off"]).default("on"),
   OPENAI_OAUTH_ACCESS_TOKEN: optionalText,
@@ -179,6 +187,7 @@ export function loadConfig(
     keepAliveMs: e.CMP_SSE_KEEPALIVE_MS,
     shutdownTimeoutMs: e.CMP_SHUTDOWN_TIMEOUT_MS,
     upstreamIdleTimeoutMs: e.CMP_UPSTREAM_TIMEOUT_MS,
+    upstreamDeadlineMs: e.CMP_UPSTREAM_DEADLINE_MS,
     upstreamMaxRetries: e.CMP_UPSTREAM_RETRIES,
     instructionsFetch: e.CMP_INSTRUCTIONS_FETCH === "on",
     oauthSeed: {

@@ -56,7 +56,7 @@ export function createApp(deps: AppDeps): CmpApp {
     version: deps.version ?? "0.0.0",
     startedAt: now(),
     bus,
-    quota: new QuotaTracker(bus),
+    quota: new QuotaTracker(bus, logger),
     tracker: new RequestTracker(bus, now),
     reasoningCache: new ReasoningCache({ now }),
     instructionsMode: createInstructionsModeMemory({ now }),

@@ -116,6 +116,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     userAgent,
     originator: DEFAULT_ORIGINATOR,
     idleTimeoutMs: config.upstreamIdleTimeoutMs,
+    streamDeadlineMs: config.upstreamDeadlineMs,
+    onInvalidQuotaHeader: (header, value) =>
+      logger.debug({ header, value }, "ignored an invalid x-codex-* header value"),
     maxRetries: config.upstreamMaxRetries,
   });
   const shutdownController = new AbortController();

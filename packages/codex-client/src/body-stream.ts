@@ -81,22 +81,25 @@ export function createWebChunkSource(body: ReadableStream<Uint8Array> | null): C
   };
 }
 
-/** Reads a whole (error) body as text, keeping at most `maxBytes`. */
-export async function readChunkSourceText(source: ChunkSource, maxBytes = 1 << 20): Promise<string> {
+/**
+ * Reads a whole (error) body as text, keeping at most `maxBytes`. The reader's idle timeout and
+ * deadline apply; a body cut, stalled or too long while reading an error keeps what arrived.
+ */
+export async function readBodyText(reader: BodyReader, maxBytes = 1 << 20): Promise<string> {
   const decoder = new TextDecoder();
   let text = "";
   let size = 0;
   try {
-    for (let chunk = await source.next(); chunk !== null; chunk = await source.next()) {
+    for (let chunk = await reader.read(); chunk !== null; chunk = await reader.read()) {
       size += chunk.byteLength;
       text += decoder.decode(chunk, { stream: true });
       if (size >= maxBytes) {
-        source.destroy();
+        reader.cancel();
         break;
       }
     }
   } catch {
-    // A body cut while reading an error: keep what arrived.
+    // A body cut (or timed out) while reading an error: keep what arrived.
   }
   return text + decoder.decode();
 }
@@ -112,44 +115,94 @@ export interface BodyReader {
   cancel(reason?: unknown): void;
 }
 
+/** Options of {@link createIdleTimeoutReader}. */
+export interface IdleTimeoutReaderOptions {
+  /** Error a read after this long without a byte. */
+  idleTimeoutMs: number;
+  /** When set: error a read still waiting at this time (ms on `now`'s clock), however lively the body. */
+  deadlineAt?: number | undefined;
+  /** Clock of `deadlineAt` (default `Date.now`). */
+  now?: (() => number) | undefined;
+  signal?: AbortSignalLike | undefined;
+}
+
 /**
  * Wraps a {@link ChunkSource} so that a read errors with `upstream_idle_timeout` when no byte arrives
- * for `idleTimeoutMs` (only time spent waiting on the backend counts), and with `upstream_stream_error`
- * (or `aborted` when `signal` fired) when the connection fails.
+ * for `idleTimeoutMs` (only time spent waiting on the backend counts), with `upstream_deadline` once
+ * `deadlineAt` passed (a body of keep-alive comments, or one that trickles, ends too), and with
+ * `upstream_stream_error` (or `aborted` when `signal` fired) when the connection fails.
+ *
+ * One timer serves both limits: it is refreshed per read (cheap) while the deadline is further away
+ * than the idle timeout, and set to the deadline once it is nearer.
  */
-export function createIdleTimeoutReader(
-  source: ChunkSource,
-  { idleTimeoutMs, signal }: { idleTimeoutMs: number; signal?: AbortSignalLike | undefined },
-): BodyReader {
+export function createIdleTimeoutReader(source: ChunkSource, options: IdleTimeoutReaderOptions): BodyReader {
+  const { idleTimeoutMs, signal } = options;
+  const deadlineAt = options.deadlineAt ?? Number.POSITIVE_INFINITY;
+  const now = options.now ?? Date.now;
   let finished = false;
   let failure: CodexClientError | undefined;
   let timer: NodeJS.Timeout | undefined;
+  // True while the timer is set to the deadline rather than the idle timeout.
+  let timerIsDeadline = false;
   let rejectPending: ((error: CodexClientError) => void) | undefined;
 
   const finish = () => {
     finished = true;
     if (timer !== undefined) clearTimeout(timer);
   };
-  const onIdle = () => {
-    if (rejectPending === undefined || finished) return;
+  const fail = (error: CodexClientError) => {
     finish();
-    failure = new CodexClientError(
-      "upstream_idle_timeout",
-      `The Codex backend sent nothing for ${Math.round(idleTimeoutMs / 1000)} s`,
+    failure = error;
+    source.destroy(error);
+  };
+  const deadlineError = () =>
+    new CodexClientError(
+      "upstream_deadline",
+      "The Codex backend did not finish its answer within the request deadline",
     );
-    source.destroy(failure);
-    rejectPending(failure);
+  const onTimer = () => {
+    if (rejectPending === undefined || finished) return;
+    const reject = rejectPending;
+    fail(
+      timerIsDeadline
+        ? deadlineError()
+        : new CodexClientError(
+            "upstream_idle_timeout",
+            `The Codex backend sent nothing for ${Math.round(idleTimeoutMs / 1000)} s`,
+          ),
+    );
+    reject(failure as CodexClientError);
+  };
+  const armTimer = () => {
+    const left = deadlineAt - now();
+    if (left > idleTimeoutMs) {
+      if (timer === undefined || timerIsDeadline) {
+        if (timer !== undefined) clearTimeout(timer);
+        timer = setTimeout(onTimer, idleTimeoutMs);
+        timer.unref();
+        timerIsDeadline = false;
+      } else {
+        timer.refresh();
+      }
+      return true;
+    }
+    if (left <= 0) return false;
+    if (!timerIsDeadline) {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = setTimeout(onTimer, left);
+      timer.unref();
+      timerIsDeadline = true;
+    }
+    return true;
   };
 
   return {
     read() {
       if (failure !== undefined) return Promise.reject(failure);
       if (finished) return Promise.resolve(null);
-      if (timer === undefined) {
-        timer = setTimeout(onIdle, idleTimeoutMs);
-        timer.unref();
-      } else {
-        timer.refresh();
+      if (!armTimer()) {
+        fail(deadlineError());
+        return Promise.reject(failure);
       }
       return new Promise<Uint8Array | null>((resolve, reject) => {
         rejectPending = reject;

@@ -5,6 +5,7 @@ export type CodexClientErrorCode =
   | "upstream_http_error"
   | "upstream_unreachable"
   | "upstream_idle_timeout"
+  | "upstream_deadline"
   | "upstream_stream_error"
   | "aborted";
 

@@ -2,17 +2,17 @@ import type { Agent } from "node:http";
 import { type AccountAuth, computeBackoffMs } from "@cmp/core";
 import type { AbortSignalLike } from "./abort-signal-like.js";
 import { abortableSleep } from "./abortable-sleep.js";
-import {
-  type BodyReader,
-  createBodyStream,
-  createIdleTimeoutReader,
-  readChunkSourceText,
-} from "./body-stream.js";
+import { type BodyReader, createBodyStream, createIdleTimeoutReader, readBodyText } from "./body-stream.js";
 import { CodexClientError } from "./codex-client-error.js";
 import { CodexHttpError } from "./codex-http-error.js";
+import { HeadersTimeoutError } from "./headers-timeout-error.js";
 import { createKeepAliveAgent } from "./keep-alive-agent.js";
 import { createNodeHttpTransport } from "./node-http-transport.js";
-import { parseLowerCaseQuotaHeaders, type QuotaSnapshot } from "./quota-headers.js";
+import {
+  type InvalidQuotaHeaderHandler,
+  parseLowerCaseQuotaHeaders,
+  type QuotaSnapshot,
+} from "./quota-headers.js";
 import { createFetchTransport, type Transport, type TransportResponse } from "./transport.js";
 
 /** What the client needs from a token manager (`@cmp/oauth`'s `TokenManager` fits). */
@@ -44,10 +44,21 @@ export interface CodexClientOptions {
   /** First retry delay in ms, doubled per retry, with jitter (default 200). */
   retryBaseMs?: number;
   /**
-   * Error the body stream when no byte arrives for this long, and give up on a request whose response
-   * head takes this long (a connection error, retried like one) (default 300 000 ms).
+   * Error the body when no byte arrives for this long (every body: a 2xx stream and an error answer's
+   * body alike), and give up on a request whose response head takes this long (default 300 000 ms).
+   * A head timeout is not retried: it fails with `upstream_idle_timeout` at once, so the caller's wait
+   * is bounded by one timeout, not one per attempt.
    */
   idleTimeoutMs?: number;
+  /**
+   * The longest a whole request may take, from sending it to the last byte of its body (default
+   * 1 800 000 ms, 30 minutes, for long reasoning). It ends what the idle timeout cannot: a stream of
+   * `: keep-alive` comments or a body that trickles a byte now and then, forever. Fails with
+   * `upstream_deadline`.
+   */
+  streamDeadlineMs?: number;
+  /** Told about each `x-codex-*` header value that was ignored as invalid (for a debug log). */
+  onInvalidQuotaHeader?: InvalidQuotaHeaderHandler;
   /** Extra headers sent with every request. */
   headers?: Record<string, string>;
   /** Clock in ms (default `Date.now`). */
@@ -117,6 +128,8 @@ export function createCodexClient(options: CodexClientOptions): CodexClient {
   const maxRetries = options.maxRetries ?? 2;
   const retryBaseMs = options.retryBaseMs ?? 200;
   const idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
+  const streamDeadlineMs = options.streamDeadlineMs ?? 1_800_000;
+  const onInvalidQuotaHeader = options.onInvalidQuotaHeader;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? abortableSleep;
   const ownedAgent =
@@ -154,6 +167,8 @@ export function createCodexClient(options: CodexClientOptions): CodexClient {
     let refreshed = false;
     let retries = 0;
     let attempts = 0;
+    const deadlineAt = now() + streamDeadlineMs;
+    const timing = { idleTimeoutMs, deadlineAt, now, signal };
     for (;;) {
       if (signal?.aborted) throw new CodexClientError("aborted", "The request was cancelled");
       attempts++;
@@ -162,6 +177,15 @@ export function createCodexClient(options: CodexClientOptions): CodexClient {
         response = await transport({ url, headers: buildHeaders(auth, sessionId), body: payload, signal });
       } catch (cause) {
         if (signal?.aborted) throw new CodexClientError("aborted", "The request was cancelled", { cause });
+        // A backend that accepted the connection but sends no head is stalled, not unreachable: trying
+        // again would multiply the client's wait by the attempts (3 × the timeout), for the same outcome.
+        if (HeadersTimeoutError.isInstance(cause)) {
+          throw new CodexClientError(
+            "upstream_idle_timeout",
+            `The Codex backend sent no response head within ${Math.round(idleTimeoutMs / 1000)} s`,
+            { cause },
+          );
+        }
         if (retries < maxRetries) {
           retries++;
           await sleepOrAbort(backoff(retries), signal);
@@ -173,12 +197,14 @@ export function createCodexClient(options: CodexClientOptions): CodexClient {
           { cause },
         );
       }
-      const quota = parseLowerCaseQuotaHeaders(response.headers, now());
+      const quota = parseLowerCaseQuotaHeaders(response.headers, now(), onInvalidQuotaHeader);
+      const reader = createIdleTimeoutReader(response.source, timing);
       if (response.status >= 200 && response.status < 300) {
-        const reader = createIdleTimeoutReader(response.source, { idleTimeoutMs, signal });
         return new SuccessfulResponse(response, reader, quota, attempts, auth.accountId);
       }
-      const bodyText = await readChunkSourceText(response.source);
+      // An error body is read under the same idle timeout and deadline: a 500 whose body stalls or
+      // trickles must not hold the request forever. What arrived before it stopped is kept.
+      const bodyText = await readBodyText(reader);
       if (response.status === 401 && !refreshed) {
         refreshed = true;
         auth = await options.auth.refreshAfterUnauthorized(auth.accessToken);

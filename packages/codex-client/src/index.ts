@@ -13,6 +13,8 @@ export { CodexClientError, type CodexClientErrorCode } from "./codex-client-erro
 export { CodexHttpError } from "./codex-http-error.js";
 export { createKeepAliveAgent, type KeepAliveAgentOptions } from "./keep-alive-agent.js";
 export {
+  type InvalidQuotaHeaderHandler,
+  MAX_QUOTA_RESET_MS,
   parseQuotaHeaders,
   type QuotaCredits,
   type QuotaSnapshot,

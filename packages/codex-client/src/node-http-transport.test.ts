@@ -7,6 +7,7 @@ import { type FakeCodexServer, startFakeCodexServer } from "@cmp/testkit";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type CodexAuthProvider, type CodexClientOptions, createCodexClient } from "./codex-client.js";
 import { CodexClientError } from "./codex-client-error.js";
+import { CodexHttpError } from "./codex-http-error.js";
 import { createKeepAliveAgent } from "./keep-alive-agent.js";
 import { createNodeHttpTransport } from "./node-http-transport.js";
 import { sse, startTinyUpstream } from "./testing/tiny-upstream.js";
@@ -198,17 +199,77 @@ describe("node:http transport", () => {
     expect(listeners.size).toBe(0);
   });
 
-  it("gives up on a backend that never sends the response head after idleTimeoutMs, like a connection error", async () => {
+  it("gives up on a backend that never sends the response head after idleTimeoutMs, once: no retry (504, not 3 × the timeout)", async () => {
     upstream = await startTinyUpstream(() => {});
     const started = Date.now();
-    const error = await client(upstream.baseUrl, { idleTimeoutMs: 100 })
+    const error = await client(upstream.baseUrl, { idleTimeoutMs: 300 })
       .createResponse({})
       .catch((e: unknown) => e);
-    expect((error as CodexClientError).code).toBe("upstream_unreachable");
-    expect((error as Error).message).toContain("ERR_HEADERS_TIMEOUT");
+    expect((error as CodexClientError).code).toBe("upstream_idle_timeout");
+    expect((error as Error).message).toContain("no response head");
+    expect(((error as Error).cause as { code?: string }).code).toBe("ERR_HEADERS_TIMEOUT");
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-    expect(upstream.requests).toHaveLength(3);
-    await vi.waitFor(() => expect(upstream?.closed).toEqual([0, 1, 2]), { timeout: 1000 });
+    expect(Date.now() - started).toBeLessThan(600 * 2);
+    expect(upstream.requests).toHaveLength(1);
+    await vi.waitFor(() => expect(upstream?.closed).toEqual([0]), { timeout: 1000 });
+  });
+
+  it.each([500, 429, 401])(
+    "ends a %i whose error body stalls after the idle timeout, with the status (not a hang)",
+    async (status) => {
+      upstream = await startTinyUpstream((_req, res) => {
+        res.writeHead(status, { "content-type": "application/json" });
+        res.write('{"error":{"message":"half');
+      });
+      const started = Date.now();
+      const error = await client(upstream.baseUrl, { idleTimeoutMs: 200, maxRetries: 0 })
+        .createResponse({})
+        .catch((e: unknown) => e);
+      expect(CodexHttpError.isInstance(error)).toBe(true);
+      expect((error as CodexHttpError).status).toBe(status);
+      expect((error as CodexHttpError).bodyText).toContain("half");
+      expect(Date.now() - started).toBeLessThan(10_000);
+    },
+  );
+
+  it("ends an error body that trickles faster than the idle timeout, at the deadline", async () => {
+    const timers: NodeJS.Timeout[] = [];
+    cleanups.push(() => timers.forEach(clearInterval));
+    upstream = await startTinyUpstream((_req, res) => {
+      res.writeHead(500, { "content-type": "application/json" });
+      timers.push(setInterval(() => res.write(" "), 50));
+    });
+    const started = Date.now();
+    const error = await client(upstream.baseUrl, { idleTimeoutMs: 400, streamDeadlineMs: 800, maxRetries: 0 })
+      .createResponse({})
+      .catch((e: unknown) => e);
+    expect((error as CodexHttpError).status).toBe(500);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it("ends a 200 stream of keep-alive comments at the deadline with upstream_deadline", async () => {
+    const timers: NodeJS.Timeout[] = [];
+    cleanups.push(() => timers.forEach(clearInterval));
+    upstream = await startTinyUpstream((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      timers.push(setInterval(() => res.write(": keep-alive\n\n"), 50));
+    });
+    const started = Date.now();
+    const response = await client(upstream.baseUrl, {
+      idleTimeoutMs: 400,
+      streamDeadlineMs: 800,
+    }).createResponse({});
+    let error: unknown;
+    try {
+      while ((await response.read()) !== null) {}
+    } catch (e) {
+      error = e;
+    }
+    expect((error as CodexClientError).code).toBe("upstream_deadline");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await vi.waitFor(() => expect(upstream?.closed).toEqual([0]), { timeout: 2000 });
   });
 
   it("rejects with ECONNRESET when a reused keep-alive socket turns out to be dead", async () => {

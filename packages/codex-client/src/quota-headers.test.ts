@@ -77,4 +77,53 @@ describe("parseLowerCaseQuotaHeaders", () => {
     expect(parseLowerCaseQuotaHeaders(headers, now)).toEqual(parseQuotaHeaders(headers, now));
     expect(parseLowerCaseQuotaHeaders({ "content-type": "text/event-stream" }, now)).toBeNull();
   });
+
+  it.each([
+    ["x-codex-primary-reset-at", "99999999999999999"],
+    ["x-codex-primary-reset-at", "1e300"],
+    ["x-codex-primary-reset-at", "Infinity"],
+    ["x-codex-primary-reset-at", "not a date"],
+    ["x-codex-primary-reset-after-seconds", "1e300"],
+    ["x-codex-primary-reset-after-seconds", "-5"],
+  ])(
+    "ignores the absurd %s %s: the reset is unknown, the rest still counts, and it serialises",
+    (name, value) => {
+      const reported: string[] = [];
+      const snapshot = parseQuotaHeaders(
+        { "x-codex-primary-used-percent": "50", "x-codex-primary-window-minutes": "300", [name]: value },
+        now,
+        (header) => reported.push(header),
+      );
+      expect(snapshot?.primary).toEqual({ usedPercent: 50, windowMinutes: 300, resetsAt: null });
+      expect(reported).toEqual([name]);
+      expect(() => JSON.stringify(snapshot)).not.toThrow();
+    },
+  );
+
+  it("clamps the used share, drops garbage numbers and overlong or unprintable text", () => {
+    const reported: string[] = [];
+    const snapshot = parseQuotaHeaders(
+      {
+        "x-codex-primary-used-percent": "1e300",
+        "x-codex-primary-window-minutes": "1e300",
+        "x-codex-secondary-used-percent": "-3",
+        "x-codex-credits-has-credits": "maybe",
+        "x-codex-credits-balance": "9".repeat(500),
+        "x-codex-plan-type": "pro\u00e9",
+      },
+      now,
+      (header) => reported.push(header),
+    );
+    expect(snapshot?.primary).toEqual({ usedPercent: 100, windowMinutes: null, resetsAt: null });
+    expect(snapshot?.secondary).toBeNull();
+    expect(snapshot?.credits).toBeNull();
+    expect(snapshot?.planType).toBeNull();
+    expect(reported.sort()).toEqual([
+      "x-codex-credits-balance",
+      "x-codex-credits-has-credits",
+      "x-codex-plan-type",
+      "x-codex-primary-window-minutes",
+      "x-codex-secondary-used-percent",
+    ]);
+  });
 });

@@ -23,6 +23,13 @@ export {
   startFakeCodexServer,
 } from "./fake-codex-server.js";
 export { type FakeUpstream, type FakeUpstreamOptions, startFakeUpstream } from "./fake-upstream.js";
+export {
+  HOSTILE_LINE_BYTES,
+  HOSTILE_SCENARIO_NAMES,
+  HOSTILE_TRICKLE_MS,
+  type HostileScenarioName,
+  hostileScenarios,
+} from "./hostile-scenarios.js";
 export type { ListenOptions } from "./loopback-server.js";
 export { loadBundledCatalog, loadBundledCatalogText } from "./model-catalog.js";
 export { computeS256Challenge } from "./pkce.js";

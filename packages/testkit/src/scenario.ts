@@ -34,6 +34,13 @@ export interface Scenario {
    * (connection reset), `stall` keeps the connection open and silent until the client leaves.
    */
   end?: "close" | "reset" | "stall";
+  /** Wait this long before the response head (a stalled head; the wait ends when the client leaves). */
+  headDelayMs?: number;
+  /**
+   * After the events, instead of `end`: write `text` every `everyMs`, until the client leaves (a body
+   * that trickles, or a stream of `: keep-alive` comments, that never ends).
+   */
+  trickle?: { text: string; everyMs: number };
 }
 
 /** What a scenario function sees of the request. */

@@ -14,8 +14,9 @@ function pause(ms: number, closed: Promise<void>): Promise<void> {
 }
 
 /**
- * Writes a scenario to a response: a plain body, or SSE events with their pauses, then the scripted end
- * (`close`, `reset` or `stall`). Stops as soon as the client goes away.
+ * Writes a scenario to a response: after `headDelayMs`, a plain body, or SSE events with their pauses,
+ * then the scripted end (`close`, `reset` or `stall`) or an endless `trickle`. Stops as soon as the
+ * client goes away.
  */
 export async function writeScenario(
   res: ServerResponse,
@@ -23,6 +24,12 @@ export async function writeScenario(
   baseHeaders: Record<string, string>,
 ): Promise<void> {
   const status = scenario.status ?? 200;
+  if (scenario.headDelayMs !== undefined) {
+    // The request's socket closes when the client gives up on the head.
+    const gone = new Promise<void>((resolve) => res.once("close", resolve));
+    await pause(scenario.headDelayMs, gone);
+    if (res.destroyed || !res.writable) return;
+  }
   if (scenario.body !== undefined) {
     res.writeHead(status, {
       "content-type": "application/json",
@@ -58,6 +65,14 @@ export async function writeScenario(
     if (isClosed) return;
     const text = isRawStep(step) ? step.raw : encodeSseEvent(step);
     flushed = new Promise<void>((resolve) => res.write(text, () => resolve()));
+  }
+  if (scenario.trickle !== undefined) {
+    const { text, everyMs } = scenario.trickle;
+    while (!isClosed) {
+      res.write(text);
+      await pause(everyMs, closed);
+    }
+    return;
   }
   switch (scenario.end ?? "close") {
     case "close":

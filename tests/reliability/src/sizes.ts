@@ -8,6 +8,10 @@ export interface ReliabilitySizes {
   httpFuzzBatch: number;
   /** Corrupted upstream streams fed to the SSE parser and stream mapper. */
   sseFuzzCases: number;
+  /** Generated backend error answers and `x-codex-*` header sets fed to the error mappers, in process. */
+  upstreamErrorFuzzCases: number;
+  /** The same, sent by the fake backend through the running server. */
+  upstreamErrorServerCases: number;
   /** Duration of the load and soak run. */
   soakMs: number;
   /** Concurrent clients of the load run. */
@@ -29,6 +33,8 @@ export function readSizes(env: NodeJS.ProcessEnv = process.env): ReliabilitySize
         httpFuzzCases: 10_000,
         httpFuzzBatch: 250,
         sseFuzzCases: 10_000,
+        upstreamErrorFuzzCases: 20_000,
+        upstreamErrorServerCases: 600,
         soakMs: 10 * 60_000,
         soakConcurrency: 64,
         soakTokenWindowSeconds: 90,
@@ -38,6 +44,8 @@ export function readSizes(env: NodeJS.ProcessEnv = process.env): ReliabilitySize
         httpFuzzCases: 1_000,
         httpFuzzBatch: 100,
         sseFuzzCases: 1_500,
+        upstreamErrorFuzzCases: 2_000,
+        upstreamErrorServerCases: 60,
         soakMs: 45_000,
         soakConcurrency: 64,
         soakTokenWindowSeconds: 30,

@@ -2,6 +2,7 @@ import { CodexClientError, CodexHttpError } from "@cmp/codex-client";
 import { ModelNotFoundError } from "@cmp/models";
 import { OAuthError } from "@cmp/oauth";
 import { mapUpstreamError, OpenAIHttpError } from "@cmp/transform";
+import { echoText } from "./echo-text.js";
 
 const LOGIN_HINT = "Run `cmp-server login` (or `pnpm tui`) to log in";
 
@@ -20,7 +21,7 @@ export function toHttpError(error: unknown, now: number = Date.now()): OpenAIHtt
       code: "model_not_found",
       param: "model",
       type: "invalid_request_error",
-      message: `The model \`${error.model}\` does not exist or is not available with your ChatGPT plan. Available models: ${error.available.join(", ") || "(none)"}.`,
+      message: `The model \`${echoText(error.model)}\` does not exist or is not available with your ChatGPT plan. Available models: ${error.available.join(", ") || "(none)"}.`,
     });
   }
   if (CodexHttpError.isInstance(error)) {
@@ -38,6 +39,7 @@ export function toHttpError(error: unknown, now: number = Date.now()): OpenAIHtt
   if (CodexClientError.isInstance(error)) {
     switch (error.code) {
       case "upstream_idle_timeout":
+      case "upstream_deadline":
         return new OpenAIHttpError({ status: 504, code: "upstream_timeout", message: error.message });
       case "aborted":
         return new OpenAIHttpError({

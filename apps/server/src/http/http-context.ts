@@ -23,6 +23,12 @@ export class HttpContext {
   record: RequestRecord | undefined = undefined;
   /** The error code the request was answered with, for the log. */
   errorCode: string | null = null;
+  /**
+   * True once the answer is an SSE stream (set with its writer): an error after the head went out is
+   * then its last event. The head's `content-type` cannot tell, as `writeHead(status, headers)` does not
+   * keep the headers it sent readable by `getHeader`.
+   */
+  sse = false;
 
   constructor(
     readonly req: IncomingMessage,

@@ -20,24 +20,45 @@ export function sendError(app: AppContext, http: HttpContext, error: unknown): v
     if (res.headersSent) {
       // A stream already started (keep-alives went out): the error becomes the stream's last event.
       if (!res.writableEnded && !res.destroyed) {
-        const sse = String(res.getHeader("content-type") ?? "").startsWith("text/event-stream");
+        const sse = http.sse || String(res.getHeader("content-type") ?? "").startsWith("text/event-stream");
         res.end(sse ? `data: ${JSON.stringify(apiError.toBody())}\n\ndata: [DONE]\n\n` : undefined);
       }
       return;
     }
     sendJson(res, apiError.status === 499 ? 400 : apiError.status, apiError.toBody(), apiError.headers);
   } catch (failure) {
+    sendFallback(app, http, failure);
+  }
+}
+
+const FALLBACK_BODY =
+  '{"error":{"message":"Internal server error.","type":"server_error","code":"internal_error","param":null}}';
+
+/**
+ * The answer when writing the error itself failed (a header value Node refused, a body that did not
+ * serialise): a fixed JSON 500, with only the headers set before (CORS) that are still valid. When even
+ * that cannot be written, or the head is already out, the connection is closed: the request never hangs.
+ */
+function sendFallback(app: AppContext, http: HttpContext, failure: unknown): void {
+  const { res } = http;
+  http.errorCode = "internal_error";
+  try {
     app.logger.error({ err: failure, path: http.originalPath }, "could not send an error answer");
+  } catch {
+    // The log is best effort here; ending the request is not.
+  }
+  try {
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    const body =
-      '{"error":{"message":"Internal server error.","type":"server_error","code":"internal_error","param":null}}';
+    res.statusCode = 500;
     res.writeHead(500, {
       "content-type": "application/json; charset=utf-8",
-      "content-length": String(body.length),
+      "content-length": String(FALLBACK_BODY.length),
     });
-    res.end(body);
+    res.end(FALLBACK_BODY);
+  } catch {
+    res.destroy();
   }
 }

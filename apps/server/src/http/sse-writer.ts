@@ -64,9 +64,18 @@ export class SseWriter {
     this.res.flushHeaders();
   }
 
-  /** Sets the status and headers; they leave with the first write, in the same packet. */
+  /**
+   * Sets the status and headers; they leave with the first write, in the same packet. It runs from the
+   * keep-alive timer too, where a throw would be an uncaught exception: should Node refuse one of the
+   * added headers, the stream starts with the SSE headers alone.
+   */
   private writeHead(): void {
-    this.res.writeHead(200, { ...SSE_HEADERS, ...this.headers });
+    try {
+      this.res.writeHead(200, { ...SSE_HEADERS, ...this.headers });
+    } catch {
+      for (const name in this.headers) this.res.removeHeader(name);
+      this.res.writeHead(200, SSE_HEADERS);
+    }
   }
 
   /**

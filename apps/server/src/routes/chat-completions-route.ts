@@ -83,7 +83,7 @@ async function answer(
   writer: SseWriter | undefined,
   record: RequestRecord,
 ): Promise<void> {
-  const headers = answerHeaders(responses[0]?.headers ?? {}, warnings);
+  const headers = answerHeaders(app, responses[0]?.headers ?? {}, warnings);
   const rememberReasoning = (mapper: ResponsesToChatMapper) => {
     for (const [callId, items] of mapper.reasoningItemsByCallId()) app.reasoningCache.set(callId, items);
   };

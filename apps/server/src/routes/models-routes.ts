@@ -3,6 +3,7 @@ import { toModelEntries, toModelEntry } from "@cmp/models";
 import { OpenAIHttpError } from "@cmp/transform";
 import type { AppContext } from "../app-context.js";
 import { stripProviderPrefix } from "../client-profiles.js";
+import { echoText } from "../errors/echo-text.js";
 import type { HttpContext } from "../http/http-context.js";
 
 const MODEL_PREFIX = "/v1/models/";
@@ -46,7 +47,7 @@ export async function handleGetModel(app: AppContext, http: HttpContext): Promis
       code: "model_not_found",
       param: "model",
       type: "invalid_request_error",
-      message: `The model \`${raw}\` does not exist or is not available with your ChatGPT plan. Available models: ${available.join(", ")}.`,
+      message: `The model \`${echoText(raw)}\` does not exist or is not available with your ChatGPT plan. Available models: ${available.join(", ")}.`,
     });
   }
   sendJson(http.res, 200, entry);

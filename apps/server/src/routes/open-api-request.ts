@@ -4,6 +4,7 @@ import { ClientAbort } from "../http/client-abort.js";
 import type { HttpContext } from "../http/http-context.js";
 import { SseWriter } from "../http/sse-writer.js";
 import type { RequestRecord } from "../state/request-record.js";
+import { encodeWarningsHeader } from "./warnings-header.js";
 
 /** The state every API request starts with, the same for every front door. */
 export interface OpenedApiRequest {
@@ -40,19 +41,36 @@ export function openApiRequest(
   http.record = record;
   const clientAbort = new ClientAbort(http.res);
   const writer = request.stream ? new SseWriter(http.res, app.config.keepAliveMs) : undefined;
+  http.sse = request.stream;
   writer?.armKeepAlive();
   return { profile, model, warnings, record, clientAbort, writer };
 }
 
-/** The headers of an API answer: the backend's `x-codex-*` quota headers and `x-cmp-warnings`. */
+/** The longest `x-codex-*` value passed on to the client; real ones are numbers and short words. */
+const MAX_FORWARDED_HEADER_LENGTH = 256;
+
+/**
+ * The headers of an API answer: the backend's `x-codex-*` quota headers and `x-cmp-warnings`
+ * ({@link encodeWarningsHeader}: always a valid header value, at most 4 KiB). When the header could
+ * not carry the warnings as they are, the full list goes to the debug log.
+ */
 export function answerHeaders(
+  app: Pick<AppContext, "logger">,
   upstreamHeaders: Record<string, string>,
   warnings: readonly string[],
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name in upstreamHeaders) {
-    if (name.startsWith("x-codex-")) out[name] = upstreamHeaders[name] as string;
+    // Forwarded as the backend sent them (Node already checked their characters), but not at any
+    // length: the client's own head limit (16 KiB in undici) must not be filled by the backend.
+    if (!name.startsWith("x-codex-")) continue;
+    const value = upstreamHeaders[name] as string;
+    if (value.length <= MAX_FORWARDED_HEADER_LENGTH) out[name] = value;
   }
-  if (warnings.length > 0) out["x-cmp-warnings"] = warnings.join("; ").replace(/[\r\n]+/g, " ");
+  if (warnings.length > 0) {
+    const header = encodeWarningsHeader(warnings);
+    out["x-cmp-warnings"] = header.value;
+    if (!header.complete) app.logger.debug({ warnings }, "x-cmp-warnings was escaped or shortened");
+  }
   return out;
 }

@@ -15,13 +15,18 @@ import type { RecordUsage } from "../state/request-record.js";
 import { answerHeaders, openApiRequest } from "./open-api-request.js";
 import { prepareUpstream } from "./upstream-send.js";
 
+// Token counts come from the backend: a negative or fractional one would make the record invalid for
+// the dashboard (whose snapshot then fails to parse for everyone), so each is a non-negative integer.
+const count = (value: number | null | undefined): number =>
+  typeof value === "number" && Number.isFinite(value) ? Math.max(0, Math.trunc(value)) : 0;
+
 function toRecordUsage(usage: ResponsesUsage | null | undefined): RecordUsage | null {
   if (!usage) return null;
   return {
-    input: usage.input_tokens ?? 0,
-    cached: usage.input_tokens_details?.cached_tokens ?? 0,
-    output: usage.output_tokens ?? 0,
-    reasoning: usage.output_tokens_details?.reasoning_tokens ?? 0,
+    input: count(usage.input_tokens),
+    cached: count(usage.input_tokens_details?.cached_tokens),
+    output: count(usage.output_tokens),
+    reasoning: count(usage.output_tokens_details?.reasoning_tokens),
   };
 }
 
@@ -58,7 +63,7 @@ export async function handleResponses(app: AppContext, http: HttpContext): Promi
       }),
   });
   const response = await send(clientAbort);
-  const headers = answerHeaders(response.headers, warnings);
+  const headers = answerHeaders(app, response.headers, warnings);
   const describeReadError = (error: unknown) => toHttpError(error, app.now());
 
   if (writer === undefined) {

@@ -1,6 +1,7 @@
 import { OpenAIHttpError } from "@cmp/transform";
 import type { Router } from "express";
 import type { AppContext } from "../app-context.js";
+import { echoText } from "../errors/echo-text.js";
 import { expressRoute } from "../http/express-route.js";
 import type { HttpContext } from "../http/http-context.js";
 
@@ -54,7 +55,7 @@ const unsupported =
       status: 501,
       type: "invalid_request_error",
       code: "unsupported_endpoint",
-      message: `${http.method} ${http.path} is not supported by ChatGPT Max Proxy. ${message}`,
+      message: `${http.method} ${echoText(http.path)} is not supported by ChatGPT Max Proxy. ${message}`,
     });
 
 /** 405 (with `Allow`) for a known path called with the wrong method. */
@@ -64,7 +65,7 @@ const methodNotAllowed =
     new OpenAIHttpError({
       status: 405,
       code: "method_not_allowed",
-      message: `${http.method} is not allowed on ${http.path}; use ${methods.join(" or ")}.`,
+      message: `${http.method} is not allowed on ${echoText(http.path)}; use ${methods.join(" or ")}.`,
       headers: { allow: methods.join(", ") },
     });
 
@@ -94,7 +95,7 @@ export function registerNotFound(router: Router, app: AppContext): void {
       throw new OpenAIHttpError({
         status: 404,
         code: "not_found",
-        message: `Unknown route ${http.method} ${http.originalPath}. This server answers POST /v1/chat/completions, POST /v1/responses, GET /v1/models, GET /v1/status and GET /health.`,
+        message: `Unknown route ${http.method} ${echoText(http.originalPath)}. This server answers POST /v1/chat/completions, POST /v1/responses, GET /v1/models, GET /v1/status and GET /health.`,
       });
     }),
   );

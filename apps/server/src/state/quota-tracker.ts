@@ -1,5 +1,6 @@
 import type { QuotaSnapshot, QuotaWindow } from "@cmp/codex-client";
 import type { QuotaStatus, QuotaStatusWindow } from "@cmp/protocol";
+import type { Logger } from "pino";
 import type { ManagementBus } from "./management-bus.js";
 
 /** One window in the `/v1/status` shape (the protocol's `QuotaStatusWindow`). */
@@ -36,15 +37,40 @@ export function toStatusQuota(q: QuotaSnapshot): StatusQuota {
 const sameWindow = (a: QuotaWindow | null, b: QuotaWindow | null) =>
   a?.usedPercent === b?.usedPercent && a?.resetsAt?.getTime() === b?.resetsAt?.getTime();
 
+// `toISOString` throws a RangeError beyond ±8.64e15 ms; a stored date must always serialise.
+const isValidDate = (date: Date | null): boolean => date === null || Number.isFinite(date.getTime());
+
+const isValidWindow = (w: QuotaWindow | null): boolean =>
+  w === null ||
+  (Number.isFinite(w.usedPercent) &&
+    (w.windowMinutes === null || Number.isFinite(w.windowMinutes)) &&
+    isValidDate(w.resetsAt));
+
+/**
+ * True when the snapshot can be stored and served: every number finite and every date serialisable.
+ * codex-client's parser already drops invalid header values; this check keeps one bad snapshot (from
+ * any source) from turning `/v1/status` and the dashboard into 500s until a valid one arrives.
+ */
+export function isValidQuotaSnapshot(q: QuotaSnapshot): boolean {
+  return isValidWindow(q.primary) && isValidWindow(q.secondary) && isValidDate(q.updatedAt);
+}
+
 /** Keeps the latest quota headers seen and tells the dashboard when they change. */
 export class QuotaTracker {
   private latest: QuotaSnapshot | null = null;
 
-  constructor(private readonly bus: ManagementBus) {}
+  constructor(
+    private readonly bus: ManagementBus,
+    private readonly logger?: Pick<Logger, "debug">,
+  ) {}
 
-  /** Records the quota of one upstream response (cheap when nothing changed). */
+  /** Records the quota of one upstream response (cheap when nothing changed); an invalid one is ignored. */
   record(snapshot: QuotaSnapshot | null): void {
     if (snapshot === null) return;
+    if (!isValidQuotaSnapshot(snapshot)) {
+      this.logger?.debug("ignored a quota snapshot with invalid values");
+      return;
+    }
     const previous = this.latest;
     this.latest = snapshot;
     if (

@@ -2,6 +2,7 @@ import { getHeader, type HeadersLike } from "@cmp/core";
 import type { ResponsesError } from "../responses/responses-api.js";
 import { createUsageLimitError } from "./create-usage-limit-error.js";
 import { OpenAIHttpError } from "./openai-http-error.js";
+import { scrubMessage } from "./scrub-message.js";
 
 /** What is known about one upstream failure: a non-2xx answer or a stream failure event. */
 export interface UpstreamErrorFacts {
@@ -37,6 +38,10 @@ interface Rule {
   create(s: Signals): OpenAIHttpError;
 }
 
+/** Upstream codes, params and plan names are short words; longer ones are cut before they are echoed. */
+const MAX_WORD_LENGTH = 200;
+const WORD = /^[\w.:-]{1,200}$/;
+
 const USAGE_LIMIT = /usage_limit|usage_not_included|insufficient_quota|usage limit/i;
 // A usage limit arrives as 429, or as 400/403/404 from older backend versions; never as 401 or 5xx.
 const USAGE_LIMIT_STATUSES: ReadonlySet<number> = new Set([400, 403, 404, 429]);
@@ -56,14 +61,27 @@ const isClientStatus = (status: number | null): status is number =>
 const httpStatus = (s: Signals): string => (s.status === null ? "" : ` (HTTP ${s.status})`);
 const withMessage = (s: Signals, none: string): string => (s.message ? `: ${s.message}` : none);
 
+/**
+ * The longest `Retry-After` passed on for a rate limit or an overload (a day): the value comes from the
+ * network, and a client told to wait `99999999999` seconds would never come back.
+ */
+const MAX_RETRY_AFTER_SECONDS = 86_400;
+
+/** Whole seconds in `[1, MAX_RETRY_AFTER_SECONDS]` (too big is the cap), or `null` for a non-number. */
+function clampRetryAfter(seconds: number): string | null {
+  if (Number.isNaN(seconds) || seconds < 0) return null;
+  return String(Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(seconds))));
+}
+
 /** `Retry-After` from the upstream header, else from OpenAI's "try again in 1.5s" / "in 300ms" hint. */
 function retryAfterFrom(s: Signals): Record<string, string> {
-  const value = getHeader(s.headers, "retry-after");
-  if (value && /^\d+$/.test(value)) return { "retry-after": value };
+  const value = getHeader(s.headers, "retry-after")?.trim();
+  const fromHeader = value && /^\d{1,20}$/.test(value) ? clampRetryAfter(Number(value)) : null;
+  if (fromHeader !== null) return { "retry-after": fromHeader };
   const hint = TRY_AGAIN_IN.exec(s.message);
   if (!hint) return {};
-  const seconds = Number(hint[1]) / (hint[2]?.toLowerCase() === "ms" ? 1000 : 1);
-  return Number.isFinite(seconds) ? { "retry-after": String(Math.max(1, Math.ceil(seconds))) } : {};
+  const seconds = clampRetryAfter(Number(hint[1]) / (hint[2]?.toLowerCase() === "ms" ? 1000 : 1));
+  return seconds === null ? {} : { "retry-after": seconds };
 }
 
 /**
@@ -205,9 +223,15 @@ const FALLBACK: Rule = {
  */
 export function createUpstreamError(facts: UpstreamErrorFacts): OpenAIHttpError {
   const { code: rawCode, type } = facts.error;
-  const code = rawCode === null || rawCode === undefined ? "" : String(rawCode);
+  // The upstream code and param are echoed: a code is kept only when it is a word (`usage_limit_reached`),
+  // a param is scrubbed like a message, and both are cut, so a megabyte (or a page) of either stays out.
+  const rawText = rawCode === null || rawCode === undefined ? "" : String(rawCode);
+  const code = WORD.test(rawText) ? rawText : "";
+  const { param } = facts.error;
+  const error =
+    typeof param === "string" ? { ...facts.error, param: scrubMessage(param, MAX_WORD_LENGTH) } : facts.error;
   const key = `${code} ${type ?? ""}`.toLowerCase();
   const haystack = `${key} ${facts.message}`;
-  const signals: Signals = { ...facts, code, key, haystack, capacity: CAPACITY.test(haystack) };
+  const signals: Signals = { ...facts, error, code, key, haystack, capacity: CAPACITY.test(haystack) };
   return (RULES.find((rule) => rule.matches(signals)) ?? FALLBACK).create(signals);
 }

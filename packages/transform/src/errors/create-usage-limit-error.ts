@@ -1,10 +1,19 @@
-import { parseQuotaHeaders, type QuotaSnapshot } from "@cmp/codex-client";
+import { MAX_QUOTA_RESET_MS, parseQuotaHeaders, type QuotaSnapshot } from "@cmp/codex-client";
 import type { HeadersLike } from "@cmp/core";
 import type { ResponsesError } from "../responses/responses-api.js";
 import { OpenAIHttpError } from "./openai-http-error.js";
 import { formatUsageLimitMessage, type UsageLimitInfo } from "./usage-limit-message.js";
 
 type QuotaWindow = NonNullable<QuotaSnapshot["primary"]>;
+
+/**
+ * A reset time is data from the network: one that is not a number, lies in the past or more than a
+ * year ahead (`1e30` seconds) is unknown, not a date to print (`new Date(1e33).toISOString()` throws)
+ * nor a `Retry-After` of a billion years.
+ */
+function plausibleReset(ms: number, nowMs: number): number | null {
+  return Number.isFinite(ms) && ms > nowMs - 60_000 && ms - nowMs <= MAX_QUOTA_RESET_MS ? ms : null;
+}
 
 function usageLimitInfo(
   error: ResponsesError,
@@ -13,15 +22,17 @@ function usageLimitInfo(
   notIncluded: boolean,
 ): UsageLimitInfo {
   let resetsAtMs: number | null = null;
-  if (typeof error.resets_at === "number") resetsAtMs = error.resets_at * 1000;
-  else if (typeof error.resets_in_seconds === "number") resetsAtMs = nowMs + error.resets_in_seconds * 1000;
+  if (typeof error.resets_at === "number") resetsAtMs = plausibleReset(error.resets_at * 1000, nowMs);
+  else if (typeof error.resets_in_seconds === "number")
+    resetsAtMs = plausibleReset(nowMs + error.resets_in_seconds * 1000, nowMs);
   // The exhausted window is the fuller one; only a window of known length can be named.
   let exhausted: QuotaWindow | null = null;
   for (const window of [quota?.primary, quota?.secondary]) {
     if (!window || window.windowMinutes === null || window.windowMinutes <= 0) continue;
     if (exhausted === null || window.usedPercent > exhausted.usedPercent) exhausted = window;
   }
-  if (resetsAtMs === null && exhausted?.resetsAt) resetsAtMs = exhausted.resetsAt.getTime();
+  if (resetsAtMs === null && exhausted?.resetsAt)
+    resetsAtMs = plausibleReset(exhausted.resetsAt.getTime(), nowMs);
   const windowMinutes = exhausted?.windowMinutes ?? null;
   const planType = error.plan_type ?? quota?.planType ?? null;
   return { planType, windowMinutes, resetsAtMs, notIncluded };

@@ -74,4 +74,14 @@ describe("mapStreamFailure", () => {
     expect(nullCode.code).toBe("upstream_error");
     expect(nullCode.status).toBe(502);
   });
+
+  it.each([{ resets_in_seconds: 1e30 }, { resets_at: 1e20 }, { resets_at: Number.MAX_VALUE }])(
+    "maps a usage limit with an absurd reset (%j) to 429 without a reset time, never a RangeError",
+    (reset) => {
+      const mapped = failed({ code: "usage_limit_reached", message: "limit", ...reset });
+      expect(mapped.status).toBe(429);
+      expect(mapped.headers["retry-after"]).toBeUndefined();
+      expect(() => JSON.stringify(mapped.toBody())).not.toThrow();
+    },
+  );
 });

@@ -42,3 +42,13 @@ export function createStreamIncompleteError(): OpenAIHttpError {
       "The ChatGPT backend closed the stream before the response was completed; the answer may be cut off.",
   });
 }
+
+/** The error for a backend line longer than the SSE parser accepts (`MAX_SSE_LINE_BYTES`). */
+export function createLineTooLongError(maxBytes: number): OpenAIHttpError {
+  return new OpenAIHttpError({
+    status: 502,
+    type: "server_error",
+    code: "upstream_line_too_long",
+    message: `The ChatGPT backend sent a stream line longer than ${Math.round(maxBytes / 1048576)} MiB; the answer was stopped.`,
+  });
+}

@@ -291,4 +291,66 @@ describe("mapUpstreamError", () => {
     expect(OpenAIHttpError.isInstance(new Error("x"))).toBe(false);
     expect(error).toBeInstanceOf(Error);
   });
+
+  it.each([
+    [{ type: "usage_limit_reached", resets_in_seconds: 1e30 }],
+    [{ type: "usage_limit_reached", resets_at: 1e20 }],
+    [{ type: "usage_limit_reached", resets_at: -1e20 }],
+    [{ type: "usage_limit_reached", resets_in_seconds: -1e9 }],
+    [{ code: "usage_limit_reached", resets_in_seconds: Number.MAX_VALUE }],
+  ])("treats an absurd reset time as unknown, never a RangeError: %j", (error) => {
+    const mapped = mapUpstreamError({
+      status: 429,
+      headers: { "x-codex-primary-used-percent": "100", "x-codex-primary-reset-at": "99999999999999999" },
+      bodyText: json({ error }),
+      now,
+    });
+    expect(mapped.status).toBe(429);
+    expect(mapped.code).toBe("usage_limit_reached");
+    expect(mapped.headers["retry-after"]).toBeUndefined();
+    expect(mapped.headers["x-should-retry"]).toBe("false");
+    expect(mapped.message).not.toContain("resets at");
+  });
+
+  it("caps Retry-After from the upstream header and from the message hint at a day", () => {
+    const header = mapUpstreamError({
+      status: 429,
+      headers: { "retry-after": "99999999999999999999" },
+      bodyText: json({ error: { code: "rate_limit_exceeded" } }),
+      now,
+    });
+    expect(header.headers["retry-after"]).toBe("86400");
+    const hint = mapUpstreamError({
+      status: 429,
+      bodyText: json({ error: { code: "rate_limit_exceeded", message: `try again in ${"9".repeat(400)}s` } }),
+      now,
+    });
+    expect(hint.headers["retry-after"]).toBe("86400");
+  });
+
+  it("never echoes HTML tags from a message, code, param or plan quoted in a JSON body", () => {
+    const page = "<html><body><h1>Oops</h1></body></html>";
+    const mapped = mapUpstreamError({
+      status: 400,
+      bodyText: json({ detail: { message: page, code: page, param: page } }),
+      now,
+    });
+    expect(JSON.stringify(mapped.toBody())).not.toMatch(/<html|<body|<h1/i);
+    expect(mapped.message).toContain("Oops");
+    const usage = mapUpstreamError({
+      status: 429,
+      bodyText: json({ error: { type: "usage_limit_reached", plan_type: page } }),
+      now,
+    });
+    expect(usage.message).not.toMatch(/<html|<body/i);
+  });
+
+  it("cuts a megabyte upstream code and param before echoing them", () => {
+    const mapped = mapUpstreamError({
+      status: 400,
+      bodyText: json({ error: { code: "c".repeat(1 << 20), param: "p".repeat(1 << 20), message: "bad" } }),
+      now,
+    });
+    expect(JSON.stringify(mapped.toBody()).length).toBeLessThan(2000);
+  });
 });

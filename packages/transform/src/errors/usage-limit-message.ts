@@ -1,3 +1,5 @@
+import { scrubMessage } from "./scrub-message.js";
+
 /** What is known about a usage-limit hit, from the error body and the `x-codex-*` headers. */
 export interface UsageLimitInfo {
   planType: string | null;
@@ -48,7 +50,7 @@ function toIsoSeconds(ms: number): string {
 /** The user-facing sentence of a usage-limit error: plan, window and reset time. */
 export function formatUsageLimitMessage(info: UsageLimitInfo, nowMs: number): string {
   const plan = info.planType
-    ? `ChatGPT ${PLAN_NAMES[info.planType.toLowerCase()] ?? info.planType}`
+    ? `ChatGPT ${PLAN_NAMES[info.planType.toLowerCase()] ?? scrubMessage(info.planType, 40)}`
     : "ChatGPT";
   if (info.notIncluded) {
     return `Your ${plan} plan does not include Codex usage, so the ChatGPT backend refused the request.`;

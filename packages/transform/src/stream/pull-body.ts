@@ -1,3 +1,5 @@
+import { createLineTooLongError } from "../errors/map-stream-failure.js";
+import { MAX_SSE_LINE_BYTES, trailingLineBytes } from "../sse/line-bytes.js";
 import type { ByteSource } from "./byte-source.js";
 
 /** What to do with the rest of the upstream once the body has all it wants. */
@@ -34,13 +36,16 @@ const encoder = new TextEncoder();
  * The one pull loop between the backend and a client: every stream builder and aggregator of this
  * package runs on it, and so does the server. Each {@link PullBody.next} reads the upstream until the
  * hooks have text to send, so one upstream read gives at most one write and a slow client slows the
- * upstream read (backpressure without buffering). It ends when the hooks need no more input (the upstream
+ * upstream read (backpressure without buffering). A line longer than `MAX_SSE_LINE_BYTES` ends it with a
+ * 502 `upstream_line_too_long` instead of being buffered. It ends when the hooks need no more input (the upstream
  * is then drained or cancelled, as they say), at the end of the upstream, or on a read failure (handed
  * to `finish`).
  */
 export class PullBody {
   private closed = false;
   private ended = false;
+  /** Bytes of the unfinished SSE line so far: bounded, so a line without end cannot fill the memory. */
+  private lineBytes = 0;
 
   constructor(
     private readonly source: ByteSource,
@@ -61,6 +66,11 @@ export class PullBody {
       if (chunk === null) {
         hooks.endOfInput();
         return this.end(undefined);
+      }
+      this.lineBytes = trailingLineBytes(this.lineBytes, chunk);
+      if (this.lineBytes > MAX_SSE_LINE_BYTES) {
+        this.source.cancel();
+        return this.end(createLineTooLongError(MAX_SSE_LINE_BYTES));
       }
       hooks.feed(chunk);
       const upstreamEnd = hooks.upstreamEnd();
