@@ -1,8 +1,8 @@
 import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ConfigError } from "@cmp/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConfigError } from "./config.js";
 import { secureHome } from "./secure-home.js";
 
 let base: string;

@@ -1,5 +1,5 @@
 import { chmod, mkdir, stat } from "node:fs/promises";
-import { ConfigError } from "./config.js";
+import { ConfigError } from "@cmp/core";
 
 /** Options of {@link secureHome}. */
 export interface SecureHomeOptions {
