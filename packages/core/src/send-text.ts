@@ -11,11 +11,13 @@ export function sendText(
   text: string,
   headers: Record<string, string> = {},
 ): void {
-  res.writeHead(status, {
-    ...headers,
-    "content-type": contentType,
-    "content-length": String(Buffer.byteLength(text)),
-  });
+  // A for-in copy, not a spread: on Node 20 a spread of a small record costs several times more, and
+  // this runs for every JSON answer. The caller's object is left as it was.
+  const head: Record<string, string> = {};
+  for (const name in headers) head[name] = headers[name] as string;
+  head["content-type"] = contentType;
+  head["content-length"] = String(Buffer.byteLength(text));
+  res.writeHead(status, head);
   res.end(text);
 }
 

@@ -4,6 +4,7 @@ import {
   aggregateChatCompletion,
   type ChatCompletion,
   type ChatCompletionRequest,
+  type ChatCompletionSseBodyOptions,
   type ChatCompletionUsage,
   createChatChunkStream,
   createChatCompletionSseBody,
@@ -88,26 +89,27 @@ async function answer(
     for (const [callId, items] of mapper.reasoningItemsByCallId()) app.reasoningCache.set(callId, items);
   };
   const describeReadError = (error: unknown) => toHttpError(error, app.now());
-  const mapperOptions = {
+  // One options object per request, written out whole: spreading a shared one costs more on Node 20
+  // than the rest of this function (measured in a CPU profile).
+  const options: ChatCompletionSseBodyOptions = {
     model: request.model,
     created: Math.floor(app.now() / 1000),
     reasoningOutput: app.config.reasoningOutput,
     stop: request.stop ?? null,
     legacyFunctionCall: usesLegacyFunctions(request),
     now: app.now,
+    includeUsage:
+      writer === undefined || responses.length > 1 || request.stream_options?.include_usage === true,
+    describeReadError,
+    onDone: (mapper) => {
+      record.usage = toRecordUsage(mapper.usage);
+      rememberReasoning(mapper);
+    },
   };
 
   if (writer === undefined) {
     const completions: ChatCompletion[] = [];
-    for (const response of responses) {
-      completions.push(
-        await aggregateChatCompletion(response, {
-          ...mapperOptions,
-          onDone: rememberReasoning,
-          describeReadError,
-        }),
-      );
-    }
+    for (const response of responses) completions.push(await aggregateChatCompletion(response, options));
     const completion =
       completions.length === 1 ? (completions[0] as ChatCompletion) : mergeChatCompletions(completions);
     record.usage = toRecordUsage(completion.usage);
@@ -117,17 +119,8 @@ async function answer(
   }
 
   Object.assign(writer.headers, headers);
-  const includeUsage = request.stream_options?.include_usage === true;
   if (responses.length === 1) {
-    const sse = createChatCompletionSseBody(responses[0] as CodexResponse, {
-      ...mapperOptions,
-      includeUsage,
-      describeReadError,
-      onDone: (mapper) => {
-        record.usage = toRecordUsage(mapper.usage);
-        rememberReasoning(mapper);
-      },
-    });
+    const sse = createChatCompletionSseBody(responses[0] as CodexResponse, options);
     await streamToClient(writer, sse.body, () => sse.failure, { tracker: app.tracker, record });
     if (sse.failure !== null) http.errorCode = sse.failure.code;
     return;
@@ -136,8 +129,8 @@ async function answer(
     app,
     writer,
     responses.map((r) => r.body),
-    { ...mapperOptions, includeUsage: true },
-    includeUsage,
+    options,
+    request.stream_options?.include_usage === true,
     record,
   );
 }
