@@ -2,6 +2,7 @@ import { type FakeAuthServer, startFakeAuthServer } from "@cmp/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createMemoryTokenStore } from "./memory-token-store.js";
 import type { StoredLogin } from "./stored-login.js";
+import { issueStoredLogin } from "./testing/issue-stored-login.js";
 import { createTokenManager } from "./token-manager.js";
 
 let auth: FakeAuthServer;
@@ -17,16 +18,7 @@ afterEach(async () => {
   await auth.close();
 });
 
-async function issueLogin(ttlSeconds: number): Promise<StoredLogin> {
-  const tokens = await auth.issueTokens({ accessTokenTtlSeconds: ttlSeconds });
-  return {
-    idToken: tokens.id_token,
-    accessToken: tokens.access_token,
-    refreshToken: tokens.refresh_token,
-    accountId: "acc_test",
-    lastRefresh: new Date(clock).toISOString(),
-  };
-}
+const issueLogin = (ttlSeconds: number): Promise<StoredLogin> => issueStoredLogin(auth, ttlSeconds, clock);
 
 /** Calls `getAuth` every `stepMs` of the fake clock for `totalMs`, letting background refreshes land. */
 async function traffic(manager: ReturnType<typeof createTokenManager>, totalMs: number, stepMs: number) {

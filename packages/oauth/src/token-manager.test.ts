@@ -8,6 +8,7 @@ import { createFileTokenStore } from "./file-token-store.js";
 import { createMemoryTokenStore } from "./memory-token-store.js";
 import { OAuthError } from "./oauth-errors.js";
 import type { StoredLogin } from "./stored-login.js";
+import { issueStoredLogin } from "./testing/issue-stored-login.js";
 import { collectSecrets, errorMessages, expectNoSecrets, makeTempDir } from "./testing/test-helpers.js";
 import { createTokenManager } from "./token-manager.js";
 import type { TokenManagerEvent } from "./token-manager-types.js";
@@ -30,16 +31,7 @@ afterEach(async () => {
   await cleanup();
 });
 
-async function issueLogin(ttlSeconds: number): Promise<StoredLogin> {
-  const tokens = await auth.issueTokens({ accessTokenTtlSeconds: ttlSeconds });
-  return {
-    idToken: tokens.id_token,
-    accessToken: tokens.access_token,
-    refreshToken: tokens.refresh_token,
-    accountId: "acc_test",
-    lastRefresh: new Date(clock).toISOString(),
-  };
-}
+const issueLogin = (ttlSeconds: number): Promise<StoredLogin> => issueStoredLogin(auth, ttlSeconds, clock);
 
 const tokenCalls = () => auth.requests.filter((r) => r.path === "/oauth/token").length;
 
