@@ -13,7 +13,6 @@ import {
   mergeChatChunkStreams,
   mergeChatCompletions,
   parseChatCompletionRequest,
-  type ResponsesToChatMapper,
   SSE_DONE,
   usesLegacyFunctions,
 } from "@cmp/transform";
@@ -85,10 +84,6 @@ async function answer(
   record: RequestRecord,
 ): Promise<void> {
   const headers = answerHeaders(app, responses[0]?.headers ?? {}, warnings);
-  const rememberReasoning = (mapper: ResponsesToChatMapper) => {
-    for (const [callId, items] of mapper.reasoningItemsByCallId()) app.reasoningCache.set(callId, items);
-  };
-  const describeReadError = (error: unknown) => toHttpError(error, app.now());
   // One options object per request, written out whole: spreading a shared one costs more on Node 20
   // than the rest of this function (measured in a CPU profile).
   const options: ChatCompletionSseBodyOptions = {
@@ -100,10 +95,11 @@ async function answer(
     now: app.now,
     includeUsage:
       writer === undefined || responses.length > 1 || request.stream_options?.include_usage === true,
-    describeReadError,
+    describeReadError: (error) => toHttpError(error, app.now()),
+    // The encrypted reasoning of this turn, for the tool outputs of the next one.
     onDone: (mapper) => {
       record.usage = toRecordUsage(mapper.usage);
-      rememberReasoning(mapper);
+      for (const [callId, items] of mapper.reasoningItemsByCallId()) app.reasoningCache.set(callId, items);
     },
   };
 
