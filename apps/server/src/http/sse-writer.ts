@@ -71,7 +71,10 @@ export class SseWriter {
    */
   private writeHead(): void {
     try {
-      this.res.writeHead(200, { ...SSE_HEADERS, ...this.headers });
+      const headers: Record<string, string> = {};
+      for (const name in SSE_HEADERS) headers[name] = SSE_HEADERS[name] as string;
+      for (const name in this.headers) headers[name] = this.headers[name] as string;
+      this.res.writeHead(200, headers);
     } catch {
       for (const name in this.headers) this.res.removeHeader(name);
       this.res.writeHead(200, SSE_HEADERS);

@@ -16,27 +16,26 @@ export async function streamToClient(
   failure: () => OpenAIHttpError | null,
   tracking: { tracker: RequestTracker; record: RequestRecord },
 ): Promise<void> {
-  try {
-    for (let text = await body.next(); text !== null; text = await body.next()) {
-      if (!writer.started) {
-        const error = failure();
-        if (error !== null) throw error;
-        tracking.tracker.markFirstToken(tracking.record);
-      }
-      const pending = writer.write(text);
-      if (pending) await pending;
-      if (writer.isClosed) {
-        body.cancel();
-        return;
-      }
-    }
+  const { tracker, record } = tracking;
+  await body.pipeTo((text) => {
     if (!writer.started) {
       const error = failure();
       if (error !== null) throw error;
+      tracker.markFirstToken(record);
     }
-  } catch (error) {
-    body.cancel();
-    throw error;
+    const pending = writer.write(text);
+    if (pending) return pending.then(() => stopIfClosed(writer, body));
+    stopIfClosed(writer, body);
+    return undefined;
+  });
+  if (!writer.started) {
+    const error = failure();
+    if (error !== null) throw error;
   }
   writer.end();
+}
+
+/** A client that left ends the body, which cancels the backend request. */
+function stopIfClosed(writer: SseWriter, body: PullBody): void {
+  if (writer.isClosed) body.cancel();
 }

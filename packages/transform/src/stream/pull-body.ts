@@ -54,7 +54,6 @@ export class PullBody {
 
   /** The next text to send, or `null` once the body is complete (or cancelled). */
   async next(): Promise<string | null> {
-    const hooks = this.hooks;
     while (!this.ended) {
       let chunk: Uint8Array | null;
       try {
@@ -62,33 +61,50 @@ export class PullBody {
       } catch (readError) {
         return this.end(readError);
       }
-      if (this.ended) return null;
-      if (chunk === null) {
-        hooks.endOfInput();
-        return this.end(undefined);
-      }
-      this.lineBytes = trailingLineBytes(this.lineBytes, chunk);
-      if (this.lineBytes > MAX_SSE_LINE_BYTES) {
-        this.source.cancel();
-        return this.end(createLineTooLongError(MAX_SSE_LINE_BYTES));
-      }
-      hooks.feed(chunk);
-      const upstreamEnd = hooks.upstreamEnd();
-      if (upstreamEnd !== false) {
-        if (upstreamEnd === "cancel") this.source.cancel();
-        else void drain(this.source);
-        return this.end(undefined);
-      }
-      const text = hooks.take();
-      if (text !== "") return text;
+      const text = this.consume(chunk);
+      if (text !== undefined) return text;
     }
     return null;
+  }
+
+  /**
+   * Drives the body into `sink`, one call per text, until it is complete: the same loop as
+   * {@link PullBody.next} without a promise per text, for a writer that is usually ready (a socket).
+   * The sink returns a promise only while it cannot take more (backpressure); the next upstream read
+   * waits for it. When the sink throws, the body is cancelled and the error propagates.
+   */
+  async pipeTo(sink: (text: string) => Promise<void> | undefined): Promise<void> {
+    try {
+      while (!this.ended) {
+        let chunk: Uint8Array | null = null;
+        let failed = false;
+        let readError: unknown;
+        try {
+          chunk = await this.source.read();
+        } catch (error) {
+          failed = true;
+          readError = error;
+        }
+        // Outside the try: an error of the hooks is not a read failure.
+        const text = failed ? this.end(readError) : this.consume(chunk);
+        if (typeof text === "string") {
+          const pending = sink(text);
+          if (pending) await pending;
+        }
+      }
+    } catch (error) {
+      this.cancel();
+      throw error;
+    }
   }
 
   /** Reads the body to its end and returns all of its text (for aggregators and tests). */
   async text(): Promise<string> {
     let out = "";
-    for (let part = await this.next(); part !== null; part = await this.next()) out += part;
+    await this.pipeTo((text) => {
+      out += text;
+      return undefined;
+    });
     return out;
   }
 
@@ -114,6 +130,33 @@ export class PullBody {
       },
       { highWaterMark: 0 },
     );
+  }
+
+  /**
+   * One upstream read result through the hooks: the text to send, `undefined` to keep reading, or
+   * `null` once the body is complete.
+   */
+  private consume(chunk: Uint8Array | null): string | null | undefined {
+    if (this.ended) return null;
+    const hooks = this.hooks;
+    if (chunk === null) {
+      hooks.endOfInput();
+      return this.end(undefined);
+    }
+    this.lineBytes = trailingLineBytes(this.lineBytes, chunk);
+    if (this.lineBytes > MAX_SSE_LINE_BYTES) {
+      this.source.cancel();
+      return this.end(createLineTooLongError(MAX_SSE_LINE_BYTES));
+    }
+    hooks.feed(chunk);
+    const upstreamEnd = hooks.upstreamEnd();
+    if (upstreamEnd !== false) {
+      if (upstreamEnd === "cancel") this.source.cancel();
+      else void drain(this.source);
+      return this.end(undefined);
+    }
+    const text = hooks.take();
+    return text === "" ? undefined : text;
   }
 
   private end(readError: unknown): string | null {
