@@ -15,6 +15,7 @@ export type OAuthErrorCode =
   | "store_corrupt"
   | "store_read_failed"
   | "store_write_failed"
+  | "store_unavailable"
   | "token_exchange_failed"
   | "invalid_token"
   | "invalid_input"

@@ -188,6 +188,19 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       emit({ type: "store_unreadable", at: new Date(now()), code: error.code, message: error.message });
   };
 
+  /**
+   * The periodic store check of a request. A shared store that cannot be reached fails only the
+   * requests that need it: a login still valid in memory keeps serving until the store is back.
+   */
+  const syncForRequest = async (): Promise<void> => {
+    try {
+      await sync(false);
+    } catch (error) {
+      const servable = current !== undefined && current !== null && isValid(current);
+      if (!(servable && OAuthError.isInstance(error) && error.code === "store_unavailable")) throw error;
+    }
+  };
+
   /** Re-reads the store when it changed (checked at most every `checkIntervalMs`), or always when forced. */
   const sync = async (force: boolean): Promise<void> => {
     if (!force && current !== undefined && now() - lastCheckAt < checkIntervalMs) return;
@@ -250,7 +263,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
 
   async function runRefresh(start: Snapshot): Promise<Snapshot> {
     let release: ReleaseLock | undefined;
-    if (lockPath) release = await acquireRefreshLock(lockPath);
+    if (store.lock) release = await store.lock();
+    else if (lockPath) release = await acquireRefreshLock(lockPath);
     try {
       await sync(true);
       const snap = current;
@@ -390,7 +404,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     ) {
       return toCredentials(fresh);
     }
-    await sync(false);
+    await syncForRequest();
     // The caller waits at most `refreshTimeoutMs` in all for refreshes; they go on without it.
     const deadline = createCallerDeadline(callerTimeoutMs, stillRefreshing);
     try {

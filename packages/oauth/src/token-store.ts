@@ -1,3 +1,4 @@
+import type { ReleaseLock } from "./refresh-lock.js";
 import type { StoredLogin } from "./stored-login.js";
 
 /**
@@ -5,7 +6,11 @@ import type { StoredLogin } from "./stored-login.js";
  * for several server instances (Keyv/Redis) can too, see the package README.
  */
 export interface TokenStore {
-  /** The stored login, or `null`. Throws `OAuthError` `store_corrupt` for an unreadable login. */
+  /**
+   * The stored login, or `null`. Throws `OAuthError` `store_corrupt` for an unreadable login, and
+   * `store_unavailable` (retryable) when a shared store cannot be reached: the token manager then keeps
+   * serving a still-valid login from memory.
+   */
   get(): Promise<StoredLogin | null>;
   /** Replaces the login. */
   set(login: StoredLogin): Promise<void>;
@@ -24,4 +29,11 @@ export interface TokenStore {
   revision?(): Promise<string>;
   /** A path to lock across processes while refreshing (the file store's `auth.json`). */
   readonly lockPath?: string;
+  /**
+   * Takes the lock that makes a refresh happen once for everyone sharing this store (a leased lock of a
+   * shared store, so a holder that dies loses it); resolves with its release. Used instead of
+   * `lockPath` when present. A store that cannot be reached rejects with `OAuthError`
+   * `store_unavailable`.
+   */
+  lock?(): Promise<ReleaseLock>;
 }
