@@ -1,9 +1,5 @@
 import { z } from "zod";
-import {
-  type CachedInstructions,
-  readInstructionsCache,
-  writeInstructionsCache,
-} from "./instructions-cache.js";
+import type { CachedInstructions, InstructionsCache } from "./instructions-cache.js";
 import { InstructionsError } from "./instructions-error.js";
 
 /** What the GitHub source reports for logs. */
@@ -27,7 +23,8 @@ export interface GithubPromptSourceOptions {
   /** Ask GitHub at most this often per file (failures included). Default 15 minutes. */
   checkIntervalMs: number;
   timeoutMs: number;
-  cacheDir: string | undefined;
+  /** Where prompt files are kept between runs; none: memory only. */
+  cache: InstructionsCache | null;
   onEvent: (event: GithubPromptEvent) => void;
 }
 
@@ -86,17 +83,17 @@ export function createGithubPromptSource(options: GithubPromptSourceOptions) {
 
   async function load(file: string): Promise<CachedInstructions | null> {
     const known = memory.get(file);
-    if (known || !options.cacheDir) return known ?? null;
-    const cached = await readInstructionsCache(options.cacheDir, file);
+    if (known || !options.cache) return known ?? null;
+    const cached = await options.cache.read(file);
     if (cached) memory.set(file, cached);
     return cached;
   }
 
   async function store(file: string, cached: CachedInstructions, textChanged: boolean): Promise<void> {
     memory.set(file, cached);
-    if (!options.cacheDir) return;
+    if (!options.cache) return;
     try {
-      await writeInstructionsCache(options.cacheDir, file, cached, { textChanged });
+      await options.cache.write(file, cached, { textChanged });
     } catch (error) {
       const failure = new InstructionsError(
         "cache_write_failed",

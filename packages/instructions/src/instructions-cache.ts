@@ -1,6 +1,6 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { writeFileAtomically } from "@cmp/core";
+import { type KeyValueCache, writeFileAtomically } from "@cmp/core";
 import { z } from "zod";
 
 const metaSchema = z.object({
@@ -19,8 +19,19 @@ export interface CachedInstructions {
   meta: InstructionsCacheMeta;
 }
 
+/** Where cached prompt files are kept: a folder, or a key-value map shared by several processes. */
+export interface InstructionsCache {
+  /** The cached prompt file; `null` when missing or corrupt. */
+  read(file: string): Promise<CachedInstructions | null>;
+  /** Saves a prompt file; `textChanged: false` only refreshes its metadata where that is cheaper. */
+  write(file: string, cached: CachedInstructions, options: { textChanged: boolean }): Promise<void>;
+}
+
+/** A prompt file's name as a file name or key part (`gpt_5_codex_prompt` for `gpt_5_codex_prompt.md`). */
+const familyOf = (file: string) => file.replace(/\.md$/, "").replace(/[^A-Za-z0-9._-]/g, "_");
+
 function paths(cacheDir: string, file: string): { text: string; meta: string } {
-  const family = file.replace(/\.md$/, "").replace(/[^A-Za-z0-9._-]/g, "_");
+  const family = familyOf(file);
   return {
     text: join(cacheDir, `instructions-${family}.md`),
     meta: join(cacheDir, `instructions-${family}-meta.json`),
@@ -56,4 +67,38 @@ export async function writeInstructionsCache(
   const { text, meta } = paths(cacheDir, file);
   if (options.textChanged) await writeFileAtomically(text, cached.text);
   await writeFileAtomically(meta, JSON.stringify(cached.meta));
+}
+
+/** The prompt files in `cacheDir` (text + `-meta.json`). */
+export function createFileInstructionsCache(cacheDir: string): InstructionsCache {
+  return {
+    read: (file) => readInstructionsCache(cacheDir, file),
+    write: (file, cached, options) => writeInstructionsCache(cacheDir, file, cached, options),
+  };
+}
+
+/**
+ * The prompt files in a key-value map shared with other processes (a `@cmp/store` namespace): one key
+ * per file holding text and metadata, validated on read; a failing read is no cache.
+ */
+export function createKeyValueInstructionsCache(cache: KeyValueCache): InstructionsCache {
+  return {
+    async read(file) {
+      let value: unknown;
+      try {
+        value = await cache.get(`prompt.${familyOf(file)}`);
+      } catch {
+        return null;
+      }
+      if (typeof value !== "object" || value === null) return null;
+      const { text, meta } = value as { text?: unknown; meta?: unknown };
+      const parsed = metaSchema.safeParse(meta);
+      return parsed.success && typeof text === "string" && text.trim() !== ""
+        ? { text, meta: parsed.data }
+        : null;
+    },
+    async write(file, cached) {
+      await cache.set(`prompt.${familyOf(file)}`, { text: cached.text, meta: cached.meta });
+    },
+  };
 }

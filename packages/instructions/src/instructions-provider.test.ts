@@ -147,6 +147,29 @@ describe("GitHub prompt cache", () => {
     for (const name of names) expect((await stat(join(cacheDir, name))).mode & 0o777).toBe(0o600);
   });
 
+  it("shares the prompt files through a key-value cache (several replicas ask GitHub once)", async () => {
+    const shared = new Map<string, unknown>();
+    const cache = {
+      get: async (key: string) => shared.get(key),
+      set: async (key: string, value: unknown) => shared.set(key, structuredClone(value)),
+    };
+    await provider({ cacheDir: undefined, cache }).getBaseInstructions(model);
+    expect([...shared.keys()]).toEqual(["prompt.gpt_5_codex_prompt"]);
+    clock += 5 * minute;
+    expect(await provider({ cacheDir: undefined, cache }).resolveBaseInstructions(model)).toEqual({
+      text: "codex prompt v1",
+      source: "github-cache",
+    });
+    expect(github.requests).toHaveLength(2);
+    expect(await readdir(cacheDir)).toEqual([]);
+
+    shared.set("prompt.gpt_5_codex_prompt", { text: "", meta: {} });
+    clock += 20 * minute;
+    expect((await provider({ cacheDir: undefined, cache }).resolveBaseInstructions(model)).source).toBe(
+      "github",
+    );
+  });
+
   it("waits 15 minutes after a failure before asking again, and reports it", async () => {
     github.releaseStatus = 500;
     const events: GithubPromptEvent[] = [];

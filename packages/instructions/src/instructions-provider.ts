@@ -1,6 +1,8 @@
+import type { KeyValueCache } from "@cmp/core";
 import { bundledCatalog, type CatalogModel } from "@cmp/models";
 import { BUNDLED_CODEX_PROMPT } from "./bundled-prompt.js";
 import { createGithubPromptSource, type GithubPromptEvent } from "./github-prompt-source.js";
+import { createFileInstructionsCache, createKeyValueInstructionsCache } from "./instructions-cache.js";
 import { promptFileFor } from "./prompt-files.js";
 
 /** Where base instructions came from, in the order the sources are tried. */
@@ -21,6 +23,11 @@ export interface InstructionsProviderOptions {
   fetch?: typeof globalThis.fetch;
   /** Folder for the cached prompt files (text + `-meta.json`). No disk cache without it. */
   cacheDir?: string;
+  /**
+   * A key-value map shared with other processes (a `@cmp/store` namespace) that keeps the prompt files
+   * instead of `cacheDir`, so several replicas ask GitHub once.
+   */
+  cache?: KeyValueCache;
   /** Default `https://api.github.com` (tests point it at a local server). */
   githubApiUrl?: string;
   /** Default `https://raw.githubusercontent.com`. */
@@ -69,7 +76,11 @@ export function createInstructionsProvider(options: InstructionsProviderOptions 
     promptDir: options.promptDir ?? "codex-rs/core",
     checkIntervalMs: options.checkIntervalMs ?? 15 * 60_000,
     timeoutMs: options.timeoutMs ?? 10_000,
-    cacheDir: options.cacheDir,
+    cache: options.cache
+      ? createKeyValueInstructionsCache(options.cache)
+      : options.cacheDir
+        ? createFileInstructionsCache(options.cacheDir)
+        : null,
     onEvent: (event) => {
       try {
         options.onEvent?.(event);

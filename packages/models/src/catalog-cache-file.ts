@@ -1,29 +1,12 @@
-import { createHash } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomically } from "@cmp/core";
-import { z } from "zod";
-import { type CatalogModel, catalogModelSchema } from "./catalog-model-schema.js";
-
-/** What is kept on disk per account: the catalog and the validators to revalidate it. */
-export interface CachedCatalog {
-  /** `null` for a login that names no account. */
-  accountId: string | null;
-  clientVersion: string;
-  etag: string | null;
-  /** Milliseconds since the epoch, from the injected clock. */
-  fetchedAt: number;
-  models: CatalogModel[];
-}
-
-const cacheFileSchema = z.object({
-  version: z.literal(1),
-  accountId: z.string().nullable(),
-  clientVersion: z.string(),
-  etag: z.string().nullable(),
-  fetchedAt: z.number(),
-  models: z.array(z.unknown()),
-});
+import {
+  type CachedCatalog,
+  type CatalogCache,
+  parseCachedCatalog,
+  safeAccountName,
+} from "./catalog-cache.js";
 
 /**
  * The cache file of one account: `models-<account>.json`, safe for any account id; `models.json` for a
@@ -31,10 +14,7 @@ const cacheFileSchema = z.object({
  */
 export function catalogCachePath(cacheDir: string, accountId: string | null): string {
   if (accountId === null) return join(cacheDir, "models.json");
-  const safe = /^[A-Za-z0-9_-]{1,64}$/.test(accountId)
-    ? accountId
-    : createHash("sha256").update(accountId).digest("hex").slice(0, 32);
-  return join(cacheDir, `models-${safe}.json`);
+  return join(cacheDir, `models-${safeAccountName(accountId)}.json`);
 }
 
 /** Reads an account's cache file; `null` when missing, unreadable, corrupt or of another account. */
@@ -54,14 +34,7 @@ export async function readCatalogCache(
   } catch {
     return null;
   }
-  const parsed = cacheFileSchema.safeParse(json);
-  if (!parsed.success || parsed.data.accountId !== accountId) return null;
-  const models = parsed.data.models.flatMap((entry) => {
-    const model = catalogModelSchema.safeParse(entry);
-    return model.success ? [model.data] : [];
-  });
-  if (models.length === 0) return null;
-  return { ...parsed.data, models };
+  return parseCachedCatalog(json, accountId);
 }
 
 /**
@@ -72,4 +45,12 @@ export async function writeCatalogCache(cacheDir: string, cache: CachedCatalog):
   await mkdir(cacheDir, { recursive: true, mode: 0o700 });
   const path = catalogCachePath(cacheDir, cache.accountId);
   await writeFileAtomically(path, JSON.stringify({ version: 1, ...cache }));
+}
+
+/** The catalog cache in one file per account under `cacheDir` (see {@link catalogCachePath}). */
+export function createFileCatalogCache(cacheDir: string): CatalogCache {
+  return {
+    read: (accountId) => readCatalogCache(cacheDir, accountId),
+    write: (cache) => writeCatalogCache(cacheDir, cache),
+  };
 }

@@ -97,6 +97,29 @@ describe("createModelCatalog", () => {
     expect(modelRequests()).toHaveLength(2);
   });
 
+  it("shares one catalog per account through a key-value cache (several replicas): the second process does not fetch", async () => {
+    const shared = new Map<string, unknown>();
+    const cache = {
+      get: async (key: string) => shared.get(key),
+      set: async (key: string, value: unknown) => shared.set(key, structuredClone(value)),
+    };
+    const first = catalog({ cacheDir: undefined, cache });
+    expect(slugs(await first.get(auth))).toContain("gpt-live-1");
+    await vi.waitFor(() => expect(shared.size).toBe(1));
+    expect([...shared.keys()]).toEqual(["account.acc_test"]);
+
+    const second = catalog({ cacheDir: undefined, cache });
+    expect(slugs(await second.get(auth))).toContain("gpt-live-1");
+    expect(second.status("acc_test").source).toBe("cache");
+    expect(modelRequests()).toHaveLength(1);
+
+    // Another account's entry, or a value that is not a catalog, is no cache.
+    shared.set("account.acc_test", { version: 1, accountId: "acc_other", models: [] });
+    const third = catalog({ cacheDir: undefined, cache });
+    expect(slugs(await third.get(auth))).toContain("gpt-live-1");
+    expect(modelRequests()).toHaveLength(2);
+  });
+
   it("hands out the same frozen list until it changes, so callers can memoise on it", async () => {
     const models = catalog();
     const first = await models.get(auth);

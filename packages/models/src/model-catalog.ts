@@ -1,6 +1,7 @@
-import type { AccountAuth } from "@cmp/core";
+import type { AccountAuth, KeyValueCache } from "@cmp/core";
 import { bundledCatalog } from "./bundled-catalog.js";
-import { readCatalogCache, writeCatalogCache } from "./catalog-cache-file.js";
+import { type CatalogCache, createKeyValueCatalogCache } from "./catalog-cache.js";
+import { createFileCatalogCache } from "./catalog-cache-file.js";
 import { CatalogFetchError } from "./catalog-fetch-error.js";
 import { type CatalogModel, parseCatalogModels } from "./catalog-model-schema.js";
 
@@ -25,6 +26,11 @@ export interface ModelCatalogOptions {
   fetch?: typeof globalThis.fetch;
   /** Folder for one cache file per account (0600, written atomically). No disk cache without it. */
   cacheDir?: string;
+  /**
+   * A key-value map shared with other processes (a `@cmp/store` namespace) that keeps the catalogs
+   * instead of `cacheDir`, so several replicas fetch and revalidate one catalog per account.
+   */
+  cache?: KeyValueCache;
   /** Clock in milliseconds. */
   now?: () => number;
   /** Age after which a served catalog is revalidated in the background. Default 5 minutes. */
@@ -108,6 +114,11 @@ function describe(error: unknown): string {
 export function createModelCatalog(options: ModelCatalogOptions): ModelCatalog {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const now = options.now ?? Date.now;
+  const cacheStore: CatalogCache | null = options.cache
+    ? createKeyValueCatalogCache(options.cache)
+    : options.cacheDir
+      ? createFileCatalogCache(options.cacheDir)
+      : null;
   const ttlMs = options.ttlMs ?? 5 * 60_000;
   const retryAfterFailureMs = options.retryAfterFailureMs ?? 60_000;
   const timeoutMs = options.timeoutMs ?? 15_000;
@@ -154,9 +165,8 @@ export function createModelCatalog(options: ModelCatalogOptions): ModelCatalog {
   }
 
   async function load(state: AccountState): Promise<void> {
-    const { cacheDir } = options;
-    if (!cacheDir) return;
-    state.loading ??= readCatalogCache(cacheDir, state.accountId).then((cached) => {
+    if (!cacheStore) return;
+    state.loading ??= cacheStore.read(state.accountId).then((cached) => {
       if (!cached || state.models) return;
       state.models = freeze(cached.models);
       state.source = "cache";
@@ -169,9 +179,9 @@ export function createModelCatalog(options: ModelCatalogOptions): ModelCatalog {
   }
 
   async function persist(state: AccountState): Promise<void> {
-    if (!options.cacheDir || !state.models) return;
+    if (!cacheStore || !state.models) return;
     try {
-      await writeCatalogCache(options.cacheDir, {
+      await cacheStore.write({
         accountId: state.accountId,
         clientVersion: options.clientVersion,
         etag: state.etag,
