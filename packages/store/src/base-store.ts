@@ -107,7 +107,11 @@ export abstract class BaseStore implements Store {
     return lock;
   }
 
-  async withLock<T>(name: string, task: (signal: AbortSignal) => Promise<T>, options: LockOptions = {}): Promise<T> {
+  async withLock<T>(
+    name: string,
+    task: (signal: AbortSignal) => Promise<T>,
+    options: LockOptions = {},
+  ): Promise<T> {
     return runWithLock(await this.lock(name, options), task);
   }
 

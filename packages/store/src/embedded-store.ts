@@ -39,7 +39,8 @@ export class EmbeddedStore extends BaseStore {
   constructor(options: { prefix: string; box: SecretBox | null; folder?: string }) {
     super(options.prefix, options.box);
     this.root = options.folder === undefined ? undefined : join(options.folder, options.prefix);
-    this.lockBackend = this.root === undefined ? createMemoryLeaseBackend() : createFileLeaseBackend(this.root);
+    this.lockBackend =
+      this.root === undefined ? createMemoryLeaseBackend() : createFileLeaseBackend(this.root);
   }
 
   protected isDurable(options: NamespaceOptions): boolean {
@@ -88,7 +89,9 @@ export class EmbeddedStore extends BaseStore {
         return await compareAndWrite(() => lock.assertHeld());
       } catch (cause) {
         if (!LockLostError.isInstance(cause)) throw cause;
-        throw new StoreUnavailableError("A compare-and-set lost its file lock; nothing was written.", { cause });
+        throw new StoreUnavailableError("A compare-and-set lost its file lock; nothing was written.", {
+          cause,
+        });
       } finally {
         await lock.release();
       }

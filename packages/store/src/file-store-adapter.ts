@@ -38,7 +38,9 @@ function parseEntry(text: string): FileEntry | null {
 
 function fileError(action: string, cause: unknown): StoreUnavailableError {
   // No path or key in the message: it can reach clients through error answers.
-  return new StoreUnavailableError(`Cannot ${action} a store file (${getErrnoCode(cause) ?? "error"}).`, { cause });
+  return new StoreUnavailableError(`Cannot ${action} a store file (${getErrnoCode(cause) ?? "error"}).`, {
+    cause,
+  });
 }
 
 /**
@@ -74,7 +76,8 @@ export class FileStoreAdapter implements KeyvStoreAdapter {
       throw fileError("read", cause);
     }
     const entry = parseEntry(text);
-    if (entry === null) throw new StoreUnavailableError("A store file is not readable as an entry of this store.");
+    if (entry === null)
+      throw new StoreUnavailableError("A store file is not readable as an entry of this store.");
     if (entry.expiresAt !== null && entry.expiresAt <= Date.now()) return undefined;
     return entry.value as Value;
   }

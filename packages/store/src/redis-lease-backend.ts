@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
+import type { StoreGuard } from "./guarded-store-adapter.js";
 import { keepRenewed } from "./keep-renewed.js";
 import type { LeaseBackend } from "./lease.js";
 import type { RedisClient } from "./redis-client.js";
 import { RELEASE_LOCK_SCRIPT, RENEW_LOCK_SCRIPT } from "./redis-scripts.js";
-import type { StoreGuard } from "./guarded-store-adapter.js";
 
 /**
  * Locks on Redis, one key per lock: `<prefix>:<name>` holds a random token of the holder. Taken with
@@ -11,7 +11,11 @@ import type { StoreGuard } from "./guarded-store-adapter.js";
  * (so a holder whose lease ran out never extends or deletes the next holder's lock). A holder that
  * stops renewing loses the lock when Redis expires the key.
  */
-export function createRedisLeaseBackend(client: RedisClient, prefix: string, guard: StoreGuard): LeaseBackend {
+export function createRedisLeaseBackend(
+  client: RedisClient,
+  prefix: string,
+  guard: StoreGuard,
+): LeaseBackend {
   return {
     async tryAcquire(name, ttlMs, onLost) {
       const key = `${prefix}:${name}`;

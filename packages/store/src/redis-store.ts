@@ -99,7 +99,10 @@ export class RedisStore extends BaseStore {
       const nextText =
         next === undefined
           ? ""
-          : await keyv.serializeData({ value: next, expires: ttlMs === undefined ? undefined : Date.now() + ttlMs });
+          : await keyv.serializeData({
+              value: next,
+              expires: ttlMs === undefined ? undefined : Date.now() + ttlMs,
+            });
       if (typeof nextText !== "string") throw new TypeError("the namespace serializer must produce text");
       const written = await this.guard.run(() =>
         this.client.eval(COMPARE_AND_SET_SCRIPT, {
@@ -158,7 +161,10 @@ export class RedisStore extends BaseStore {
 
   protected async closeBackend(): Promise<void> {
     const subscriber = await this.subscriber?.catch(() => undefined);
-    await Promise.all([closeClient(this.client, this.commandTimeoutMs), subscriber && closeClient(subscriber, this.commandTimeoutMs)]);
+    await Promise.all([
+      closeClient(this.client, this.commandTimeoutMs),
+      subscriber && closeClient(subscriber, this.commandTimeoutMs),
+    ]);
   }
 }
 

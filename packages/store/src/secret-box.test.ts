@@ -85,7 +85,13 @@ describe("parseStoreSecret", () => {
   });
 
   it("refuses other lengths and text with a ConfigError that says how to make one, without the value", () => {
-    for (const text of ["", "hunter2-pw", randomBytes(16).toString("base64"), randomBytes(33).toString("base64"), "z".repeat(64)]) {
+    for (const text of [
+      "",
+      "hunter2-pw",
+      randomBytes(16).toString("base64"),
+      randomBytes(33).toString("base64"),
+      "z".repeat(64),
+    ]) {
       let caught: unknown;
       try {
         parseStoreSecret(text);

@@ -34,7 +34,9 @@ export function createSecretBox(key: Uint8Array): SecretBox {
       const cipher = createCipheriv("aes-256-gcm", secret, iv);
       const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
       const tag = cipher.getAuthTag();
-      return [VERSION, iv.toString("base64url"), tag.toString("base64url"), body.toString("base64url")].join(".");
+      return [VERSION, iv.toString("base64url"), tag.toString("base64url"), body.toString("base64url")].join(
+        ".",
+      );
     },
     open(envelope) {
       const parts = typeof envelope === "string" ? envelope.split(".") : [];
@@ -59,9 +61,10 @@ export function createSecretBox(key: Uint8Array): SecretBox {
       try {
         const decipher = createDecipheriv("aes-256-gcm", secret, iv, { authTagLength: TAG_BYTES });
         decipher.setAuthTag(tag);
-        return Buffer.concat([decipher.update(Buffer.from(bodyText, "base64url")), decipher.final()]).toString(
-          "utf8",
-        );
+        return Buffer.concat([
+          decipher.update(Buffer.from(bodyText, "base64url")),
+          decipher.final(),
+        ]).toString("utf8");
       } catch (cause) {
         throw new SecretBoxError(
           "A stored secret could not be decrypted: it was changed, or sealed with another store secret (CMP_STORE_SECRET).",

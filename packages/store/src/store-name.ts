@@ -10,7 +10,8 @@ export function assertSafeName(kind: "namespace" | "prefix", name: string): void
 
 /** Throws {@link StoreNameError} unless `name` is 1 to 200 characters. */
 export function assertFreeName(kind: "lock" | "channel", name: string): void {
-  if (typeof name !== "string" || name.length === 0 || name.length > 200) throw new StoreNameError(kind, name);
+  if (typeof name !== "string" || name.length === 0 || name.length > 200)
+    throw new StoreNameError(kind, name);
 }
 
 /**

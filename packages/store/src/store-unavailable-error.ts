@@ -8,7 +8,12 @@ import { CmpError } from "@cmp/core";
  */
 export class StoreUnavailableError extends CmpError<"store_unavailable"> {
   constructor(message: string, options: { cause?: unknown } = {}) {
-    super("StoreUnavailableError", { code: "store_unavailable", message, cause: options.cause, retryable: true });
+    super("StoreUnavailableError", {
+      code: "store_unavailable",
+      message,
+      cause: options.cause,
+      retryable: true,
+    });
   }
 
   /** True for any `StoreUnavailableError`, even one from another copy of this package. */

@@ -21,9 +21,12 @@ export interface TestRedisServer {
 export function redisServerAvailable(): boolean {
   const found = spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0;
   if (!found && process.env["CI"]) {
-    throw new Error("redis-server is not on PATH, but CI is set: .ci/run must install it (apt-get install redis-server).");
+    throw new Error(
+      "redis-server is not on PATH, but CI is set: .ci/run must install it (apt-get install redis-server).",
+    );
   }
-  if (!found) console.warn("redis-server is not on PATH: skipping the Redis tests (apt-get install redis-server).");
+  if (!found)
+    console.warn("redis-server is not on PATH: skipping the Redis tests (apt-get install redis-server).");
   return found;
 }
 
@@ -84,7 +87,20 @@ export async function startRedisServer(): Promise<TestRedisServer> {
     const dir = mkdtempSync(join(tmpdir(), "cmp-redis-"));
     const child = spawn(
       "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir],
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--daemonize",
+        "no",
+        "--dir",
+        dir,
+      ],
       { stdio: ["ignore", "ignore", "pipe"] },
     );
     child.on("error", () => undefined);
