@@ -1,8 +1,6 @@
 import { ConfigError } from "@cmp/core";
 import { EmbeddedStore } from "./embedded-store.js";
 import { STORE_SECRET_HINT } from "./parse-store-secret.js";
-import { connectRedis } from "./redis-client.js";
-import { RedisStore } from "./redis-store.js";
 import { createSecretBox } from "./secret-box.js";
 import { assertSafeName } from "./store-name.js";
 import type { CreateStoreOptions, Store } from "./store-types.js";
@@ -47,6 +45,11 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
     throw new ConfigError("commandTimeoutMs must be a positive number of milliseconds.");
   }
   const onError = options.onError ?? (() => undefined);
+  // Loaded only here: an embedded store (the default) never loads the Redis client.
+  const [{ connectRedis }, { RedisStore }] = await Promise.all([
+    import("./redis-client.js"),
+    import("./redis-store.js"),
+  ]);
   const client = await connectRedis(options.url, commandTimeoutMs, onError);
   return new RedisStore(client, { prefix, box, commandTimeoutMs, onError });
 }

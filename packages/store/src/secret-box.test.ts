@@ -36,13 +36,12 @@ describe("createSecretBox", () => {
     for (const index of [1, 2, 3]) {
       expect(() => box.open(tamper(envelope, index))).toThrow(SecretBoxError);
     }
-    const error = (() => {
-      try {
-        box.open(tamper(envelope, 3));
-      } catch (caught) {
-        return caught;
-      }
-    })();
+    let error: unknown;
+    try {
+      box.open(tamper(envelope, 3));
+    } catch (caught) {
+      error = caught;
+    }
     expect(SecretBoxError.isInstance(error)).toBe(true);
     expect(String(error)).not.toContain("a secret value");
   });
