@@ -4,6 +4,7 @@ import type { LeaseBackend } from "./lease.js";
 import { createNamespaceKeyv, type NamespaceKind } from "./namespace-keyv.js";
 import type { SecretBox } from "./secret-box.js";
 import { assertFreeName, assertSafeName } from "./store-name.js";
+import { StoreNameError } from "./store-name-error.js";
 import type {
   CompareAndSetOptions,
   HeldLock,
@@ -79,14 +80,20 @@ export abstract class BaseStore implements Store {
   private getNamespace(kind: NamespaceKind, name: string, options: NamespaceOptions) {
     assertSafeName("namespace", name);
     const mapKey = `${kind}:${name}`;
+    const durable = this.isDurable(options);
     const existing = this.namespaces.get(mapKey);
-    if (existing) return existing;
-    const ref: NamespaceRef = {
-      kind,
-      name,
-      id: `${this.prefix}:${kind}:${name}`,
-      durable: this.isDurable(options),
-    };
+    if (existing) {
+      // One name, one place: a namespace cannot be in files for one caller and in memory for another.
+      if (options.memoryOnly !== undefined && existing.ref.durable !== durable) {
+        throw new StoreNameError(
+          "namespace",
+          name,
+          `The namespace "${name}" was first opened ${existing.ref.durable ? "in files" : "in memory"}; open it with the same memoryOnly every time.`,
+        );
+      }
+      return existing;
+    }
+    const ref: NamespaceRef = { kind, name, id: `${this.prefix}:${kind}:${name}`, durable };
     const made = { keyv: createNamespaceKeyv(this.createAdapter(ref), ref.id, kind, this.box), ref };
     this.namespaces.set(mapKey, made);
     return made;
@@ -127,7 +134,9 @@ export abstract class BaseStore implements Store {
     next: T | undefined,
     options: CompareAndSetOptions = {},
   ): Promise<boolean> {
-    const { keyv, ref } = this.getNamespace(options.secret ? "secret" : "kv", namespace, {});
+    const { keyv, ref } = this.getNamespace(options.secret ? "secret" : "kv", namespace, {
+      memoryOnly: options.memoryOnly,
+    });
     if (typeof key !== "string" || key.length === 0) throw new TypeError("key must be a non-empty string");
     if (options.ttlMs !== undefined && !(Number.isFinite(options.ttlMs) && options.ttlMs > 0)) {
       throw new RangeError("ttlMs must be a positive number");

@@ -15,6 +15,7 @@ import { createStore } from "./create-store.js";
 import { LockLostError } from "./lock-lost-error.js";
 import { LockTimeoutError } from "./lock-timeout-error.js";
 import { SecretBoxError } from "./secret-box-error.js";
+import { StoreNameError } from "./store-name-error.js";
 import type { Store } from "./store-types.js";
 import { StoreUnavailableError } from "./store-unavailable-error.js";
 
@@ -176,6 +177,9 @@ describe("embedded store with a folder", () => {
     expect(file).toMatch(/^k-[A-Za-z0-9_-]+\.json$/);
     expect(statSync(join(dir, file ?? "")).mode & 0o777).toBe(0o600);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
+    // A name lives in one place: files or memory, fixed when first opened.
+    expect(() => one.namespace("keys", { memoryOnly: true })).toThrow(StoreNameError);
+    expect(await one.compareAndSet("hot", "k", 1, 2, { memoryOnly: true })).toBe(true);
   });
 
   it("expires durable values with a TTL", async () => {

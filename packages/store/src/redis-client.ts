@@ -53,7 +53,11 @@ export async function connectClient(
     await withDeadline(client.connect(), commandTimeoutMs, `${what} (connecting)`);
     return client;
   } catch (cause) {
-    client.destroy();
+    try {
+      client.destroy();
+    } catch {
+      // Never opened: nothing to end.
+    }
     if (StoreUnavailableError.isInstance(cause)) throw cause;
     throw new StoreUnavailableError(`Cannot connect to ${what} (${describeRedisError(cause)}).`, { cause });
   }

@@ -29,6 +29,8 @@ export class RedisStore extends BaseStore {
   readonly kind = "redis" as const;
   protected readonly lockBackend: LeaseBackend;
   private readonly guard: StoreGuard;
+  private readonly commandTimeoutMs: number;
+  private readonly onError: (error: Error) => void;
   private subscriber: Promise<RedisClient> | undefined;
 
   constructor(
@@ -58,9 +60,6 @@ export class RedisStore extends BaseStore {
     };
     this.lockBackend = createRedisLeaseBackend(client, this.prefix, this.guard);
   }
-
-  private readonly commandTimeoutMs: number;
-  private readonly onError: (error: Error) => void;
 
   protected isDurable(): boolean {
     return true;

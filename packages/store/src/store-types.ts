@@ -37,7 +37,8 @@ export interface NamespaceOptions {
   /**
    * Embedded stores with a `folder` only: keep this namespace in this process's memory instead of
    * files (a hot cache that need not survive a restart nor be seen by other processes). Ignored
-   * without a folder (always memory) and for Redis (always shared).
+   * without a folder (always memory) and for Redis (always shared). Fixed when a name is first opened:
+   * opening it again with the other value throws `StoreNameError`.
    */
   memoryOnly?: boolean;
 }
@@ -80,6 +81,8 @@ export interface CompareAndSetOptions {
   ttlMs?: number;
   /** Work on the secret namespace `secretNamespace(namespace)` instead of the plain one. */
   secret?: boolean;
+  /** As for `namespace(name, { memoryOnly })`; only needed when the namespace was not opened before. */
+  memoryOnly?: boolean;
 }
 
 /** A message handler of `store.subscribe`. */
