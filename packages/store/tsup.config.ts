@@ -1,0 +1,3 @@
+import { defineLibraryConfig } from "../../tsup.library.js";
+
+export default defineLibraryConfig();
