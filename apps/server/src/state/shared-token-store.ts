@@ -16,7 +16,7 @@ export interface SharedTokenStoreOptions {
 
 const isLogin = (value: unknown): value is StoredLogin => {
   if (typeof value !== "object" || value === null) return false;
-  const login = value as Record<string, unknown>;
+  const login = value as Partial<Record<keyof StoredLogin, unknown>>;
   const stringOrNull = (field: unknown) => field === null || typeof field === "string";
   return (
     typeof login.accessToken === "string" &&
@@ -33,10 +33,14 @@ const isLogin = (value: unknown): value is StoredLogin => {
 function toOAuthError(error: unknown, doing: string): unknown {
   if (OAuthError.isInstance(error)) return error;
   if (StoreUnavailableError.isInstance(error)) {
-    return new OAuthError("store_unavailable", `The shared store (CMP_STORE_URL) cannot be reached to ${doing}.`, {
-      cause: error,
-      retryable: true,
-    });
+    return new OAuthError(
+      "store_unavailable",
+      `The shared store (CMP_STORE_URL) cannot be reached to ${doing}.`,
+      {
+        cause: error,
+        retryable: true,
+      },
+    );
   }
   if (SecretBoxError.isInstance(error)) {
     return new OAuthError(
@@ -71,7 +75,11 @@ export function createSharedTokenStore(store: Store, options: SharedTokenStoreOp
   const read = async (): Promise<StoredLogin | null> => {
     const value: unknown = await logins.get(key);
     if (value === undefined || value === null) return null;
-    if (!isLogin(value)) throw new OAuthError("store_corrupt", "The stored login in the shared store is not a login; log in again.");
+    if (!isLogin(value))
+      throw new OAuthError(
+        "store_corrupt",
+        "The stored login in the shared store is not a login; log in again.",
+      );
     return value;
   };
 
