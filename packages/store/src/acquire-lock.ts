@@ -34,6 +34,7 @@ export async function acquireLock(
   for (;;) {
     const controller = new AbortController();
     let settled = false;
+    let released = false;
     let lostError: LockLostError | undefined;
     let held: HeldLock | undefined;
     const lease: Lease | null = await backend.tryAcquire(backendName, ttlMs, (detail, cause) => {
@@ -54,9 +55,14 @@ export async function acquireLock(
           if (lostError) throw lostError;
         },
         async release() {
-          if (settled) return;
-          settled = true;
-          onSettled(lock);
+          if (released) return;
+          released = true;
+          if (!settled) {
+            settled = true;
+            onSettled(lock);
+          }
+          // Also after a lost lease: the backends free only a lock that still holds this holder's
+          // token, so this can only clear a leftover of ours, never someone else's lock.
           await lease.release().catch(() => undefined);
         },
       };
