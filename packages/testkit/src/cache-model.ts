@@ -40,6 +40,8 @@ export interface FakeCacheModel {
   /** Routes one `POST /responses`, measures its cached prefix, then caches its prompt. */
   serve(headers: Record<string, string>, body: unknown): CacheUsage;
   stats(): CacheModelStats;
+  /** What each served request got, in order. */
+  usages(): CacheUsage[];
   /** Forgets every cached prompt and zeroes the totals. */
   reset(): void;
 }
@@ -85,11 +87,13 @@ export function createCacheModel(options: CacheModelOptions = {}): FakeCacheMode
   let ideal: string[] = [];
   let nextServer = 0;
   let stats: CacheModelStats;
+  let usages: CacheUsage[] = [];
 
   const reset = () => {
     caches = Array.from({ length: servers }, () => []);
     ideal = [];
     nextServer = 0;
+    usages = [];
     stats = {
       requests: 0,
       inputTokens: 0,
@@ -133,6 +137,7 @@ export function createCacheModel(options: CacheModelOptions = {}): FakeCacheMode
       };
       remember(cache, prompt);
       remember(ideal, prompt);
+      usages.push(usage);
       stats.requests += 1;
       stats.inputTokens += usage.inputTokens;
       stats.cachedTokens += usage.cachedTokens;
@@ -141,6 +146,7 @@ export function createCacheModel(options: CacheModelOptions = {}): FakeCacheMode
       return usage;
     },
     stats: () => ({ ...stats, perServer: [...stats.perServer] }),
+    usages: () => [...usages],
     reset,
   };
 }
