@@ -87,7 +87,7 @@ describe("the backend's current rules, through the server", () => {
     const [a, b] = harness.upstreamBodies();
     expect(b?.["instructions"]).toBe(a?.["instructions"]);
     expect(b?.["prompt_cache_key"]).toBe(a?.["prompt_cache_key"]);
-    expect((b?.["input"] as { role?: string }[]).map((item) => item.role)).toEqual([
+    expect(((b?.["input"] ?? []) as { role?: string }[]).map((item) => item.role)).toEqual([
       "user",
       "assistant",
       "developer",
