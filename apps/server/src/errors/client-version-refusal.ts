@@ -5,9 +5,20 @@ import { OpenAIHttpError } from "@cmp/transform";
 // the latest app or CLI and try again." It comes as a FastAPI `detail` or an OpenAI-style `error`.
 const NEWER_VERSION = /requires a newer version of codex/i;
 
+/** The code of the client's error for a model that needs a newer Codex version. */
+export const CLIENT_VERSION_TOO_OLD = "codex_client_version_too_old";
+
 /** Whether a backend answer refuses the model because our announced Codex version is too old. */
 export function isClientVersionRefusal(error: CodexHttpError): boolean {
   return error.status >= 400 && error.status < 500 && NEWER_VERSION.test(error.bodyText);
+}
+
+/**
+ * The same refusal as a stream failure transform already mapped (a `response.failed` or `error` event
+ * before the first byte reached the client), not yet explained.
+ */
+export function isMappedClientVersionRefusal(error: OpenAIHttpError): boolean {
+  return error.code !== CLIENT_VERSION_TOO_OLD && NEWER_VERSION.test(error.message);
 }
 
 /**
@@ -19,7 +30,7 @@ export function clientVersionRefusalError(mapped: OpenAIHttpError, clientVersion
   return new OpenAIHttpError({
     status: mapped.status,
     type: "invalid_request_error",
-    code: "codex_client_version_too_old",
+    code: CLIENT_VERSION_TOO_OLD,
     param: "model",
     message:
       `The ChatGPT backend refused the model because it requires a newer version of Codex than this proxy announces (${clientVersion}). ` +

@@ -2,7 +2,11 @@ import { CodexClientError, CodexHttpError } from "@cmp/codex-client";
 import { ModelNotFoundError } from "@cmp/models";
 import { OAuthError } from "@cmp/oauth";
 import { mapUpstreamError, OpenAIHttpError } from "@cmp/transform";
-import { clientVersionRefusalError, isClientVersionRefusal } from "./client-version-refusal.js";
+import {
+  clientVersionRefusalError,
+  isClientVersionRefusal,
+  isMappedClientVersionRefusal,
+} from "./client-version-refusal.js";
 import { echoText } from "./echo-text.js";
 
 const LOGIN_HINT = "Run `cmp-server login` (or `pnpm tui`) to log in";
@@ -19,7 +23,12 @@ export function toHttpError(
   now: number = Date.now(),
   clientVersion: string | null = null,
 ): OpenAIHttpError {
-  if (OpenAIHttpError.isInstance(error)) return error;
+  if (OpenAIHttpError.isInstance(error)) {
+    if (clientVersion !== null && error.status < 500 && isMappedClientVersionRefusal(error)) {
+      return clientVersionRefusalError(error, clientVersion);
+    }
+    return error;
+  }
   if (OAuthError.isInstance(error)) return fromOAuthError(error);
   if (ModelNotFoundError.isInstance(error)) {
     return new OpenAIHttpError({

@@ -106,7 +106,9 @@ describe("prompt-cache affinity through the openai SDK", () => {
     expect(stats?.perServer.filter((n) => n > 0)).toHaveLength(1);
     expect(codex.turnStates().filter((t) => t.violation)).toEqual([]);
     // Every backend request, the catalog's included, names the same client version.
-    const versions = new Set(codex.requests.map((r) => `${r.path.split("/").at(-1)} ${r.headers["version"]}`));
+    const versions = new Set(
+      codex.requests.map((r) => `${r.path.split("/").at(-1)} ${r.headers["version"]}`),
+    );
     expect(versions).toEqual(new Set(["models 0.154.0", "responses 0.154.0"]));
   });
 });
