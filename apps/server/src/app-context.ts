@@ -8,6 +8,7 @@ import type { ManagementBus } from "./state/management-bus.js";
 import type { QuotaTracker } from "./state/quota-tracker.js";
 import type { ReasoningCache } from "./state/reasoning-cache.js";
 import type { RequestTracker } from "./state/request-tracker.js";
+import type { TurnStateStore } from "./state/turn-state-store.js";
 
 /** Shared state and services the routes use; built once per app. */
 export interface AppContext {
@@ -21,6 +22,8 @@ export interface AppContext {
   quota: QuotaTracker;
   tracker: RequestTracker;
   reasoningCache: ReasoningCache<ReasoningItem>;
+  /** The backend's `x-codex-turn-state` per conversation, replayed within a turn's tool loop. */
+  turnStates: TurnStateStore;
   /** Accounts whose backend rejected custom instructions get `codex` mode from then on. */
   instructionsMode: InstructionsModeMemory;
   /** `resolveModel` with the configured aliases, cached per catalog. */

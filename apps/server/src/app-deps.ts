@@ -4,6 +4,7 @@ import type { CatalogModel } from "@cmp/models";
 import type { TokenManager } from "@cmp/oauth";
 import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
+import { CODEX_CLIENT_VERSION } from "./version.js";
 
 /**
  * What the server needs from `@cmp/oauth`'s token manager (tests pass a fake; `on` and
@@ -37,9 +38,13 @@ export type AppConfig = Pick<
   | "backgroundModel"
   | "modelAliases"
   | "keepAliveMs"
+  | "clientVersion"
 >;
 
-/** Defaults of {@link AppConfig}: loopback, no keys, no CORS, 50 MB bodies, 15 s keep-alives. */
+/**
+ * Defaults of {@link AppConfig}: loopback, no keys, no CORS, 50 MB bodies, 15 s keep-alives, the default
+ * Codex client version.
+ */
 export const DEFAULT_APP_CONFIG: AppConfig = {
   host: "127.0.0.1",
   apiKeys: [],
@@ -52,6 +57,7 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   backgroundModel: null,
   modelAliases: {},
   keepAliveMs: 15_000,
+  clientVersion: CODEX_CLIENT_VERSION,
 };
 
 /** Everything `createApp` is built from; upstream access, tokens, clock and logger are injected. */

@@ -19,7 +19,13 @@ describe("loadConfig", () => {
       shutdownTimeoutMs: 10_000,
       upstreamIdleTimeoutMs: 300_000,
       upstreamDeadlineMs: 1_800_000,
+      clientVersion: "0.154.0",
     });
+  });
+
+  it("takes the Codex client version from CMP_CLIENT_VERSION", () => {
+    expect(loadConfig({ CMP_CLIENT_VERSION: " 0.155.2 " }).clientVersion).toBe("0.155.2");
+    expect(loadConfig({ CMP_CLIENT_VERSION: "0.156.0-alpha.3" }).clientVersion).toBe("0.156.0-alpha.3");
   });
 
   it("parses lists, sizes, aliases and profiles", () => {
@@ -52,6 +58,8 @@ describe("loadConfig", () => {
     ["CMP_CORS_ORIGINS", "https://a.example.com/path"],
     ["CMP_CLIENT_PROFILE", "cursor"],
     ["CMP_MODEL_ALIASES", "broken"],
+    ["CMP_CLIENT_VERSION", "latest"],
+    ["CMP_CLIENT_VERSION", "0.154.0\r\nx: 1"],
   ])("names the variable when %s=%s is wrong", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);

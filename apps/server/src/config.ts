@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { ConfigError } from "@cmp/core";
 import { z } from "zod";
 import { isLoopbackHost } from "./middleware/host-guard.js";
+import { CODEX_CLIENT_VERSION } from "./version.js";
 
 /** Names of the client profiles a user can opt into (see docs/clients.md). */
 export const CLIENT_PROFILE_NAMES = ["letta", "openwebui"] as const;
@@ -36,6 +37,11 @@ export interface ServerConfig {
   upstreamMaxRetries: number;
   /** `false` (CMP_INSTRUCTIONS_FETCH=off): never download prompt files from GitHub. */
   instructionsFetch: boolean;
+  /**
+   * `CMP_CLIENT_VERSION`: the Codex client version announced upstream, as the catalog's
+   * `client_version` and every request's `version` header (one value for both).
+   */
+  clientVersion: string;
   oauthSeed: { accessToken: string | null; refreshToken: string | null; accountId: string | null };
 }
 
@@ -132,6 +138,11 @@ const envSchema = z.object({
   CMP_UPSTREAM_DEADLINE_MS: positiveMs.default(1_800_000),
   CMP_UPSTREAM_RETRIES: z.coerce.number().int("expected an integer").min(0).max(10).default(2),
   CMP_INSTRUCTIONS_FETCH: z.enum(["on", "off"]).default("on"),
+  CMP_CLIENT_VERSION: z
+    .string()
+    .trim()
+    .regex(/^\d{1,4}\.\d{1,4}\.\d{1,4}(?:-[0-9A-Za-z.]{1,32})?$/, 'expected a version such as "0.154.0"')
+    .default(CODEX_CLIENT_VERSION),
   OPENAI_OAUTH_ACCESS_TOKEN: optionalText,
   OPENAI_OAUTH_REFRESH_TOKEN: optionalText,
   OPENAI_CHATGPT_ACCOUNT_ID: optionalText,
@@ -190,6 +201,7 @@ export function loadConfig(
     upstreamDeadlineMs: e.CMP_UPSTREAM_DEADLINE_MS,
     upstreamMaxRetries: e.CMP_UPSTREAM_RETRIES,
     instructionsFetch: e.CMP_INSTRUCTIONS_FETCH === "on",
+    clientVersion: e.CMP_CLIENT_VERSION,
     oauthSeed: {
       accessToken: e.OPENAI_OAUTH_ACCESS_TOKEN,
       refreshToken: e.OPENAI_OAUTH_REFRESH_TOKEN,

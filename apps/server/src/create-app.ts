@@ -20,6 +20,7 @@ import { createModelResolver } from "./state/model-resolver.js";
 import { QuotaTracker } from "./state/quota-tracker.js";
 import { ReasoningCache } from "./state/reasoning-cache.js";
 import { RequestTracker } from "./state/request-tracker.js";
+import { TurnStateStore } from "./state/turn-state-store.js";
 
 /**
  * The server's request listener (for `http.createServer`, or supertest) plus the state behind
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): CmpApp {
     quota: new QuotaTracker(bus, logger),
     tracker: new RequestTracker(bus, now),
     reasoningCache: new ReasoningCache({ now }),
+    turnStates: new TurnStateStore({ now }),
     instructionsMode: createInstructionsModeMemory({ now }),
     resolveModel: createModelResolver(config.modelAliases),
     profiles: createProfileResolver(config.clientProfiles),

@@ -17,7 +17,7 @@ import { createApp } from "./create-app.js";
 import { handleClientError } from "./http/client-error.js";
 import { LogBatcher } from "./log-batcher.js";
 import { secureHome } from "./secure-home.js";
-import { CODEX_CLIENT_VERSION, PRODUCT_NAME, SERVER_VERSION } from "./version.js";
+import { PRODUCT_NAME, SERVER_VERSION } from "./version.js";
 
 /** A started server: its URL and a way to stop it. */
 export interface RunningServer {
@@ -96,7 +96,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const userAgent = buildUserAgent({ product: PRODUCT_NAME, version: SERVER_VERSION });
   const catalog = createModelCatalog({
     upstreamUrl: config.upstreamUrl,
-    clientVersion: CODEX_CLIENT_VERSION,
+    clientVersion: config.clientVersion,
     cacheDir: join(config.home, "cache"),
     headers: { originator: DEFAULT_ORIGINATOR, "user-agent": userAgent },
     auth: tokenManager,
@@ -115,6 +115,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     auth: tokenManager,
     userAgent,
     originator: DEFAULT_ORIGINATOR,
+    // One value for the catalog's `client_version` and every request's `version` header.
+    clientVersion: config.clientVersion,
     idleTimeoutMs: config.upstreamIdleTimeoutMs,
     streamDeadlineMs: config.upstreamDeadlineMs,
     onInvalidQuotaHeader: (header, value) =>

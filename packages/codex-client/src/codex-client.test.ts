@@ -34,6 +34,7 @@ function client(baseUrl: string, auth = fakeAuth(), extra: Record<string, unknow
     auth,
     userAgent: "chatgpt-max-proxy/0.1.0 (test)",
     originator: "chatgpt_max_proxy",
+    clientVersion: "0.154.0",
     sleep: async () => {},
     ...extra,
   });
@@ -67,7 +68,9 @@ describe("createCodexClient", () => {
       "chatgpt-account-id": "acc_test",
       originator: "chatgpt_max_proxy",
       "user-agent": "chatgpt-max-proxy/0.1.0 (test)",
-      session_id: "cache-key-1",
+      "session-id": "cache-key-1",
+      "thread-id": "cache-key-1",
+      version: "0.154.0",
       accept: "text/event-stream",
       "content-type": "application/json",
     });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Agent } from "node:http";
 import { type AccountAuth, computeBackoffMs } from "@cmp/core";
 import type { AbortSignalLike } from "./abort-signal-like.js";
@@ -13,6 +14,7 @@ import {
   parseLowerCaseQuotaHeaders,
   type QuotaSnapshot,
 } from "./quota-headers.js";
+import { buildBaseHeaders, buildRequestHeaders, TURN_STATE_HEADER } from "./request-headers.js";
 import { createFetchTransport, type Transport, type TransportResponse } from "./transport.js";
 
 /** What the client needs from a token manager (`@cmp/oauth`'s `TokenManager` fits). */
@@ -31,6 +33,12 @@ export interface CodexClientOptions {
   userAgent: string;
   /** The `originator` header, naming this product (`@cmp/core`'s `DEFAULT_ORIGINATOR`). */
   originator: string;
+  /**
+   * The Codex client version (e.g. `0.154.0`), sent as the `version` header on every request. Use the
+   * value the catalog is fetched with (`client_version`): the backend refuses models whose minimum
+   * version is newer ("requires a newer version of Codex").
+   */
+  clientVersion: string;
   /** Use this fetch instead of the built-in `node:http` transport (tests, custom stacks). */
   fetch?: typeof fetch;
   /**
@@ -59,7 +67,11 @@ export interface CodexClientOptions {
   streamDeadlineMs?: number;
   /** Told about each `x-codex-*` header value that was ignored as invalid (for a debug log). */
   onInvalidQuotaHeader?: InvalidQuotaHeaderHandler;
-  /** Extra headers sent with every request. */
+  /**
+   * Extra headers sent with every request. Names the client sets itself are ignored, and it never sends
+   * `OpenAI-Beta` (WebSocket-only now), `x-openai-internal-codex-responses-lite` (refused for most
+   * models; we keep the classic request shape) or the retired `session_id` / `conversation_id`.
+   */
   headers?: Record<string, string>;
   /** Clock in ms (default `Date.now`). */
   now?: () => number;
@@ -70,12 +82,22 @@ export interface CodexClientOptions {
   sleep?: (ms: number, signal?: AbortSignalLike) => Promise<void>;
   /** Random source for the backoff jitter. */
   random?: () => number;
+  /** Makes each request's `x-client-request-id` (default `crypto.randomUUID`). */
+  createRequestId?: () => string;
 }
 
 /** Per-request options of {@link CodexClient.createResponse}. */
 export interface CreateResponseOptions {
-  /** Sent as the `session_id` header; use the request's `prompt_cache_key`. */
+  /**
+   * The conversation's prompt cache key (the body's `prompt_cache_key`), sent as the `session-id` and
+   * `thread-id` headers: the backend pins a conversation to a cache by `session-id`.
+   */
   sessionId?: string | undefined;
+  /**
+   * The current turn's `x-codex-turn-state` (from an earlier response of the same turn), replayed so the
+   * backend routes the turn's tool-loop requests to the same place. Leave it out on a new turn.
+   */
+  turnState?: string | undefined;
   /** Aborting it cancels the upstream request at once, also mid-stream. */
   signal?: AbortSignalLike | undefined;
   /** A token already obtained for this request (saves a `getAuth()` call). */
@@ -97,6 +119,13 @@ export interface CodexResponse extends BodyReader {
   attempts: number;
   /** The account the successful request was made for (`null` when the login names none). */
   accountId: string | null;
+  /**
+   * The turn state to replay on the turn's next request: the one sent, else the first one the backend
+   * issued (`x-codex-turn-state`) during this call; `null` when there is none.
+   */
+  turnState: string | null;
+  /** The `x-client-request-id` of this call (the same on each of its attempts). */
+  clientRequestId: string;
 }
 
 /** An HTTP client for the Codex backend's `POST /responses`. */
@@ -117,11 +146,15 @@ export interface CodexClient {
 /**
  * Creates a Codex backend client: auth headers, keep-alive connections, one refresh-and-replay after a
  * 401, bounded retries with backoff for 5xx and connection errors (never for 429), an idle timeout on the
- * body, and parsed quota headers.
+ * body, and parsed quota headers. Every request carries the backend's current headers: `version`,
+ * `session-id` and `thread-id` (the prompt cache key), a fresh `x-client-request-id` per call, and the
+ * turn's `x-codex-turn-state` when the caller has one (see `README.md`, "Conformance").
  *
  * @example
- * const client = createCodexClient({ baseUrl, auth: tokenManager, userAgent, originator: "chatgpt_max_proxy" });
- * const response = await client.createResponse(body, { sessionId: promptCacheKey, signal });
+ * const client = createCodexClient({
+ *   baseUrl, auth: tokenManager, userAgent, originator: "chatgpt_max_proxy", clientVersion: "0.154.0",
+ * });
+ * const response = await client.createResponse(body, { sessionId: promptCacheKey, turnState, signal });
  */
 export function createCodexClient(options: CodexClientOptions): CodexClient {
   const url = `${options.baseUrl.replace(/\/+$/, "")}/responses`;
@@ -139,29 +172,18 @@ export function createCodexClient(options: CodexClientOptions): CodexClient {
   const transport: Transport = options.fetch
     ? createFetchTransport(options.fetch)
     : createNodeHttpTransport(options.agent ?? (ownedAgent as Agent), { headersTimeoutMs: idleTimeoutMs });
-  const baseHeaders: Record<string, string> = {
-    ...options.headers,
-    originator: options.originator,
-    "user-agent": options.userAgent,
-    accept: "text/event-stream",
-    "content-type": "application/json",
-  };
-
-  // A for-in copy, not a spread: on Node 20 it is 20x faster for this object (measured).
-  const buildHeaders = (auth: AccountAuth, sessionId: string | undefined): Record<string, string> => {
-    const headers: Record<string, string> = {};
-    for (const name in baseHeaders) headers[name] = baseHeaders[name] as string;
-    headers["authorization"] = `Bearer ${auth.accessToken}`;
-    if (auth.accountId) headers["chatgpt-account-id"] = auth.accountId;
-    if (sessionId) headers["session_id"] = sessionId;
-    return headers;
-  };
+  const baseHeaders = buildBaseHeaders(options);
+  const createRequestId = options.createRequestId ?? randomUUID;
 
   const backoffOptions = { baseMs: retryBaseMs, ...(options.random ? { random: options.random } : {}) };
   const backoff = (retry: number) => computeBackoffMs(retry, backoffOptions);
 
   async function createResponse(body: unknown, request: CreateResponseOptions = {}): Promise<CodexResponse> {
     const { signal, sessionId } = request;
+    // One id for the whole call: its retries and the 401 replay are the same logical request, and the
+    // same id lets the backend's logs tie them together.
+    const clientRequestId = createRequestId();
+    let turnState = request.turnState || undefined;
     const payload = typeof body === "string" ? body : JSON.stringify(body);
     let auth = request.auth ?? (await options.auth.getAuth());
     let refreshed = false;
@@ -174,7 +196,8 @@ export function createCodexClient(options: CodexClientOptions): CodexClient {
       attempts++;
       let response: TransportResponse;
       try {
-        response = await transport({ url, headers: buildHeaders(auth, sessionId), body: payload, signal });
+        const headers = buildRequestHeaders(baseHeaders, auth, { sessionId, clientRequestId, turnState });
+        response = await transport({ url, headers, body: payload, signal });
       } catch (cause) {
         if (signal?.aborted) throw new CodexClientError("aborted", "The request was cancelled", { cause });
         // A backend that accepted the connection but sends no head is stalled, not unreachable: trying
@@ -198,9 +221,15 @@ export function createCodexClient(options: CodexClientOptions): CodexClient {
         );
       }
       const quota = parseLowerCaseQuotaHeaders(response.headers, now(), onInvalidQuotaHeader);
+      // Like the official client's once-set turn state: the first one issued holds for the rest of the
+      // turn, so a retry after a 5xx goes back to where the turn started.
+      turnState ??= response.headers[TURN_STATE_HEADER] || undefined;
       const reader = createIdleTimeoutReader(response.source, timing);
       if (response.status >= 200 && response.status < 300) {
-        return new SuccessfulResponse(response, reader, quota, attempts, auth.accountId);
+        return new SuccessfulResponse(response, reader, quota, attempts, auth.accountId, {
+          turnState: turnState ?? null,
+          clientRequestId,
+        });
       }
       // An error body is read under the same idle timeout and deadline: a 500 whose body stalls or
       // trickles must not hold the request forever. What arrived before it stopped is kept.
@@ -249,6 +278,8 @@ class SuccessfulResponse implements CodexResponse {
   readonly headers: Record<string, string>;
   readonly read: BodyReader["read"];
   readonly cancel: BodyReader["cancel"];
+  readonly turnState: string | null;
+  readonly clientRequestId: string;
   #reader: BodyReader;
   #body: ReadableStream<Uint8Array> | undefined;
 
@@ -258,7 +289,10 @@ class SuccessfulResponse implements CodexResponse {
     readonly quota: QuotaSnapshot | null,
     readonly attempts: number,
     readonly accountId: string | null,
+    ids: { turnState: string | null; clientRequestId: string },
   ) {
+    this.turnState = ids.turnState;
+    this.clientRequestId = ids.clientRequestId;
     this.status = response.status;
     this.headers = response.headers;
     this.read = reader.read;

@@ -20,4 +20,5 @@ export {
   type QuotaSnapshot,
   type QuotaWindow,
 } from "./quota-headers.js";
+export { TURN_STATE_HEADER } from "./request-headers.js";
 export { buildUserAgent } from "./user-agent.js";

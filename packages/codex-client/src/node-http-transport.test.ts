@@ -36,6 +36,7 @@ function client(baseUrl: string, extra: Partial<CodexClientOptions> = {}) {
     auth,
     userAgent: "chatgpt-max-proxy/0.1.0 (test)",
     originator: "chatgpt_max_proxy",
+    clientVersion: "0.154.0",
     sleep: async () => {},
     ...extra,
   });
@@ -396,7 +397,13 @@ describe("node:http transport", () => {
 
   it("close() destroys the client's own agent but leaves a given agent open", async () => {
     codex = await startFakeCodexServer();
-    const own = createCodexClient({ baseUrl: codex.baseUrl, auth, userAgent: "ua", originator: "o" });
+    const own = createCodexClient({
+      baseUrl: codex.baseUrl,
+      auth,
+      userAgent: "ua",
+      originator: "o",
+      clientVersion: "0.154.0",
+    });
     await readAll(await own.createResponse(codexBody));
     expect(codex.openConnectionCount()).toBe(1);
     await own.close();
@@ -408,6 +415,7 @@ describe("node:http transport", () => {
       auth,
       userAgent: "ua",
       originator: "o",
+      clientVersion: "0.154.0",
       agent,
     });
     await readAll(await shared.createResponse(codexBody));

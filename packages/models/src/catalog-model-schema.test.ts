@@ -23,6 +23,29 @@ describe("parseCatalogModels", () => {
     expect(parsed.etag).toBe("body-etag");
   });
 
+  it("reads the December 2026 fields, and a wrongly typed one as null", () => {
+    const [lite, odd] = parseCatalogModels({
+      models: [
+        {
+          slug: "lite",
+          supports_reasoning_summary_parameter: false,
+          use_responses_lite: true,
+          prefer_websockets: true,
+          minimal_client_version: "0.144.0",
+        },
+        { slug: "odd", supports_reasoning_summary_parameter: "yes", use_responses_lite: 1 },
+      ],
+    }).models;
+    expect(lite).toMatchObject({
+      supports_reasoning_summary_parameter: false,
+      use_responses_lite: true,
+      prefer_websockets: true,
+      minimal_client_version: "0.144.0",
+    });
+    expect(odd?.supports_reasoning_summary_parameter).toBeNull();
+    expect(odd?.use_responses_lite).toBeNull();
+  });
+
   it("drops malformed reasoning levels and service tiers one by one", () => {
     const [model] = parseCatalogModels({
       models: [

@@ -50,7 +50,19 @@ export const catalogModelSchema = z.looseObject({
   supported_reasoning_levels: lenient(tolerantArray(reasoningLevelSchema)),
   default_reasoning_level: lenient(z.string()),
   default_reasoning_summary: lenient(z.string()),
+  /** Whether the model takes `reasoning.summary`; it replaces `supports_reasoning_summaries`. */
+  supports_reasoning_summary_parameter: lenient(z.boolean()),
+  /** The older summary flag, read only when `supports_reasoning_summary_parameter` is absent. */
   supports_reasoning_summaries: lenient(z.boolean()),
+  /**
+   * The model is served by the responses-lite stack (the gpt-5.6 family): it ignores earlier turns'
+   * reasoning unless the request asks for `reasoning.context: "all_turns"`.
+   */
+  use_responses_lite: lenient(z.boolean()),
+  /** The official client prefers the WebSocket transport for this model (we use HTTP). */
+  prefer_websockets: lenient(z.boolean()),
+  /** The oldest Codex client version the backend serves this model to. */
+  minimal_client_version: lenient(z.string()),
   support_verbosity: lenient(z.boolean()),
   default_verbosity: lenient(z.string()),
   service_tiers: lenient(tolerantArray(serviceTierSchema)),
@@ -94,6 +106,14 @@ export function parseCatalogModels(body: unknown): ParsedCatalog {
     else skipped += 1;
   }
   return { models, skipped, etag: response.etag ?? null };
+}
+
+/**
+ * Whether requests for the model may carry `reasoning.summary`: `supports_reasoning_summary_parameter`,
+ * or the older `supports_reasoning_summaries` only when the new field is absent.
+ */
+export function supportsReasoningSummary(model: CatalogModel): boolean {
+  return (model.supports_reasoning_summary_parameter ?? model.supports_reasoning_summaries) === true;
 }
 
 /** The efforts a model accepts, in catalog order (empty when it lists none). */

@@ -63,6 +63,7 @@ describe("createModelCatalog", () => {
     expect(slugs(await models.get(auth))).toEqual([...bundledSlugs, "gpt-live-1"]);
     const [first] = modelRequests();
     expect(first?.query["client_version"]).toBe("0.146.0");
+    expect(first?.headers["version"]).toBe("0.146.0");
     expect(first?.headers["authorization"]).toBe(`Bearer ${auth.accessToken}`);
     expect(first?.headers["chatgpt-account-id"]).toBe("acc_test");
     expect(first?.headers["if-none-match"]).toBeUndefined();

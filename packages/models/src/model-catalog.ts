@@ -21,7 +21,10 @@ export type ModelCatalogEvent =
 export interface ModelCatalogOptions {
   /** Base of the Codex backend, e.g. `https://chatgpt.com/backend-api/codex`; `/models` is appended. */
   upstreamUrl: string;
-  /** Sent as `?client_version=`; the backend gates newer models on it. */
+  /**
+   * Sent as `?client_version=` and as the `version` header (the official client sends `version` on every
+   * backend request); the backend hides and refuses models whose minimum version is newer.
+   */
   clientVersion: string;
   fetch?: typeof globalThis.fetch;
   /** Folder for one cache file per account (0600, written atomically). No disk cache without it. */
@@ -205,6 +208,7 @@ export function createModelCatalog(options: ModelCatalogOptions): ModelCatalog {
       ...options.headers,
       Accept: "application/json",
       Authorization: `Bearer ${auth.accessToken}`,
+      version: options.clientVersion,
     };
     if (auth.accountId) headers["ChatGPT-Account-ID"] = auth.accountId;
     if (state.models && state.etag) headers["If-None-Match"] = state.etag;

@@ -123,6 +123,36 @@ describe("resolveModel parameters", () => {
     expect(resolveModel({ model: "quiet" }, { catalog: [noSummaries] }).summary).toBe("none");
   });
 
+  it("sends summaries only where supports_reasoning_summary_parameter is true", () => {
+    // The snapshot's spark still says `supports_reasoning_summaries: true`; the new field wins.
+    expect(spark.supports_reasoning_summaries).toBe(true);
+    expect(spark.supports_reasoning_summary_parameter).toBe(false);
+    expect(resolveModel({ model: spark.slug }, { catalog: bundledCatalog }).summary).toBe("none");
+    const asked = resolveModel(
+      { model: spark.slug, reasoningSummary: "detailed" },
+      { catalog: bundledCatalog },
+    );
+    expect(asked.summary).toBe("none");
+    expect(asked.warnings).toEqual([`reasoning summaries are not available for "${spark.slug}"; dropped`]);
+  });
+
+  it("falls back to supports_reasoning_summaries only when the new field is absent", () => {
+    const { supports_reasoning_summary_parameter: _new, ...older } = spark;
+    const legacy: CatalogModel = { ...older, slug: "older" };
+    expect(resolveModel({ model: "older" }, { catalog: [legacy] }).summary).toBe("auto");
+    const off: CatalogModel = { ...legacy, slug: "older-off", supports_reasoning_summaries: false };
+    expect(resolveModel({ model: "older-off" }, { catalog: [off] }).summary).toBe("none");
+  });
+
+  it("asks responses-lite models for reasoning.context all_turns", () => {
+    expect(resolveModel({ model: "gpt-5.6-sol" }, { catalog: bundledCatalog }).reasoningContext).toBe(
+      "all_turns",
+    );
+    expect(resolveModel({ model: "gpt-5.5" }, { catalog: bundledCatalog }).reasoningContext).toBeNull();
+    const plain = { slug: "lite-plain", use_responses_lite: true, supported_reasoning_levels: [] };
+    expect(resolveModel({ model: "lite-plain" }, { catalog: [plain] }).reasoningContext).toBeNull();
+  });
+
   it("lets the configuration and then the request choose the summary mode", () => {
     const catalog = [...bundledCatalog, noSummaries];
     expect(resolveModel({ model: "gpt-5.5" }, { catalog, summary: "detailed" }).summary).toBe("detailed");

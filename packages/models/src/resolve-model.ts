@@ -1,5 +1,10 @@
 import { bundledCatalog } from "./bundled-catalog.js";
-import { type CatalogModel, listedModels, supportedEfforts } from "./catalog-model-schema.js";
+import {
+  type CatalogModel,
+  listedModels,
+  supportedEfforts,
+  supportsReasoningSummary,
+} from "./catalog-model-schema.js";
 import { findLegacyModel } from "./legacy-models.js";
 import { matchFirstFamily } from "./match-model-family.js";
 import { ModelNotFoundError } from "./model-not-found-error.js";
@@ -47,6 +52,11 @@ export interface ResolvedModel {
   summary: ReasoningSummaryMode;
   verbosity: Verbosity | null;
   serviceTier: "priority" | null;
+  /**
+   * `all_turns` for a `use_responses_lite` model that reasons: the lite stack's default (`current_turn`)
+   * would ignore the reasoning replayed from earlier turns. `null` elsewhere (the field is left out).
+   */
+  reasoningContext: "all_turns" | null;
   /** What was changed from the request, for the `x-cmp-warnings` header and the debug log. */
   warnings: string[];
   model: CatalogModel;
@@ -186,7 +196,7 @@ function resolveSummary(
     warnings.push(`reasoning summary ${quote(wanted)} is not one of ${summaryModes.join(", ")}; ignoring it`);
     wanted = null;
   }
-  const supports = model.supports_reasoning_summaries === true && effort !== null && effort !== "none";
+  const supports = supportsReasoningSummary(model) && effort !== null && effort !== "none";
   const mode = (wanted ?? configured ?? (supports ? "auto" : "none")) as ReasoningSummaryMode;
   if (mode !== "none" && !supports) {
     if (wanted !== null)
@@ -280,5 +290,6 @@ export function resolveModel(request: ModelRequest, options: ResolveModelOptions
   const summary = resolveSummary(model, effort, lower(request.reasoningSummary), options.summary, warnings);
   const verbosity = resolveVerbosity(model, lower(request.verbosity), warnings);
   const serviceTier = resolveServiceTier(model, lower(request.serviceTier), warnings);
-  return { slug: model.slug, effort, summary, verbosity, serviceTier, warnings, model };
+  const reasoningContext = model.use_responses_lite === true && effort !== null ? "all_turns" : null;
+  return { slug: model.slug, effort, summary, verbosity, serviceTier, reasoningContext, warnings, model };
 }

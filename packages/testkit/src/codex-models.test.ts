@@ -97,7 +97,7 @@ describe("request recording and connections", () => {
     const start = codex.requests.length;
     const res = await fetch(`${codex.baseUrl}/responses`, {
       method: "POST",
-      headers: { ...auth, "content-type": "application/json", session_id: "s-1" },
+      headers: { ...auth, "content-type": "application/json", "session-id": "s-1" },
       body: JSON.stringify({ model: "gpt-5.4", input: [], store: false, stream: true }),
     });
     await res.text();
@@ -107,7 +107,7 @@ describe("request recording and connections", () => {
       path: "/backend-api/codex/responses",
       body: { model: "gpt-5.4", input: [], store: false, stream: true },
     });
-    expect(recorded?.headers["session_id"]).toBe("s-1");
+    expect(recorded?.headers["session-id"]).toBe("s-1");
     await expect(codex.waitForClose(start)).resolves.toEqual({ requestIndex: start, aborted: false });
     expect(codex.connectionCount()).toBeGreaterThan(0);
   });

@@ -27,7 +27,7 @@ export const ACCEPTED_BODY_FIELDS: readonly string[] = [
   "client_metadata",
 ];
 
-const REASONING_FIELDS = ["effort", "summary"];
+const REASONING_FIELDS = ["effort", "summary", "context"];
 const SUMMARY_VALUES = ["auto", "concise", "detailed"];
 const VERBOSITY_VALUES = ["low", "medium", "high"];
 

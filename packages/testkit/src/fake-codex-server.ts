@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { BUILTIN_SCENARIO_NAMES } from "./builtin-scenarios.js";
+import {
+  applyCacheUsage,
+  type CacheModelOptions,
+  createCacheModel,
+  type FakeCacheModel,
+} from "./cache-model.js";
+import { catalogForClientVersion, checkCatalogRules } from "./catalog-request-rules.js";
 import { checkCodexCaller } from "./codex-auth.js";
 import { validateCodexRequest } from "./codex-validation.js";
 import type { FakeAuthServer } from "./fake-auth-server.js";
@@ -22,6 +29,7 @@ import {
 } from "./resolve-scenario.js";
 import type { ScenarioInput, ScenarioRequest } from "./scenario.js";
 import { TestkitError } from "./testkit-error.js";
+import { createFakeTurnStates, FAKE_TURN_STATE_HEADER, type TurnStateRecord } from "./turn-state.js";
 import { writeScenario } from "./write-scenario.js";
 
 /** The backend's base path; `baseUrl` ends with it. */
@@ -48,6 +56,8 @@ export interface FakeCodexServerOptions extends ListenOptions {
   catalogEtag?: string;
   /** Clock in milliseconds, for quota reset times. Default `Date.now`. */
   now?: () => number;
+  /** Model prompt caching across upstream servers (see `setCacheModel`). Default: off. */
+  cacheModel?: CacheModelOptions;
 }
 
 /** A running fake ChatGPT Codex backend. */
@@ -71,6 +81,15 @@ export interface FakeCodexServer {
   catalogEtag(): string;
   /** Resolves when the response to request `requestIndex` is closed (finished, aborted or reset). */
   waitForClose(requestIndex: number): Promise<RequestClosedInfo>;
+  /**
+   * Turns the prompt-cache model on (a fresh one) or off (`null`): each accepted `POST /responses` is
+   * routed to a server by its `session-id` and its `usage` reports that server's cached prefix.
+   */
+  setCacheModel(options: CacheModelOptions | null): void;
+  /** The prompt-cache model in use, or `null`. */
+  cacheModel(): FakeCacheModel | null;
+  /** How each accepted `POST /responses` used `x-codex-turn-state` (issued and replayed), in order. */
+  turnStates(): TurnStateRecord[];
   /** Calls `listener` whenever a request's connection closes; returns an unsubscribe function. */
   onRequestClosed(listener: (info: RequestClosedInfo) => void): () => void;
   /** TCP connections accepted since start. */
@@ -116,6 +135,8 @@ export async function startFakeCodexServer(options: FakeCodexServerOptions = {})
     options.catalogEtag,
   );
   const fakeModels = BUILTIN_SCENARIO_NAMES.map((name) => `${FAKE_MODEL_PREFIX}${name}`);
+  let cacheModel: FakeCacheModel | null = options.cacheModel ? createCacheModel(options.cacheModel) : null;
+  const turnStates = createFakeTurnStates();
 
   const trackClose = (index: number, res: ServerResponse) => {
     closes.set(
@@ -140,6 +161,13 @@ export async function startFakeCodexServer(options: FakeCodexServerOptions = {})
     if (error) return sendJson(res, error.status, error.body, headers);
     const invalid = validateCodexRequest(request.body, catalog.models, fakeModels);
     if (invalid) return sendJson(res, invalid.status, invalid.body, headers);
+    const body = request.body as Record<string, unknown>;
+    const rules = catalog.models.find((m) => m.slug === body["model"]);
+    const refused = rules ? checkCatalogRules(body, request.headers, rules) : null;
+    if (refused) return sendJson(res, refused.status, refused.body, headers);
+    const turnState = turnStates.handle(index, request.headers, body);
+    if (turnState !== null) headers[FAKE_TURN_STATE_HEADER] = turnState;
+    const usage = cacheModel?.serve(request.headers, body);
     const chosen = (() => {
       try {
         return resolveScenario(scenario, toScenarioRequest(request, index, caller.planType));
@@ -149,7 +177,7 @@ export async function startFakeCodexServer(options: FakeCodexServerOptions = {})
       }
     })();
     if (TestkitError.isInstance(chosen)) return sendJson(res, 400, { detail: chosen.message }, headers);
-    await writeScenario(res, chosen, headers);
+    await writeScenario(res, usage ? applyCacheUsage(chosen, usage) : chosen, headers);
   };
 
   const models = async (request: RecordedRequest, res: ServerResponse, headers: Record<string, string>) => {
@@ -158,9 +186,10 @@ export async function startFakeCodexServer(options: FakeCodexServerOptions = {})
     if (!request.query["client_version"]) {
       return sendJson(res, 400, { detail: "Missing required query parameter: client_version" }, headers);
     }
-    const etagHeaders = { ...headers, etag: catalog.etag };
+    const served = catalogForClientVersion(catalog, request.query["client_version"]);
+    const etagHeaders = { ...headers, etag: served.etag };
     const ifNoneMatch = request.headers["if-none-match"];
-    if (ifNoneMatch?.split(",").some((tag) => tag.trim() === catalog.etag)) {
+    if (ifNoneMatch?.split(",").some((tag) => tag.trim() === served.etag)) {
       res.writeHead(304, etagHeaders);
       res.end();
       return;
@@ -168,9 +197,9 @@ export async function startFakeCodexServer(options: FakeCodexServerOptions = {})
     res.writeHead(200, {
       ...etagHeaders,
       "content-type": "application/json",
-      "content-length": String(Buffer.byteLength(catalog.text)),
+      "content-length": String(Buffer.byteLength(served.text)),
     });
-    res.end(catalog.text);
+    res.end(served.text);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -206,6 +235,11 @@ export async function startFakeCodexServer(options: FakeCodexServerOptions = {})
       catalog = createServedCatalog(next, etag);
     },
     catalogEtag: () => catalog.etag,
+    setCacheModel(next) {
+      cacheModel = next ? createCacheModel(next) : null;
+    },
+    cacheModel: () => cacheModel,
+    turnStates: () => turnStates.records(),
     waitForClose(index) {
       const closed = closes.get(index);
       if (!closed) {

@@ -13,6 +13,22 @@ export {
   DEFAULT_REPLY_TEXT,
   OFFICIAL_FIXTURE_SSE,
 } from "./builtin-scenarios.js";
+export {
+  applyCacheUsage,
+  type CacheModelOptions,
+  type CacheModelStats,
+  type CacheUsage,
+  createCacheModel,
+  type FakeCacheModel,
+  serializePrompt,
+} from "./cache-model.js";
+export {
+  catalogForClientVersion,
+  checkCatalogRules,
+  newerVersionRequired,
+  RESPONSES_LITE_HEADER,
+} from "./catalog-request-rules.js";
+export { compareClientVersions } from "./client-version.js";
 export { ACCEPTED_BODY_FIELDS, type ErrorReply, validateCodexRequest } from "./codex-validation.js";
 export { type FakeAuthServer, type FakeAuthServerOptions, startFakeAuthServer } from "./fake-auth-server.js";
 export {
@@ -87,3 +103,11 @@ export {
 } from "./token-claims.js";
 export type { AuthCounters } from "./token-endpoint.js";
 export type { FakeTokenSet, IssueTokensOptions } from "./token-issuer.js";
+export {
+  continuesTurn,
+  createFakeTurnStates,
+  FAKE_TURN_STATE_HEADER,
+  type FakeTurnStates,
+  type TurnStateRecord,
+  type TurnStateVerdict,
+} from "./turn-state.js";

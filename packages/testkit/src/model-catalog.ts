@@ -8,6 +8,10 @@ const catalogSchema = z.object({
       slug: z.string(),
       supported_reasoning_levels: z.array(z.object({ effort: z.string() })).nullish(),
       service_tiers: z.array(z.object({ id: z.string() })).nullish(),
+      minimal_client_version: z.string().nullish().catch(null),
+      use_responses_lite: z.boolean().nullish().catch(null),
+      supports_reasoning_summary_parameter: z.boolean().nullish().catch(null),
+      supports_reasoning_summaries: z.boolean().nullish().catch(null),
     }),
   ),
 });
@@ -17,6 +21,12 @@ export interface CatalogModelRules {
   slug: string;
   efforts: string[];
   serviceTiers: string[];
+  /** `minimal_client_version`: older `client_version` / `version` values are refused. */
+  minimalClientVersion: string | null;
+  /** `use_responses_lite`: only these models accept the responses-lite header. */
+  useResponsesLite: boolean;
+  /** Whether `reasoning.summary` is accepted (`supports_reasoning_summary_parameter`, else the old field). */
+  acceptsReasoningSummary: boolean;
 }
 
 /** A catalog as served by `GET /models`: the exact body text, its ETag and the parsed rules. */
@@ -47,6 +57,10 @@ export function createServedCatalog(catalog: unknown, etag?: string): ServedCata
       slug: m.slug,
       efforts: (m.supported_reasoning_levels ?? []).map((l) => l.effort),
       serviceTiers: (m.service_tiers ?? []).map((t) => t.id),
+      minimalClientVersion: m.minimal_client_version ?? null,
+      useResponsesLite: m.use_responses_lite === true,
+      acceptsReasoningSummary:
+        m.supports_reasoning_summary_parameter ?? m.supports_reasoning_summaries ?? true,
     })),
   };
 }

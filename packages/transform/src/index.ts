@@ -18,13 +18,18 @@ export type {
 export type { ChatCompletionRequest, ChatMessage } from "./chat/chat-completions-api.js";
 export { collectSystemPrompts } from "./chat/collect-system-prompts.js";
 export { parseChatCompletionRequest } from "./chat/parse-chat-completion-request.js";
+export { continuesTurn } from "./convert/continues-turn.js";
 export {
   type ConvertChatRequestOptions,
   type ConvertChatRequestResult,
   convertChatRequestToResponses,
 } from "./convert/convert-chat-request-to-responses.js";
 export { usesLegacyFunctions } from "./convert/convert-chat-tools.js";
-export { derivePromptCacheKey } from "./convert/prompt-cache-key.js";
+export {
+  derivePromptCacheKey,
+  type PromptCacheKeySource,
+  resolvePromptCacheKey,
+} from "./convert/prompt-cache-key.js";
 export { mapStatusToErrorType } from "./errors/map-status-to-error-type.js";
 export { mapStreamFailure } from "./errors/map-stream-failure.js";
 export { mapUpstreamError, type UpstreamFailure } from "./errors/map-upstream-error.js";

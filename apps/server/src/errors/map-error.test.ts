@@ -1,4 +1,6 @@
+import { CodexHttpError } from "@cmp/codex-client";
 import { OAuthError } from "@cmp/oauth";
+import { OpenAIHttpError } from "@cmp/transform";
 import { describe, expect, it } from "vitest";
 import { toHttpError, withoutLocalPaths } from "./map-error.js";
 
@@ -35,5 +37,40 @@ describe("login errors sent to API clients", () => {
     expect(
       withoutLocalPaths("POST https://auth.openai.com/oauth/token failed for /var/lib/cmp/auth.json"),
     ).toBe("POST https://auth.openai.com/oauth/token failed for auth.json");
+  });
+});
+
+describe("a model that requires a newer version of Codex", () => {
+  const detail =
+    "The 'gpt-5.6-sol' model requires a newer version of Codex. Please upgrade to the latest app or CLI and try again.";
+
+  it("is explained with CMP_CLIENT_VERSION and the version that was refused", () => {
+    const error = new CodexHttpError({ status: 400, headers: {}, bodyText: JSON.stringify({ detail }) });
+    const api = toHttpError(error, 0, "0.125.0");
+    expect(api.status).toBe(400);
+    expect(api.code).toBe("codex_client_version_too_old");
+    expect(api.param).toBe("model");
+    expect(api.message).toContain("CMP_CLIENT_VERSION");
+    expect(api.message).toContain("(0.125.0)");
+    expect(api.message).toContain(detail);
+    // The OpenAI-style body says the same.
+    const openaiStyle = new CodexHttpError({
+      status: 400,
+      headers: {},
+      bodyText: JSON.stringify({ error: { type: "invalid_request_error", message: detail } }),
+    });
+    expect(toHttpError(openaiStyle, 0, "0.125.0").code).toBe("codex_client_version_too_old");
+  });
+
+  it("is explained when it arrived as a stream failure, once", () => {
+    const mapped = new OpenAIHttpError({ status: 400, code: "invalid_request", message: detail });
+    const api = toHttpError(mapped, 0, "0.140.0");
+    expect(api.code).toBe("codex_client_version_too_old");
+    expect(toHttpError(api, 0, "0.140.0")).toBe(api);
+  });
+
+  it("leaves other errors alone", () => {
+    const other = new CodexHttpError({ status: 400, headers: {}, bodyText: '{"detail":"Bad request"}' });
+    expect(toHttpError(other, 0, "0.154.0").code).not.toBe("codex_client_version_too_old");
   });
 });

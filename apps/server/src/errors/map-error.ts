@@ -2,6 +2,11 @@ import { CodexClientError, CodexHttpError } from "@cmp/codex-client";
 import { ModelNotFoundError } from "@cmp/models";
 import { OAuthError } from "@cmp/oauth";
 import { mapUpstreamError, OpenAIHttpError } from "@cmp/transform";
+import {
+  clientVersionRefusalError,
+  isClientVersionRefusal,
+  isMappedClientVersionRefusal,
+} from "./client-version-refusal.js";
 import { echoText } from "./echo-text.js";
 
 const LOGIN_HINT = "Run `cmp-server login` (or `pnpm tui`) to log in";
@@ -10,10 +15,20 @@ const LOGIN_HINT = "Run `cmp-server login` (or `pnpm tui`) to log in";
  * Maps anything a route can throw to the one HTTP error type the server answers with, transform's
  * `OpenAIHttpError`: the package errors (`OAuthError`, `ModelNotFoundError`, `CodexHttpError`,
  * `CodexClientError`) become the status and code a client can act on; anything else is a 500 without
- * internals.
+ * internals. `clientVersion` (the announced Codex version) is named when the backend refuses a model as
+ * needing a newer Codex, with the `CMP_CLIENT_VERSION` fix.
  */
-export function toHttpError(error: unknown, now: number = Date.now()): OpenAIHttpError {
-  if (OpenAIHttpError.isInstance(error)) return error;
+export function toHttpError(
+  error: unknown,
+  now: number = Date.now(),
+  clientVersion: string | null = null,
+): OpenAIHttpError {
+  if (OpenAIHttpError.isInstance(error)) {
+    if (clientVersion !== null && error.status < 500 && isMappedClientVersionRefusal(error)) {
+      return clientVersionRefusalError(error, clientVersion);
+    }
+    return error;
+  }
   if (OAuthError.isInstance(error)) return fromOAuthError(error);
   if (ModelNotFoundError.isInstance(error)) {
     return new OpenAIHttpError({
@@ -32,9 +47,16 @@ export function toHttpError(error: unknown, now: number = Date.now()): OpenAIHtt
         message: `The ChatGPT backend still rejects the login after a token refresh. ${LOGIN_HINT} again.`,
       });
     }
-    return toHttpError(
-      mapUpstreamError({ status: error.status, headers: error.headers, bodyText: error.bodyText, now }),
-    );
+    const mapped = mapUpstreamError({
+      status: error.status,
+      headers: error.headers,
+      bodyText: error.bodyText,
+      now,
+    });
+    if (clientVersion !== null && isClientVersionRefusal(error)) {
+      return clientVersionRefusalError(mapped, clientVersion);
+    }
+    return mapped;
   }
   if (CodexClientError.isInstance(error)) {
     switch (error.code) {

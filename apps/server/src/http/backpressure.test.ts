@@ -51,6 +51,7 @@ describe("streaming backpressure", () => {
       auth: tokenManager,
       userAgent: "test",
       originator: "test",
+      clientVersion: "0.154.0",
     });
     const app = createApp({
       tokenManager,

@@ -12,7 +12,7 @@ import type { HttpContext } from "./http-context.js";
 export function sendError(app: AppContext, http: HttpContext, error: unknown): void {
   const { res } = http;
   try {
-    const apiError = toHttpError(error, app.now());
+    const apiError = toHttpError(error, app.now(), app.config.clientVersion);
     if (apiError.status >= 500 && apiError.code === "internal_error") {
       app.logger.error({ err: error, path: http.originalPath, method: http.method }, "unhandled error");
     }

@@ -29,7 +29,7 @@ describe("POST /v1/chat/completions", () => {
     expect(res.headers["x-codex-primary-used-percent"]).toBe("42.5");
     const sent = harness.upstreamBodies()[0];
     expect(sent).toMatchObject({ model: "gpt-5.4", store: false, stream: true });
-    expect(harness.codex.requests[0]?.headers["session_id"]).toBe(sent?.["prompt_cache_key"]);
+    expect(harness.codex.requests[0]?.headers["session-id"]).toBe(sent?.["prompt_cache_key"]);
   });
 
   it("streams SSE with the right headers, one role, a finish chunk, usage on request and [DONE]", async () => {

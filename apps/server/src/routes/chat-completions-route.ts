@@ -95,7 +95,7 @@ async function answer(
     now: app.now,
     includeUsage:
       writer === undefined || responses.length > 1 || request.stream_options?.include_usage === true,
-    describeReadError: (error) => toHttpError(error, app.now()),
+    describeReadError: (error) => toHttpError(error, app.now(), app.config.clientVersion),
     // The encrypted reasoning of this turn, for the tool outputs of the next one.
     onDone: (mapper) => {
       record.usage = toRecordUsage(mapper.usage);
@@ -162,7 +162,7 @@ async function streamMany(
     }
   } catch (error) {
     if (!writer.started) throw error;
-    writer.write(encodeSse(toHttpError(error, app.now()).toBody()));
+    writer.write(encodeSse(toHttpError(error, app.now(), app.config.clientVersion).toBody()));
   }
   writer.end(SSE_DONE);
 }

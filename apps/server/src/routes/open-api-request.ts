@@ -1,3 +1,4 @@
+import { TURN_STATE_HEADER } from "@cmp/codex-client";
 import type { AppContext } from "../app-context.js";
 import { type ProfileSettings, stripProviderPrefix } from "../client-profiles.js";
 import { ClientAbort } from "../http/client-abort.js";
@@ -50,7 +51,7 @@ export function openApiRequest(
 const MAX_FORWARDED_HEADER_LENGTH = 256;
 
 /**
- * The headers of an API answer: the backend's `x-codex-*` quota headers and `x-cmp-warnings`
+ * The headers of an API answer: the backend's `x-codex-*` quota headers (not `x-codex-turn-state`) and `x-cmp-warnings`
  * ({@link encodeWarningsHeader}: always a valid header value, at most 4 KiB). When the header could
  * not carry the warnings as they are, the full list goes to the debug log.
  */
@@ -63,7 +64,9 @@ export function answerHeaders(
   for (const name in upstreamHeaders) {
     // Forwarded as the backend sent them (Node already checked their characters), but not at any
     // length: the client's own head limit (16 KiB in undici) must not be filled by the backend.
-    if (!name.startsWith("x-codex-")) continue;
+    // The turn state is the proxy's routing state with the backend (see TurnStateStore); a client
+    // has no use for it and could only leak it.
+    if (!name.startsWith("x-codex-") || name === TURN_STATE_HEADER) continue;
     const value = upstreamHeaders[name] as string;
     if (value.length <= MAX_FORWARDED_HEADER_LENGTH) out[name] = value;
   }

@@ -64,7 +64,7 @@ export async function handleResponses(app: AppContext, http: HttpContext): Promi
   });
   const response = await send(clientAbort);
   const headers = answerHeaders(app, response.headers, warnings);
-  const describeReadError = (error: unknown) => toHttpError(error, app.now());
+  const describeReadError = (error: unknown) => toHttpError(error, app.now(), app.config.clientVersion);
 
   if (writer === undefined) {
     const result = await aggregateResponse(response, {

@@ -6,19 +6,30 @@ import type { AppContext } from "../app-context.js";
 import type { RequestRecord } from "../state/request-record.js";
 
 /**
- * One upstream `POST /responses` with the bookkeeping every route needs: the quota headers recorded
- * (also from error answers) and `x-models-etag` handed to the catalog.
+ * One upstream `POST /responses` with the bookkeeping every route needs: the turn's
+ * `x-codex-turn-state` replayed when the request continues a tool loop (and the one the backend
+ * issued remembered for the turn's next request), the quota headers recorded (also from error
+ * answers) and `x-models-etag` handed to the catalog.
  */
 async function callUpstream(
   ctx: AppContext,
-  body: unknown,
-  options: { sessionId: string; signal: AbortSignalLike; auth: AccountAuth },
+  built: BuiltUpstreamRequest,
+  signal: AbortSignalLike,
+  auth: AccountAuth,
 ): Promise<CodexResponse> {
+  const sessionId = built.promptCacheKey;
+  const turnState = ctx.turnStates.forRequest(sessionId, built.continuesTurn);
   try {
-    const response = await ctx.deps.codexClient.createResponse(body, options);
+    const response = await ctx.deps.codexClient.createResponse(built.value, {
+      sessionId,
+      turnState,
+      signal,
+      auth,
+    });
+    if (response.turnState) ctx.turnStates.remember(sessionId, response.turnState);
     ctx.quota.record(response.quota);
     const etag = response.headers["x-models-etag"];
-    if (etag !== undefined) void ctx.deps.catalog.noteModelsEtag?.(etag, options.auth);
+    if (etag !== undefined) void ctx.deps.catalog.noteModelsEtag?.(etag, auth);
     return response;
   } catch (error) {
     if (CodexHttpError.isInstance(error)) ctx.quota.record(error.quota);
@@ -29,7 +40,10 @@ async function callUpstream(
 /** A backend request built for one instructions mode. */
 export interface BuiltUpstreamRequest {
   value: unknown;
+  /** The conversation's key: `session-id` / `thread-id`, and the turn-state store's key. */
   promptCacheKey: string;
+  /** The input ends in a tool output, so the turn's `x-codex-turn-state` is replayed. */
+  continuesTurn: boolean;
   warnings: string[];
 }
 
@@ -93,7 +107,7 @@ export async function prepareUpstream(
   return async (signal) => {
     const current = built;
     try {
-      return await callUpstream(ctx, current.value, { sessionId: current.promptCacheKey, signal, auth });
+      return await callUpstream(ctx, current, signal, auth);
     } catch (error) {
       if (
         fellBack ||
@@ -107,7 +121,7 @@ export async function prepareUpstream(
       ctx.logger.warn("backend rejected custom instructions; switching this account to codex mode");
       warnings.push(plan.fallbackWarning);
       built = await buildFor("codex");
-      return callUpstream(ctx, built.value, { sessionId: built.promptCacheKey, signal, auth });
+      return callUpstream(ctx, built, signal, auth);
     }
   };
 }

@@ -5,6 +5,7 @@ import { type FakeCodexServer, type ScenarioInput, startFakeCodexServer } from "
 import type { Logger } from "pino";
 import type { AppConfig, TokenManagerLike } from "../app-deps.js";
 import { type CmpApp, createApp } from "../create-app.js";
+import { CODEX_CLIENT_VERSION } from "../version.js";
 
 /** A token manager fake: logged in as `acc_test` unless `loggedIn` is false. */
 export function fakeTokenManager(
@@ -67,6 +68,7 @@ export async function createHarness(
     auth: tokenManager,
     userAgent: "chatgpt-max-proxy/test",
     originator: "chatgpt_max_proxy",
+    clientVersion: options.config?.clientVersion ?? CODEX_CLIENT_VERSION,
     sleep: async () => {},
     idleTimeoutMs: options.idleTimeoutMs ?? 5_000,
   });

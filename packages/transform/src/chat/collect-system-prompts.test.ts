@@ -3,12 +3,11 @@ import { collectSystemPrompts } from "./collect-system-prompts.js";
 import { parseChatCompletionRequest } from "./parse-chat-completion-request.js";
 
 describe("collectSystemPrompts", () => {
-  it("returns system and developer texts in order, joining text parts", () => {
+  it("returns the leading system and developer texts in order, joining text parts", () => {
     const request = parseChatCompletionRequest({
       model: "m",
       messages: [
         { role: "system", content: "one" },
-        { role: "user", content: "u" },
         {
           role: "developer",
           content: [
@@ -16,8 +15,11 @@ describe("collectSystemPrompts", () => {
             { type: "text", text: "!" },
           ],
         },
+        { role: "user", content: "u" },
+        { role: "system", content: "later" },
       ],
     });
+    // A system message after the conversation started is not part of the instructions.
     expect(collectSystemPrompts(request)).toEqual(["one", "two!"]);
   });
 });

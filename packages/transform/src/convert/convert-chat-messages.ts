@@ -1,11 +1,15 @@
 import type { ChatMessage } from "../chat/chat-completions-api.js";
+import { countLeadingSystemMessages } from "../chat/collect-system-prompts.js";
 import { messageText } from "../chat/message-text.js";
 import { createOrphanToolOutputNote } from "../responses/build-backend-request.js";
 import type { ReasoningItem, ResponsesInputContent, ResponsesInputItem } from "../responses/responses-api.js";
 
 /** Options of {@link convertChatMessages}. */
 export interface ConvertChatMessagesOptions {
-  /** `instructions`: system/developer messages are already the instructions and are left out. */
+  /**
+   * `instructions`: the leading system/developer messages are already the instructions and are left
+   * out (later ones stay in place as `developer` items). `developer`: every one is a `developer` item.
+   */
   systemMessages: "instructions" | "developer";
   /** Encrypted reasoning items to replay before the `function_call` with this call id. */
   lookupReasoningItems?: ((callId: string) => readonly ReasoningItem[] | undefined) | undefined;
@@ -62,7 +66,8 @@ function reasoningKey(item: ReasoningItem): string {
 /**
  * Converts Chat Completions messages to backend `input` items: user text and images, assistant
  * text and `tool_calls` (→ `function_call`), `tool` results (→ `function_call_output`), legacy
- * `function_call` / `function` messages, and system/developer messages per `systemMessages`.
+ * `function_call` / `function` messages, and system/developer messages per `systemMessages` (a
+ * system message after the conversation's start is always a `developer` item in its place).
  * A tool result whose call is not in the conversation becomes a plain user text note (the
  * backend would answer 400), with a warning.
  */
@@ -75,6 +80,7 @@ export function convertChatMessages(
   const knownCalls = new Set<string>();
   const replayed = new Set<string>();
   const legacyCalls: Array<{ name: string; callId: string; answered: boolean }> = [];
+  const inInstructions = options.systemMessages === "instructions" ? countLeadingSystemMessages(messages) : 0;
 
   const pushCall = (callId: string, name: string, args: string) => {
     for (const item of options.lookupReasoningItems?.(callId) ?? []) {
@@ -101,7 +107,7 @@ export function convertChatMessages(
     switch (message.role) {
       case "system":
       case "developer":
-        if (options.systemMessages === "developer") {
+        if (i >= inInstructions) {
           input.push({
             type: "message",
             role: "developer",

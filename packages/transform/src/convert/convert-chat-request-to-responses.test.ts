@@ -59,6 +59,65 @@ describe("convertChatRequestToResponses", () => {
     ]);
   });
 
+  it("keeps a later system message in place as a developer item in instructions mode", () => {
+    const { value } = convert({
+      messages: [
+        { role: "system", content: "sys" },
+        user("a"),
+        { role: "assistant", content: "r" },
+        { role: "system", content: "now be brief" },
+        user("b"),
+      ],
+    });
+    expect(value.input.map((item) => ("role" in item ? item.role : item.type))).toEqual([
+      "user",
+      "assistant",
+      "developer",
+      "user",
+    ]);
+    expect(value.input[2]).toEqual({
+      type: "message",
+      role: "developer",
+      content: [{ type: "input_text", text: "now be brief" }],
+    });
+  });
+
+  it("keeps the prompt cache key when a system message is added mid-conversation", () => {
+    const opening = [{ role: "system", content: "sys" }, user("first"), { role: "assistant", content: "r" }];
+    const before = convert({ messages: [...opening, user("second")] });
+    const after = convert({
+      messages: [...opening, { role: "system", content: "be brief" }, user("second")],
+    });
+    expect(after.promptCacheKey).toBe(before.promptCacheKey);
+    // …in either instructions mode: the key does not depend on where the system prompts travel.
+    const codexMode = convert(
+      { messages: [...opening, { role: "system", content: "be brief" }, user("second")] },
+      { instructions: "BASE", systemMessages: "developer" },
+    );
+    expect(codexMode.promptCacheKey).toBe(before.promptCacheKey);
+    expect(
+      convert({ messages: [{ role: "system", content: "other" }, user("first")] }).promptCacheKey,
+    ).not.toBe(before.promptCacheKey);
+  });
+
+  it("says whether the request continues a turn (its input ends in a tool output)", () => {
+    const call = {
+      role: "assistant",
+      content: null,
+      tool_calls: [{ id: "call_1", type: "function", function: { name: "f", arguments: "{}" } }],
+    };
+    expect(convert({ messages: [user("go")] }).continuesTurn).toBe(false);
+    expect(
+      convert({ messages: [user("go"), call, { role: "tool", tool_call_id: "call_1", content: "ok" }] })
+        .continuesTurn,
+    ).toBe(true);
+    expect(
+      convert({
+        messages: [user("go"), call, { role: "tool", tool_call_id: "call_1", content: "ok" }, user("next")],
+      }).continuesTurn,
+    ).toBe(false);
+  });
+
   it("turns system and developer messages into developer items in place in developer mode", () => {
     const { value } = convert(
       { messages: [user("a"), { role: "system", content: [{ type: "text", text: "sys" }] }, user("b")] },
@@ -310,13 +369,16 @@ describe("convertChatRequestToResponses", () => {
     expect(convert({ messages: [user("x")], service_tier: "priority" }).value.service_tier).toBeUndefined();
   });
 
-  it("uses the client's prompt_cache_key, else a stable UUID from instructions and the first user message", () => {
-    expect(convert({ messages: [user("x")], prompt_cache_key: "conv-1" }).promptCacheKey).toBe("conv-1");
-    const a = convert({
-      messages: [user("first"), { role: "assistant", content: "r" }, user("second")],
-      user: "u1",
-    });
-    const b = convert({ messages: [user("first")], user: "u2" });
+  it("uses the client's prompt_cache_key, then user, else a stable UUID from the leading messages", () => {
+    expect(convert({ messages: [user("x")], prompt_cache_key: "conv-1", user: "u" }).promptCacheKey).toBe(
+      "conv-1",
+    );
+    const byUser = convert({ messages: [user("x")], user: "user-7" });
+    expect(byUser.promptCacheKey).toBe("user-7");
+    expect(byUser.value.prompt_cache_key).toBe("user-7");
+    expect(byUser.value).not.toHaveProperty("user");
+    const a = convert({ messages: [user("first"), { role: "assistant", content: "r" }, user("second")] });
+    const b = convert({ messages: [user("first")] });
     expect(a.promptCacheKey).toBe(b.promptCacheKey);
     expect(a.value.prompt_cache_key).toBe(a.promptCacheKey);
     expect(a.promptCacheKey).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -366,7 +428,6 @@ describe("convertChatRequestToResponses", () => {
       "max_tokens",
       "max_completion_tokens",
       "seed",
-      "'user'",
       "metadata",
       "logit_bias",
       "presence_penalty",
@@ -378,5 +439,7 @@ describe("convertChatRequestToResponses", () => {
       expect(text).toContain(key);
     }
     expect(text).not.toContain("stream_options");
+    // `user` is the cache key's fallback now, not a dropped parameter.
+    expect(text).not.toContain("'user'");
   });
 });

@@ -3,23 +3,28 @@ import {
   type ChatMessage,
   knownChatRequestKeys,
 } from "../chat/chat-completions-api.js";
+import { collectSystemPrompts } from "../chat/collect-system-prompts.js";
 import { messageText } from "../chat/message-text.js";
 import {
   buildBackendRequest,
   collectDroppedParameterWarnings,
   type ModelResolution,
-  resolvePromptCacheKey,
 } from "../responses/build-backend-request.js";
 import type { BackendRequest, ReasoningItem, ResponsesTextFormat } from "../responses/responses-api.js";
+import { continuesTurn } from "./continues-turn.js";
 import { convertChatMessages } from "./convert-chat-messages.js";
 import { convertChatTools } from "./convert-chat-tools.js";
+import { resolvePromptCacheKey } from "./prompt-cache-key.js";
 
 /** Options of {@link convertChatRequestToResponses}. */
 export interface ConvertChatRequestOptions {
   model: ModelResolution;
   /** The upstream `instructions` (from `@cmp/instructions` `selectInstructions()`). */
   instructions: string;
-  /** Where system/developer messages go: already in `instructions`, or `developer` items. */
+  /**
+   * Where the leading system/developer messages go: already in `instructions`, or `developer` items.
+   * Later system messages are `developer` items in place either way.
+   */
   systemMessages: "instructions" | "developer";
   /** Reasoning items kept from an earlier turn, replayed before the matching `function_call`. */
   lookupReasoningItems?: (callId: string) => readonly ReasoningItem[] | undefined;
@@ -29,8 +34,10 @@ export interface ConvertChatRequestOptions {
 export interface ConvertChatRequestResult {
   value: BackendRequest;
   warnings: string[];
-  /** Also sent as the `session_id` header. */
+  /** Also sent as the `session-id` and `thread-id` headers. */
   promptCacheKey: string;
+  /** The input ends in a tool output: the request continues the current turn (see `continuesTurn`). */
+  continuesTurn: boolean;
 }
 
 // Validated by the schema, then dropped: the backend rejects or ignores them.
@@ -40,7 +47,6 @@ const DROPPED_PARAMS: readonly string[] = [
   "max_tokens",
   "max_completion_tokens",
   "seed",
-  "user",
   "metadata",
   "logit_bias",
   "presence_penalty",
@@ -72,8 +78,9 @@ function convertResponseFormat(request: ChatCompletionRequest): ResponsesTextFor
  * `sanitizeResponsesRequest` (`buildBackendRequest`): allowlisted fields only, `store: false`,
  * `stream: true`, reasoning from the model resolution (with `include:
  * ["reasoning.encrypted_content"]`), `text.verbosity` / `text.format`, and a stable
- * `prompt_cache_key`. `n`, `stop` and `stream_options` are the server's and the stream mapper's
- * business and are not sent.
+ * `prompt_cache_key` (the client's `prompt_cache_key`, else its `user`, else derived from the leading
+ * system messages and the first user message). `n`, `stop` and `stream_options` are the server's and
+ * the stream mapper's business and are not sent; neither is `user`.
  */
 export function convertChatRequestToResponses(
   request: ChatCompletionRequest,
@@ -87,12 +94,15 @@ export function convertChatRequestToResponses(
     warnings,
   );
   const { tools, toolChoice, parallelToolCalls } = convertChatTools(request);
-  const promptCacheKey = resolvePromptCacheKey(
-    request.prompt_cache_key,
-    options.instructions,
-    request.messages.find((message) => message.role === "user"),
-    userText,
-  );
+  const promptCacheKey = resolvePromptCacheKey({
+    clientKey: request.prompt_cache_key,
+    user: request.user,
+    leadingSystemPrompts: collectSystemPrompts(request),
+    firstUserText: () => {
+      const first = request.messages.find((message) => message.role === "user");
+      return first === undefined ? "" : userText(first);
+    },
+  });
   const value: BackendRequest = buildBackendRequest(
     {
       model: options.model,
@@ -103,11 +113,9 @@ export function convertChatRequestToResponses(
       parallelToolCalls,
       include: undefined,
       format: convertResponseFormat(request),
-      // The model resolution already took the request's `verbosity` into account.
-      verbosity: undefined,
       promptCacheKey,
     },
     warnings,
   );
-  return { value, warnings, promptCacheKey };
+  return { value, warnings, promptCacheKey, continuesTurn: continuesTurn(input) };
 }

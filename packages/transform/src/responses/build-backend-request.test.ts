@@ -3,7 +3,6 @@ import {
   buildBackendRequest,
   collectDroppedParameterWarnings,
   createOrphanToolOutputNote,
-  resolvePromptCacheKey,
 } from "./build-backend-request.js";
 
 const parts = {
@@ -15,7 +14,6 @@ const parts = {
   parallelToolCalls: undefined,
   include: undefined,
   format: undefined,
-  verbosity: undefined,
   promptCacheKey: "key-1",
 };
 
@@ -63,13 +61,12 @@ describe("buildBackendRequest", () => {
     expect(quiet).toEqual([]);
   });
 
-  it("prefers the model resolution's verbosity over the client's and sends priority only when resolved", () => {
-    expect(buildBackendRequest({ ...parts, verbosity: "high" }, []).text).toEqual({ verbosity: "high" });
+  it("sends only the model resolution's verbosity (the catalog decides) and priority only when resolved", () => {
+    expect(buildBackendRequest(parts, []).text).toBeUndefined();
     const resolved = buildBackendRequest(
       {
         ...parts,
         model: { slug: "m", verbosity: "low", serviceTier: "priority" },
-        verbosity: "high",
         format: { type: "json_object" },
       },
       [],
@@ -82,16 +79,18 @@ describe("buildBackendRequest", () => {
   });
 });
 
-describe("resolvePromptCacheKey", () => {
-  it("uses the client's key, else derives one without reading the text when a key is given", () => {
-    const never = (): string => {
-      throw new Error("must not be read");
-    };
-    expect(resolvePromptCacheKey("mine", "i", "first", never)).toBe("mine");
-    const derived = resolvePromptCacheKey(null, "i", "first", (text: string) => text);
-    expect(derived).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(resolvePromptCacheKey(undefined, "i", "first", (text: string) => text)).toBe(derived);
-    expect(resolvePromptCacheKey(undefined, "i", undefined, never)).not.toBe(derived);
+describe("buildBackendRequest reasoning", () => {
+  it("adds reasoning.context all_turns for a responses-lite resolution, in the classic shape", () => {
+    const value = buildBackendRequest(
+      {
+        ...parts,
+        model: { slug: "gpt-5.6-sol", effort: "low", summary: "auto", reasoningContext: "all_turns" },
+      },
+      [],
+    );
+    expect(value.reasoning).toEqual({ effort: "low", summary: "auto", context: "all_turns" });
+    expect(value.instructions).toBe("Be brief.");
+    expect(buildBackendRequest(parts, []).reasoning).toEqual({ effort: "high", summary: "auto" });
   });
 });
 

@@ -1,13 +1,21 @@
-import { derivePromptCacheKey } from "../convert/prompt-cache-key.js";
 import type { BackendRequestOf } from "./responses-api.js";
 
 /** The model resolution (`@cmp/models` `resolveModel()`), reduced to what the request needs. */
 export interface ModelResolution {
   slug: string;
   effort?: string | null;
-  /** `none` (or null) leaves `reasoning.summary` out. */
+  /**
+   * `none` (or null) leaves `reasoning.summary` out. `@cmp/models` chooses `none` for a model whose
+   * catalog entry does not take the parameter (`supports_reasoning_summary_parameter`).
+   */
   summary?: string | null;
+  /**
+   * Sent as `text.verbosity`; `@cmp/models` leaves it null where the catalog has no
+   * `support_verbosity`, so a client's verbosity never reaches a model that does not take it.
+   */
   verbosity?: string | null;
+  /** `all_turns` for responses-lite models (`use_responses_lite`); sent as `reasoning.context`. */
+  reasoningContext?: string | null;
   /** `priority` only when the model offers it. */
   serviceTier?: string | null;
 }
@@ -27,9 +35,7 @@ export interface BackendRequestParts<Item, Tool, ToolChoice, Format> {
   include: readonly string[] | null | undefined;
   /** `text.format` in the backend's form. */
   format: Format | null | undefined;
-  /** The client's verbosity; the model resolution's wins. */
-  verbosity: string | null | undefined;
-  /** From {@link resolvePromptCacheKey}. */
+  /** From `resolvePromptCacheKey`. */
   promptCacheKey: string;
 }
 
@@ -39,9 +45,12 @@ const ENCRYPTED_REASONING = "reasoning.encrypted_content";
  * The one place the backend request's shared rules live, for both the Chat Completions converter
  * and the Responses sanitiser: the model slug and instructions; tools with `tool_choice` (default
  * `auto`) and `parallel_tool_calls` only when there are tools; reasoning effort and summary from the
- * model resolution, with `include: ["reasoning.encrypted_content"]` so reasoning can be replayed
- * (nothing is stored upstream); `text.verbosity` / `text.format`; `service_tier: "priority"` only when
- * the resolution chose it; the prompt cache key; and always `store: false`, `stream: true`.
+ * model resolution (plus `context: "all_turns"` for responses-lite models), with
+ * `include: ["reasoning.encrypted_content"]` so reasoning can be replayed (nothing is stored upstream);
+ * `text.verbosity` only from the model resolution (which honours the catalog's `support_verbosity`) and
+ * `text.format`; `service_tier: "priority"` only when the resolution chose it; the prompt cache key; and
+ * always `store: false`, `stream: true`. The request keeps the classic shape (top-level `instructions`
+ * and `tools`) for every model, responses-lite ones included.
  */
 export function buildBackendRequest<Item, Tool, ToolChoice, Format>(
   parts: BackendRequestParts<Item, Tool, ToolChoice, Format>,
@@ -72,36 +81,25 @@ export function buildBackendRequest<Item, Tool, ToolChoice, Format>(
   }
   let include = parts.include && parts.include.length > 0 ? [...new Set(parts.include)] : undefined;
   if (model.effort) {
-    value.reasoning = {
-      effort: model.effort,
-      ...(model.summary && model.summary !== "none" ? { summary: model.summary } : {}),
-    };
+    // Built field by field, not spread: this runs once per request.
+    const reasoning: { effort?: string; summary?: string; context?: string } = { effort: model.effort };
+    if (model.summary && model.summary !== "none") reasoning.summary = model.summary;
+    if (model.reasoningContext) reasoning.context = model.reasoningContext;
+    value.reasoning = reasoning;
     if (include === undefined) include = [ENCRYPTED_REASONING];
     else if (!include.includes(ENCRYPTED_REASONING)) include.push(ENCRYPTED_REASONING);
   }
   if (include !== undefined) value.include = include;
-  const verbosity = model.verbosity ?? parts.verbosity;
+  const verbosity = model.verbosity;
   const format = parts.format;
   if (verbosity || format) {
-    value.text = { ...(verbosity ? { verbosity } : {}), ...(format ? { format } : {}) };
+    const text: { verbosity?: string; format?: Format } = {};
+    if (verbosity) text.verbosity = verbosity;
+    if (format) text.format = format;
+    value.text = text;
   }
   if (model.serviceTier === "priority") value.service_tier = "priority";
   return value;
-}
-
-/**
- * The conversation's prompt cache key (also the `session_id` header): the client's own key, else a
- * stable UUID from the instructions and the first user message, so every turn of a conversation
- * lands on the same upstream cache. `textOf` is only called when the key must be derived.
- */
-export function resolvePromptCacheKey<T>(
-  clientKey: string | null | undefined,
-  instructions: string,
-  firstUser: T | undefined,
-  textOf: (item: T) => string,
-): string {
-  if (clientKey) return clientKey;
-  return derivePromptCacheKey(instructions, firstUser === undefined ? "" : textOf(firstUser));
 }
 
 /**

@@ -76,7 +76,8 @@ export type BackendRequestOf<Item, Tool, ToolChoice, Format> = {
   tools?: Tool[];
   tool_choice?: ToolChoice | "auto";
   parallel_tool_calls?: boolean;
-  reasoning?: { effort?: string; summary?: string };
+  /** `context: "all_turns"` only for responses-lite models (see `ModelResolution.reasoningContext`). */
+  reasoning?: { effort?: string; summary?: string; context?: string };
   include?: string[];
   text?: { verbosity?: string; format?: Format };
   service_tier?: string;

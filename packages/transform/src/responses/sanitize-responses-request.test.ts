@@ -108,6 +108,44 @@ describe("sanitizeResponsesRequest", () => {
     ]);
   });
 
+  it("keeps a later system input message in place as a developer item, and the cache key with it", () => {
+    const opening = [
+      { role: "system", content: "sys" },
+      { role: "user", content: "q" },
+      { role: "assistant", content: "a" },
+    ];
+    const before = { model: "m", input: [...opening, { role: "user", content: "q2" }] };
+    const after = {
+      model: "m",
+      input: [...opening, { role: "system", content: "be brief" }, { role: "user", content: "q2" }],
+    };
+    expect(collectResponsesSystemPrompts(parseResponsesRequest(after))).toEqual(["sys"]);
+    const result = sanitizeResponsesRequest(after, options);
+    expect(result.value["input"]).toEqual([
+      { type: "message", role: "user", content: "q" },
+      { type: "message", role: "assistant", content: "a" },
+      { type: "message", role: "developer", content: "be brief" },
+      { type: "message", role: "user", content: "q2" },
+    ]);
+    expect(result.promptCacheKey).toBe(sanitizeResponsesRequest(before, options).promptCacheKey);
+    expect(sanitizeResponsesRequest({ ...before, user: "u-1" }, options).promptCacheKey).toBe("u-1");
+  });
+
+  it("sends text.verbosity only as the model resolution says (the catalog's support_verbosity)", () => {
+    const body = { model: "m", input: "x", text: { verbosity: "high" } };
+    expect(sanitizeResponsesRequest(body, options).value["text"]).toBeUndefined();
+    expect(
+      sanitizeResponsesRequest(body, { ...options, model: { slug: "m", verbosity: "high" } }).value["text"],
+    ).toEqual({ verbosity: "high" });
+  });
+
+  it("says whether the request continues a turn", () => {
+    const call = { type: "function_call", call_id: "c1", name: "f", arguments: "{}" };
+    const output = { type: "function_call_output", call_id: "c1", output: "ok" };
+    expect(sanitizeResponsesRequest({ model: "m", input: [call, output] }, options).continuesTurn).toBe(true);
+    expect(sanitizeResponsesRequest({ model: "m", input: "x" }, options).continuesTurn).toBe(false);
+  });
+
   it("drops max_output_tokens and other rejected parameters with warnings, after validating them", () => {
     const { value, warnings } = sanitizeResponsesRequest(
       {

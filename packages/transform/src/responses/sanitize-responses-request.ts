@@ -1,11 +1,12 @@
 import { parseRequestBody } from "../chat/parse-request-body.js";
+import { continuesTurn } from "../convert/continues-turn.js";
+import { resolvePromptCacheKey } from "../convert/prompt-cache-key.js";
 import { createInvalidRequestError } from "../errors/openai-http-error.js";
 import {
   buildBackendRequest,
   collectDroppedParameterWarnings,
   createOrphanToolOutputNote,
   type ModelResolution,
-  resolvePromptCacheKey,
 } from "./build-backend-request.js";
 import {
   knownResponsesRequestKeys,
@@ -20,7 +21,10 @@ export interface SanitizeResponsesOptions {
   model: ModelResolution;
   /** The upstream `instructions` (from `selectInstructions()` over {@link collectResponsesSystemPrompts}). */
   instructions: string;
-  /** `instructions`: system/developer input messages are already in `instructions` and are left out. */
+  /**
+   * `instructions`: the leading system/developer input messages are already in `instructions` and are
+   * left out (later ones stay in place as `developer` items). `developer`: every one is a `developer` item.
+   */
   systemMessages: "instructions" | "developer";
 }
 
@@ -29,6 +33,8 @@ export interface SanitizeResponsesResult {
   value: Record<string, unknown>;
   warnings: string[];
   promptCacheKey: string;
+  /** The input ends in a tool output: the request continues the current turn (see `continuesTurn`). */
+  continuesTurn: boolean;
   /** The client asked for a stream (`stream: true`); upstream always streams. */
   stream: boolean;
 }
@@ -42,7 +48,6 @@ const DROPPED: readonly string[] = [
   "top_logprobs",
   "truncation",
   "metadata",
-  "user",
   "safety_identifier",
   "prompt_cache_retention",
   "background",
@@ -73,11 +78,24 @@ const isSystem = (item: Item): boolean =>
   (item["type"] === "message" || item["type"] === undefined || item["type"] === null) &&
   (item["role"] === "system" || item["role"] === "developer");
 
-/** The client's `instructions` and the texts of its system/developer input messages, in order. */
+/** How many system/developer messages open an `input` (before its first other item). */
+function countLeadingSystemItems(items: readonly Item[]): number {
+  let count = 0;
+  while (count < items.length && isSystem(items[count] as Item)) count++;
+  return count;
+}
+
+/**
+ * The client's `instructions` and the texts of the system/developer messages that open its `input`, in
+ * order. Only these become the upstream `instructions`; a system message later in the input stays in
+ * place as a `developer` item, so adding one mid-conversation changes neither the instructions nor
+ * the prompt cache key.
+ */
 export function collectResponsesSystemPrompts(request: ResponsesRequest): string[] {
   const prompts = request.instructions ? [request.instructions] : [];
   if (typeof request.input !== "string") {
-    for (const item of request.input) if (isSystem(item)) prompts.push(textOf(item["content"]));
+    const leading = countLeadingSystemItems(request.input);
+    for (let i = 0; i < leading; i++) prompts.push(textOf((request.input[i] as Item)["content"]));
   }
   return prompts;
 }
@@ -106,6 +124,7 @@ function sanitizeInput(items: Item[], options: SanitizeResponsesOptions, warning
   const out: Item[] = [];
   const calls = new Set<string>();
   let droppedReferences = 0;
+  const inInstructions = options.systemMessages === "instructions" ? countLeadingSystemItems(items) : 0;
   for (let i = 0; i < items.length; i++) {
     const original = items[i];
     if (original === undefined) continue;
@@ -120,7 +139,7 @@ function sanitizeInput(items: Item[], options: SanitizeResponsesOptions, warning
       continue;
     }
     if (isSystem(item)) {
-      if (options.systemMessages === "instructions") continue;
+      if (i < inInstructions) continue;
       item["role"] = "developer";
     }
     if (type === "reasoning" && !item["encrypted_content"]) {
@@ -150,8 +169,10 @@ function sanitizeInput(items: Item[], options: SanitizeResponsesOptions, warning
 
 /**
  * Sanitises a client's Responses request for the backend: item ids and `item_reference` items
- * stripped; string `input` → one user message; system/developer messages handled per
- * `systemMessages`; `web_search_preview` → `web_search`; then the rules shared with
+ * stripped; string `input` → one user message; leading system/developer messages handled per
+ * `systemMessages` (later ones become `developer` items in place); `web_search_preview` →
+ * `web_search`; the prompt cache key from `prompt_cache_key`, else `user`, else the leading system
+ * prompts and the first user message; then the rules shared with
  * `convertChatRequestToResponses` (`buildBackendRequest`): `store: false` and `stream: true`
  * forced, orphan tool outputs turned into text, reasoning effort/summary, verbosity and service tier
  * from the model resolution, rejected parameters (`max_output_tokens`, `temperature`, …) dropped
@@ -165,12 +186,15 @@ export function sanitizeResponsesRequest(
   const warnings: string[] = [];
   collectDroppedParameterWarnings(request, DROPPED, knownResponsesRequestKeys, warnings);
   const items = asItems(request.input);
-  const promptCacheKey = resolvePromptCacheKey(
-    request.prompt_cache_key,
-    options.instructions,
-    items.find((item) => item["role"] === "user"),
-    itemText,
-  );
+  const promptCacheKey = resolvePromptCacheKey({
+    clientKey: request.prompt_cache_key,
+    user: request.user,
+    leadingSystemPrompts: collectResponsesSystemPrompts(request),
+    firstUserText: () => {
+      const first = items.find((item) => item["role"] === "user");
+      return first === undefined ? "" : itemText(first);
+    },
+  });
   const input = sanitizeInput(items, options, warnings);
   // In developer mode the client's own `instructions` travel like its system messages do.
   if (options.systemMessages === "developer" && request.instructions) {
@@ -188,10 +212,15 @@ export function sanitizeResponsesRequest(
       parallelToolCalls: request.parallel_tool_calls,
       include: request.include,
       format: request.text?.format,
-      verbosity: request.text?.verbosity,
       promptCacheKey,
     },
     warnings,
   );
-  return { value, warnings, promptCacheKey, stream: request.stream === true };
+  return {
+    value,
+    warnings,
+    promptCacheKey,
+    continuesTurn: continuesTurn(input),
+    stream: request.stream === true,
+  };
 }
