@@ -14,6 +14,7 @@ export {
   OFFICIAL_FIXTURE_SSE,
 } from "./builtin-scenarios.js";
 export { ACCEPTED_BODY_FIELDS, type ErrorReply, validateCodexRequest } from "./codex-validation.js";
+export { conformanceScenarios } from "./conformance-scenarios.js";
 export { type FakeAuthServer, type FakeAuthServerOptions, startFakeAuthServer } from "./fake-auth-server.js";
 export {
   CODEX_BASE_PATH,
@@ -23,6 +24,13 @@ export {
   startFakeCodexServer,
 } from "./fake-codex-server.js";
 export { type FakeUpstream, type FakeUpstreamOptions, startFakeUpstream } from "./fake-upstream.js";
+export {
+  buildFullResponseEvents,
+  type CitationSpec,
+  type FullItemSpec,
+  type FullResponseEventsSpec,
+  UNKNOWN_EVENT_TYPE,
+} from "./full-response-events.js";
 export {
   HOSTILE_LINE_BYTES,
   HOSTILE_SCENARIO_NAMES,

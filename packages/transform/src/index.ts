@@ -25,6 +25,7 @@ export {
 } from "./convert/convert-chat-request-to-responses.js";
 export { usesLegacyFunctions } from "./convert/convert-chat-tools.js";
 export { derivePromptCacheKey } from "./convert/prompt-cache-key.js";
+export { isUpstreamOverload } from "./errors/is-upstream-overload.js";
 export { mapStatusToErrorType } from "./errors/map-status-to-error-type.js";
 export { mapStreamFailure } from "./errors/map-stream-failure.js";
 export { mapUpstreamError, type UpstreamFailure } from "./errors/map-upstream-error.js";

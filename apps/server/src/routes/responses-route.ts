@@ -71,6 +71,7 @@ export async function handleResponses(app: AppContext, http: HttpContext): Promi
       model: request.model,
       now: app.now,
       describeReadError,
+      instructions: request.instructions ?? null,
     });
     record.usage = toRecordUsage(result.usage);
     app.tracker.markFirstToken(record);
@@ -81,6 +82,7 @@ export async function handleResponses(app: AppContext, http: HttpContext): Promi
   const { body, state } = createResponsesPassthroughBody(response, {
     holdUntilOutput: true,
     describeReadError,
+    instructions: request.instructions ?? null,
     now: app.now,
     onDone: (done) => {
       record.usage = toRecordUsage(done.usage);
