@@ -107,13 +107,13 @@ export function buildFullResponseEvents(spec: FullResponseEventsSpec): ResponseS
         for (const delta of splitIntoDeltas(item.text)) {
           push("response.output_text.delta", { ...inPart, delta, logprobs: [] });
         }
-        annotations.forEach((annotation, annotationIndex) =>
+        annotations.forEach((annotation, annotationIndex) => {
           push("response.output_text.annotation.added", {
             ...inPart,
             annotation_index: annotationIndex,
             annotation,
-          }),
-        );
+          });
+        });
         push("response.output_text.done", { ...inPart, text: item.text, logprobs: [] });
         push("response.content_part.done", { ...inPart, part: part(item.text, annotations) });
         done({ ...base, status: "completed", content: [part(item.text, annotations)] });
