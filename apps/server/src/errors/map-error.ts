@@ -5,6 +5,8 @@ import { mapUpstreamError, OpenAIHttpError } from "@cmp/transform";
 import { echoText } from "./echo-text.js";
 
 const LOGIN_HINT = "Run `cmp-server login` (or `pnpm tui`) to log in";
+/** Upstream codes that name why the login stopped working (see transform's classifier). */
+const ACCOUNT_GONE: ReadonlySet<string> = new Set(["token_revoked", "deactivated_workspace"]);
 
 /**
  * Maps anything a route can throw to the one HTTP error type the server answers with, transform's
@@ -25,16 +27,22 @@ export function toHttpError(error: unknown, now: number = Date.now()): OpenAIHtt
     });
   }
   if (CodexHttpError.isInstance(error)) {
-    if (error.status === 401 && error.afterRefresh) {
+    const mapped = mapUpstreamError({
+      status: error.status,
+      headers: error.headers,
+      bodyText: error.bodyText,
+      now,
+    });
+    // A revoked token or a deactivated workspace says what happened; a bare 401 after the refresh
+    // only says that the login no longer works.
+    if (error.status === 401 && error.afterRefresh && !ACCOUNT_GONE.has(mapped.code)) {
       return new OpenAIHttpError({
         status: 401,
         code: "reauth_required",
         message: `The ChatGPT backend still rejects the login after a token refresh. ${LOGIN_HINT} again.`,
       });
     }
-    return toHttpError(
-      mapUpstreamError({ status: error.status, headers: error.headers, bodyText: error.bodyText, now }),
-    );
+    return mapped;
   }
   if (CodexClientError.isInstance(error)) {
     switch (error.code) {
