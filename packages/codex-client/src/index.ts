@@ -13,10 +13,12 @@ export { CodexClientError, type CodexClientErrorCode } from "./codex-client-erro
 export { CodexHttpError } from "./codex-http-error.js";
 export { createKeepAliveAgent, type KeepAliveAgentOptions } from "./keep-alive-agent.js";
 export {
+  findActiveQuotaLimit,
   type InvalidQuotaHeaderHandler,
   MAX_QUOTA_RESET_MS,
   parseQuotaHeaders,
   type QuotaCredits,
+  type QuotaLimit,
   type QuotaSnapshot,
   type QuotaWindow,
 } from "./quota-headers.js";
