@@ -44,6 +44,7 @@ export { computeS256Challenge } from "./pkce.js";
 export {
   buildQuotaHeaders,
   type FakeQuota,
+  type FakeQuotaFamily,
   type FakeQuotaUpdate,
   type FakeQuotaWindow,
 } from "./quota-headers.js";
