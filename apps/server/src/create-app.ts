@@ -40,7 +40,7 @@ const isPublic = (method: string, path: string) =>
 /**
  * Builds the server: the request pipeline (Host check on loopback, CORS only when configured, API keys,
  * the JSON API routes) in front of an Express 5 router for the small GET and management routes, JSON
- * 404/405/501 answers and one error writer. Upstream client, token manager, catalog, clock and logger
+ * 404/405 answers and one error writer. Upstream client, token manager, catalog, clock and logger
  * come from `deps`.
  */
 export function createApp(deps: AppDeps): CmpApp {
