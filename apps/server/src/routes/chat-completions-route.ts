@@ -108,7 +108,9 @@ async function answer(
     // The encrypted reasoning of this turn, for the tool outputs of the next one.
     onDone: (mapper) => {
       record.usage = toRecordUsage(mapper.usage);
-      for (const [callId, items] of mapper.reasoningItemsByCallId()) app.reasoningCache.set(callId, items);
+      const scope = { accountId: responses[0]?.accountId ?? null, slug: record.slug };
+      for (const [callId, items] of mapper.reasoningItemsByCallId())
+        app.reasoningCache.set(scope, callId, items);
     },
   };
 
