@@ -14,6 +14,7 @@ export {
   OFFICIAL_FIXTURE_SSE,
 } from "./builtin-scenarios.js";
 export { ACCEPTED_BODY_FIELDS, type ErrorReply, validateCodexRequest } from "./codex-validation.js";
+export { COMPACT_BODY_FIELDS } from "./compact-endpoint.js";
 export { conformanceScenarios } from "./conformance-scenarios.js";
 export { type FakeAuthServer, type FakeAuthServerOptions, startFakeAuthServer } from "./fake-auth-server.js";
 export {
