@@ -77,7 +77,7 @@ export interface AppDeps {
   tokenManager: TokenManagerLike;
   catalog: CatalogLike;
   instructions: InstructionsLike;
-  codexClient: Pick<CodexClient, "createResponse">;
+  codexClient: Pick<CodexClient, "createResponse" | "compact">;
   /** pino logger; default: silent. */
   logger?: Logger;
   /** Clock in ms; default `Date.now`. */

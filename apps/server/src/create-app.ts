@@ -9,6 +9,7 @@ import { expressErrorHandler, expressRoute } from "./http/express-route.js";
 import { createRequestPipeline } from "./http/request-pipeline.js";
 import type { RouteHandler } from "./http/route-handler.js";
 import { handleChatCompletions } from "./routes/chat-completions-route.js";
+import { handleCompact } from "./routes/compact-route.js";
 import { handleManagementEvents } from "./routes/management-route.js";
 import { handleAbout, handleHealth } from "./routes/meta-routes.js";
 import { handleGetModel, handleListModels } from "./routes/models-routes.js";
@@ -31,6 +32,7 @@ export type CmpApp = ((req: IncomingMessage, res: ServerResponse) => void) & { r
 const JSON_ROUTES = new Map<string, RouteHandler>([
   ["/v1/chat/completions", handleChatCompletions],
   ["/v1/responses", handleResponses],
+  ["/v1/responses/compact", handleCompact],
 ]);
 
 const PUBLIC_PATHS = new Set(["/health", "/v1/health"]);
@@ -97,6 +99,7 @@ export function createApp(deps: AppDeps): CmpApp {
     ["/v1/health", ["GET"]],
     ["/v1/chat/completions", ["POST"]],
     ["/v1/responses", ["POST"]],
+    ["/v1/responses/compact", ["POST"]],
     ["/v1/models", ["GET"]],
     ["/v1/models/*id", ["GET"]],
     ["/v1/status", ["GET"]],

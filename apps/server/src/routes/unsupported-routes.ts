@@ -100,7 +100,7 @@ export function registerNotFound(router: Router, app: AppContext): void {
       throw new OpenAIHttpError({
         status: 404,
         code: "not_found",
-        message: `Unknown route ${http.method} ${echoText(http.originalPath)}. This server answers POST /v1/chat/completions, POST /v1/responses, GET /v1/models, GET /v1/status and GET /health.`,
+        message: `Unknown route ${http.method} ${echoText(http.originalPath)}. This server answers POST /v1/chat/completions, POST /v1/responses, POST /v1/responses/compact, GET /v1/models, GET /v1/status and GET /health.`,
       });
     }),
   );

@@ -1,21 +1,40 @@
-import { type AbortSignalLike, CodexHttpError, type CodexResponse } from "@cmp/codex-client";
+import {
+  type AbortSignalLike,
+  CodexHttpError,
+  type CodexResponse,
+  type CreateResponseOptions,
+  type QuotaSnapshot,
+} from "@cmp/codex-client";
 import type { AccountAuth } from "@cmp/core";
 import { isInstructionsRejection, type SelectedInstructions, selectInstructions } from "@cmp/instructions";
 import type { ModelRequest, ResolvedModel } from "@cmp/models";
 import type { AppContext } from "../app-context.js";
 import type { RequestRecord } from "../state/request-record.js";
 
+/** What every backend answer carries that the server keeps: its headers and parsed quota. */
+export interface UpstreamAnswer {
+  headers: Record<string, string>;
+  quota: QuotaSnapshot | null;
+}
+
+/** One backend call of codex-client (`createResponse`, `compact`). */
+export type UpstreamCall<T extends UpstreamAnswer> = (
+  body: unknown,
+  options: CreateResponseOptions,
+) => Promise<T>;
+
 /**
- * One upstream `POST /responses` with the bookkeeping every route needs: the quota headers recorded
- * (also from error answers) and `x-models-etag` handed to the catalog.
+ * One upstream call with the bookkeeping every route needs: the quota headers recorded (also from
+ * error answers) and `x-models-etag` handed to the catalog.
  */
-async function callUpstream(
+async function callUpstream<T extends UpstreamAnswer>(
   ctx: AppContext,
+  call: UpstreamCall<T>,
   body: unknown,
   options: { sessionId: string; signal: AbortSignalLike; auth: AccountAuth },
-): Promise<CodexResponse> {
+): Promise<T> {
   try {
-    const response = await ctx.deps.codexClient.createResponse(body, options);
+    const response = await call(body, options);
     ctx.quota.record(response.quota);
     const etag = response.headers["x-models-etag"];
     if (etag !== undefined) void ctx.deps.catalog.noteModelsEtag?.(etag, options.auth);
@@ -101,10 +120,20 @@ export interface UpstreamPlan {
  * refuses that (`invalid_encrypted_content`; a warning is logged). Call `send` once per choice; each
  * fallback happens at most once.
  */
-export async function prepareUpstream(
+export function prepareUpstream(
   ctx: AppContext,
   plan: UpstreamPlan,
 ): Promise<(signal: AbortSignalLike) => Promise<CodexResponse>> {
+  const { codexClient } = ctx.deps;
+  return prepareUpstreamCall(ctx, plan, (body, options) => codexClient.createResponse(body, options));
+}
+
+/** {@link prepareUpstream} for any backend call of codex-client (the compaction route's `compact`). */
+export async function prepareUpstreamCall<T extends UpstreamAnswer>(
+  ctx: AppContext,
+  plan: UpstreamPlan,
+  call: UpstreamCall<T>,
+): Promise<(signal: AbortSignalLike) => Promise<T>> {
   const { systemPrompts, warnings, build } = plan;
   const { auth, resolved } = await resolveRequestModel(ctx, plan.model, plan.record, warnings);
   let replayReasoning = true;
@@ -125,7 +154,11 @@ export async function prepareUpstream(
     for (;;) {
       const current = built;
       try {
-        return await callUpstream(ctx, current.value, { sessionId: current.promptCacheKey, signal, auth });
+        return await callUpstream(ctx, call, current.value, {
+          sessionId: current.promptCacheKey,
+          signal,
+          auth,
+        });
       } catch (error) {
         if (!CodexHttpError.isInstance(error)) throw error;
         if (!fellBack && isInstructionsRejection(error.status, error.bodyText)) {
