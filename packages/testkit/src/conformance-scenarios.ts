@@ -4,8 +4,8 @@ import type { Scenario, ScenarioRequest } from "./scenario.js";
 
 const TEXT = "Paris is the capital of France.";
 
-function full(req: ScenarioRequest, name: string, items: FullItemSpec[]): Scenario {
-  return { name, events: buildFullResponseEvents({ model: req.model, items }) };
+function full(req: ScenarioRequest, name: string, items: FullItemSpec[], extras = false): Scenario {
+  return { name, events: buildFullResponseEvents({ model: req.model, items, extras }) };
 }
 
 function json(name: string, status: number, body: unknown): Scenario {
@@ -56,6 +56,8 @@ export const conformanceScenarios: Record<string, (req: ScenarioRequest) => Scen
         citations: [{ url: "https://en.wikipedia.org/wiki/Paris", title: "Paris", start: 0, end: 5 }],
       },
     ]),
+  /** `full-text` plus the backend's `response.metadata` and an event type no client knows. */
+  "full-extras": (req) => full(req, "full-extras", [{ type: "message", text: TEXT }], true),
   "full-reasoning": (req) =>
     full(req, "full-reasoning", [
       { type: "reasoning", summary: ["**Recalling geography**\n\nFrance's capital.", "Answer in one line."] },

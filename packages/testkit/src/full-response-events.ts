@@ -27,7 +27,11 @@ export interface FullResponseEventsSpec {
   items: FullItemSpec[];
   /** The backend's `instructions` echoed in the lifecycle events (the proxy replaces them). */
   instructions?: string;
-  /** Also send a `response.metadata` event and an event of a type no client knows (default true). */
+  /**
+   * Also send the backend's `response.metadata` event and an event of a type no client knows, before the
+   * terminal event (default false: they are not in OpenAI's public event list, and the openai Node SDK's
+   * `responses.stream()` helper throws on any event type it does not know).
+   */
   extras?: boolean;
 }
 
@@ -43,8 +47,8 @@ const PIXEL_PNG =
  * and with the official fields: `response.created` → `response.in_progress` → per item
  * `output_item.added` … (content parts, text and annotation events; reasoning summary parts; function
  * argument and custom tool input deltas; web search and image generation progress) … `output_item.done`
- * → `response.metadata` and one invented event type → `response.completed` with `output: []` (as the
- * backend sends it). `sequence_number` counts from 0.
+ * → (with `extras`: `response.metadata` and one invented event type) → `response.completed` with
+ * `output: []` (as the backend sends it). `sequence_number` counts from 0.
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
 export function buildFullResponseEvents(spec: FullResponseEventsSpec): ResponseStreamEvent[] {
@@ -203,7 +207,7 @@ export function buildFullResponseEvents(spec: FullResponseEventsSpec): ResponseS
       }
     }
   });
-  if (spec.extras !== false) {
+  if (spec.extras === true) {
     push("response.metadata", { response_id: id, metadata: { openai_model: model } });
     push(UNKNOWN_EVENT_TYPE, { item_id: `x_${suffix}`, output_index: 0, delta: "from a newer backend" });
   }

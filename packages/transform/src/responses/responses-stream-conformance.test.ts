@@ -39,7 +39,7 @@ async function pass(events: object[], options: Parameters<typeof createResponses
 
 describe("Responses stream conformance", () => {
   it("forwards every event type in order, byte for byte, unknown types included, without [DONE]", async () => {
-    const events = buildFullResponseEvents({ items: ALL_ITEMS });
+    const events = buildFullResponseEvents({ items: ALL_ITEMS, extras: true });
     const out = frames(await pass(events));
     expect(out.map((f) => f.event)).toEqual(events.map((e) => e.type));
     const types = new Set(out.map((f) => f.event));
