@@ -51,8 +51,8 @@ describe("POST /v1/responses/compact", () => {
       .post("/v1/responses/compact")
       .send({ model: "gpt-5.4", input: history });
     expect(res.status).toBe(200);
-    const input = (compactRequests()[0]?.body as { input: Record<string, unknown>[] }).input;
-    expect(input.at(-1)).toEqual({ type: "compaction_trigger" });
+    const sent = compactRequests()[0]?.body as { input: Record<string, unknown>[] } | undefined;
+    expect(sent?.input.at(-1)).toEqual({ type: "compaction_trigger" });
   });
 
   it("answers errors like /v1/responses: a bad request before the backend, an unknown model, a refused method", async () => {
