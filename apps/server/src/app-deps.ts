@@ -24,22 +24,37 @@ export interface InstructionsLike {
   getBaseInstructions(model: CatalogModel): Promise<string>;
 }
 
+/**
+ * Settings of the app that have no environment variable (yet): the defaults serve everyone, and tests
+ * shorten them.
+ */
+export interface AppTuning {
+  /**
+   * How many times a request the backend refused as overloaded (`server_is_overloaded`, `slow_down`,
+   * also as an event inside a 200 stream) is sent again, while nothing has reached the client (default 2).
+   */
+  overloadRetries: number;
+  /** First wait before such a retry in ms, doubled per retry, with jitter (default 500). */
+  overloadRetryBaseMs: number;
+}
+
 /** The part of the configuration the app itself uses. */
-export type AppConfig = Pick<
-  ServerConfig,
-  | "host"
-  | "apiKeys"
-  | "dashboardApiKey"
-  | "corsOrigins"
-  | "bodyLimitBytes"
-  | "instructionsMode"
-  | "reasoningOutput"
-  | "clientProfiles"
-  | "backgroundModel"
-  | "modelAliases"
-  | "keepAliveMs"
-  | "clientVersion"
->;
+export type AppConfig = AppTuning &
+  Pick<
+    ServerConfig,
+    | "host"
+    | "apiKeys"
+    | "dashboardApiKey"
+    | "corsOrigins"
+    | "bodyLimitBytes"
+    | "instructionsMode"
+    | "reasoningOutput"
+    | "clientProfiles"
+    | "backgroundModel"
+    | "modelAliases"
+    | "keepAliveMs"
+    | "clientVersion"
+  >;
 
 /**
  * Defaults of {@link AppConfig}: loopback, no keys, no CORS, 50 MB bodies, 15 s keep-alives, the default
@@ -58,6 +73,8 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   modelAliases: {},
   keepAliveMs: 15_000,
   clientVersion: CODEX_CLIENT_VERSION,
+  overloadRetries: 2,
+  overloadRetryBaseMs: 500,
 };
 
 /** Everything `createApp` is built from; upstream access, tokens, clock and logger are injected. */
@@ -66,7 +83,7 @@ export interface AppDeps {
   tokenManager: TokenManagerLike;
   catalog: CatalogLike;
   instructions: InstructionsLike;
-  codexClient: Pick<CodexClient, "createResponse">;
+  codexClient: Pick<CodexClient, "createResponse" | "compact">;
   /** pino logger; default: silent. */
   logger?: Logger;
   /** Clock in ms; default `Date.now`. */

@@ -9,6 +9,7 @@ import { expressErrorHandler, expressRoute } from "./http/express-route.js";
 import { createRequestPipeline } from "./http/request-pipeline.js";
 import type { RouteHandler } from "./http/route-handler.js";
 import { handleChatCompletions } from "./routes/chat-completions-route.js";
+import { handleCompact } from "./routes/compact-route.js";
 import { handleManagementEvents } from "./routes/management-route.js";
 import { handleAbout, handleHealth } from "./routes/meta-routes.js";
 import { handleGetModel, handleListModels } from "./routes/models-routes.js";
@@ -32,6 +33,7 @@ export type CmpApp = ((req: IncomingMessage, res: ServerResponse) => void) & { r
 const JSON_ROUTES = new Map<string, RouteHandler>([
   ["/v1/chat/completions", handleChatCompletions],
   ["/v1/responses", handleResponses],
+  ["/v1/responses/compact", handleCompact],
 ]);
 
 const PUBLIC_PATHS = new Set(["/health", "/v1/health"]);
@@ -41,7 +43,7 @@ const isPublic = (method: string, path: string) =>
 /**
  * Builds the server: the request pipeline (Host check on loopback, CORS only when configured, API keys,
  * the JSON API routes) in front of an Express 5 router for the small GET and management routes, JSON
- * 404/405/501 answers and one error writer. Upstream client, token manager, catalog, clock and logger
+ * 404/405 answers and one error writer. Upstream client, token manager, catalog, clock and logger
  * come from `deps`.
  */
 export function createApp(deps: AppDeps): CmpApp {
@@ -99,6 +101,7 @@ export function createApp(deps: AppDeps): CmpApp {
     ["/v1/health", ["GET"]],
     ["/v1/chat/completions", ["POST"]],
     ["/v1/responses", ["POST"]],
+    ["/v1/responses/compact", ["POST"]],
     ["/v1/models", ["GET"]],
     ["/v1/models/*id", ["GET"]],
     ["/v1/status", ["GET"]],

@@ -6,6 +6,7 @@ import { abortableSleep } from "./abortable-sleep.js";
 import { type BodyReader, createBodyStream, createIdleTimeoutReader, readBodyText } from "./body-stream.js";
 import { CodexClientError } from "./codex-client-error.js";
 import { CodexHttpError } from "./codex-http-error.js";
+import { type CodexCompaction, readCompaction } from "./compact-response.js";
 import { HeadersTimeoutError } from "./headers-timeout-error.js";
 import { createKeepAliveAgent } from "./keep-alive-agent.js";
 import { createNodeHttpTransport } from "./node-http-transport.js";
@@ -137,6 +138,11 @@ export interface CodexClient {
    */
   createResponse(body: unknown, options?: CreateResponseOptions): Promise<CodexResponse>;
   /**
+   * Sends one `POST /responses/compact` (unary JSON) with the same headers, auth refresh and retries;
+   * resolves with its parsed answer (see `compact-response.ts`), rejects like `createResponse`.
+   */
+  compact(body: unknown, options?: CreateResponseOptions): Promise<CodexCompaction>;
+  /**
    * Destroys the keep-alive agent the client created, closing its sockets at once (also those of requests
    * still in flight). An agent passed as `agent` is left open.
    */
@@ -158,6 +164,7 @@ export interface CodexClient {
  */
 export function createCodexClient(options: CodexClientOptions): CodexClient {
   const url = `${options.baseUrl.replace(/\/+$/, "")}/responses`;
+  const compactUrl = `${url}/compact`;
   const maxRetries = options.maxRetries ?? 2;
   const retryBaseMs = options.retryBaseMs ?? 200;
   const idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
@@ -178,7 +185,15 @@ export function createCodexClient(options: CodexClientOptions): CodexClient {
   const backoffOptions = { baseMs: retryBaseMs, ...(options.random ? { random: options.random } : {}) };
   const backoff = (retry: number) => computeBackoffMs(retry, backoffOptions);
 
-  async function createResponse(body: unknown, request: CreateResponseOptions = {}): Promise<CodexResponse> {
+  const createResponse = (body: unknown, request: CreateResponseOptions = {}) =>
+    send(url, "text/event-stream", body, request);
+
+  async function send(
+    target: string,
+    accept: string,
+    body: unknown,
+    request: CreateResponseOptions,
+  ): Promise<CodexResponse> {
     const { signal, sessionId } = request;
     // One id for the whole call: its retries and the 401 replay are the same logical request, and the
     // same id lets the backend's logs tie them together.
@@ -197,7 +212,8 @@ export function createCodexClient(options: CodexClientOptions): CodexClient {
       let response: TransportResponse;
       try {
         const headers = buildRequestHeaders(baseHeaders, auth, { sessionId, clientRequestId, turnState });
-        response = await transport({ url, headers, body: payload, signal });
+        headers["accept"] = accept;
+        response = await transport({ url: target, headers, body: payload, signal });
       } catch (cause) {
         if (signal?.aborted) throw new CodexClientError("aborted", "The request was cancelled", { cause });
         // A backend that accepted the connection but sends no head is stalled, not unreachable: trying
@@ -266,6 +282,8 @@ export function createCodexClient(options: CodexClientOptions): CodexClient {
 
   return {
     createResponse,
+    compact: async (body, request = {}) =>
+      readCompaction(await send(compactUrl, "application/json", body, request)),
     async close() {
       ownedAgent?.destroy();
     },

@@ -11,12 +11,15 @@ export {
 } from "./codex-client.js";
 export { CodexClientError, type CodexClientErrorCode } from "./codex-client-error.js";
 export { CodexHttpError } from "./codex-http-error.js";
+export { type CodexCompaction, MAX_COMPACTION_BYTES } from "./compact-response.js";
 export { createKeepAliveAgent, type KeepAliveAgentOptions } from "./keep-alive-agent.js";
 export {
+  findActiveQuotaLimit,
   type InvalidQuotaHeaderHandler,
   MAX_QUOTA_RESET_MS,
   parseQuotaHeaders,
   type QuotaCredits,
+  type QuotaLimit,
   type QuotaSnapshot,
   type QuotaWindow,
 } from "./quota-headers.js";

@@ -18,21 +18,43 @@ export interface QuotaCredits {
   balance: string | null;
 }
 
+/**
+ * One limit of the subscription: a family of `x-<limit>-primary-*` / `x-<limit>-secondary-*` headers.
+ * `x-codex-*` is the family `codex` (the limit that applies to this request); per-model limits have
+ * their own prefix (`x-codex-bengalfox-*` is the family `codex_bengalfox`).
+ */
+export interface QuotaLimit {
+  /** The header prefix with `_` for `-`: `codex`, `codex_bengalfox`, … (as `x-codex-active-limit` names them). */
+  id: string;
+  /** A display name the backend gave the family (`x-<limit>-limit-name`), when it did. */
+  name: string | null;
+  primary: QuotaWindow | null;
+  secondary: QuotaWindow | null;
+}
+
 /** The quota state carried by one backend response. */
 export interface QuotaSnapshot {
-  /** The short window (about 5 hours). */
+  /** The short window (about 5 hours) of the `codex` family (`x-codex-primary-*`). */
   primary: QuotaWindow | null;
-  /** The long window (about a week). */
+  /** The long window (about a week) of the `codex` family (`x-codex-secondary-*`). */
   secondary: QuotaWindow | null;
   credits: QuotaCredits | null;
   /** `x-codex-plan-type`, when present. */
   planType: string | null;
+  /** Every limit family the headers carried, `codex` first, then by id. */
+  limits: QuotaLimit[];
+  /** `x-codex-active-limit`: the limit that applies to this request, as the backend names it. */
+  activeLimit: string | null;
+  /** `x-codex-rate-limit-reached-type`: which limit or window was hit, when one was. */
+  rateLimitReachedType: string | null;
   /** When the headers were read. */
   updatedAt: Date;
 }
 
 /** Reads one header of `headers` (names are passed lower-case). */
 type HeaderReader<H> = (headers: H, name: string) => string | undefined;
+/** Lists the header names of `headers` (any case). */
+type HeaderNames<H> = (headers: H) => Iterable<string>;
 
 /** Told about each `x-codex-*` header value that was ignored as invalid (name, raw value). */
 export type InvalidQuotaHeaderHandler = (name: string, value: string) => void;
@@ -40,6 +62,15 @@ export type InvalidQuotaHeaderHandler = (name: string, value: string) => void;
 // The client's own response headers are a flat record with lower-case names: a direct property read
 // spares the hot path the case-insensitive scan that `getHeader` does for every absent header.
 const readLowerCase: HeaderReader<Readonly<Record<string, string>>> = (headers, name) => headers[name];
+const recordNames = (headers: object): Iterable<string> => Object.keys(headers);
+const headersLikeNames: HeaderNames<HeadersLike> = (headers) =>
+  typeof (headers as Headers).keys === "function" ? (headers as Headers).keys() : recordNames(headers);
+
+/** `x-<limit>-primary-used-percent` and its siblings: the name of every window header of every family. */
+const WINDOW_HEADER =
+  /^x-([a-z0-9]+(?:-[a-z0-9]+)*?)-(?:primary|secondary)-(?:used-percent|window-minutes|reset-at|reset-after-seconds)$/;
+/** More families than this in one response is not a subscription but garbage; the rest are ignored. */
+const MAX_LIMIT_FAMILIES = 16;
 
 /** A reset more than this far from now is not a reset time but garbage: treated as unknown. */
 export const MAX_QUOTA_RESET_MS = 366 * 24 * 3600 * 1000;
@@ -53,6 +84,7 @@ const PRINTABLE = /^[\x20-\x7e]*$/;
 interface ReadContext<H> {
   headers: H;
   get: HeaderReader<H>;
+  names: HeaderNames<H>;
   now: number;
   onInvalid: InvalidQuotaHeaderHandler | undefined;
 }
@@ -113,8 +145,11 @@ function parseWindow<H>(ctx: ReadContext<H>, prefix: string): QuotaWindow | null
 }
 
 /**
- * Reads the `x-codex-*` quota headers of a backend response: both the `reset-at` (unix seconds) and the
- * older `reset-after-seconds` forms, and the credits headers. Header names match case-insensitively.
+ * Reads the quota headers of a backend response: every `x-<limit>-primary-*` / `x-<limit>-secondary-*`
+ * family (found by pattern over the header names: `x-codex-*`, per-model ones such as
+ * `x-codex-bengalfox-*`, any other prefix), both the `reset-at` (unix seconds or a date) and the older
+ * `reset-after-seconds` forms, `x-codex-active-limit`, `x-codex-rate-limit-reached-type` and the
+ * credits headers. `primary` / `secondary` stay the `codex` family's. Header names match case-insensitively.
  * Returns `null` when the response carried none.
  *
  * Every value is data from the network and is checked: a used share is clamped to 0–100 (a negative
@@ -129,7 +164,7 @@ export function parseQuotaHeaders(
   now: number = Date.now(),
   onInvalid?: InvalidQuotaHeaderHandler,
 ): QuotaSnapshot | null {
-  return readQuota({ headers, get: getHeader, now, onInvalid });
+  return readQuota({ headers, get: getHeader, names: headersLikeNames, now, onInvalid });
 }
 
 /**
@@ -141,18 +176,72 @@ export function parseLowerCaseQuotaHeaders(
   now: number,
   onInvalid?: InvalidQuotaHeaderHandler,
 ): QuotaSnapshot | null {
-  return readQuota({ headers, get: readLowerCase, now, onInvalid });
+  return readQuota({ headers, get: readLowerCase, names: recordNames, now, onInvalid });
+}
+
+/** The header prefixes (`codex`, `codex-bengalfox`, …) of the window families present, `codex` first. */
+function familyPrefixes<H>(ctx: ReadContext<H>): string[] {
+  const found = new Set<string>();
+  for (const raw of ctx.names(ctx.headers)) {
+    // Most headers are not quota headers: a cheap check before the pattern.
+    if (raw.length > 100 || !(raw.startsWith("x-") || raw.startsWith("X-"))) continue;
+    const match = WINDOW_HEADER.exec(raw.toLowerCase());
+    if (match?.[1] !== undefined && found.size < MAX_LIMIT_FAMILIES) found.add(match[1]);
+  }
+  return [...found].sort((a, b) => (a === "codex" ? -1 : b === "codex" ? 1 : a < b ? -1 : a > b ? 1 : 0));
 }
 
 function readQuota<H>(ctx: ReadContext<H>): QuotaSnapshot | null {
-  const primary = parseWindow(ctx, "x-codex-primary");
-  const secondary = parseWindow(ctx, "x-codex-secondary");
+  const limits: QuotaLimit[] = [];
+  let primary: QuotaWindow | null = null;
+  let secondary: QuotaWindow | null = null;
+  for (const prefix of familyPrefixes(ctx)) {
+    const limit: QuotaLimit = {
+      id: prefix.replaceAll("-", "_"),
+      name: readText(ctx, `x-${prefix}-limit-name`),
+      primary: parseWindow(ctx, `x-${prefix}-primary`),
+      secondary: parseWindow(ctx, `x-${prefix}-secondary`),
+    };
+    if (limit.primary === null && limit.secondary === null) continue;
+    if (prefix === "codex") {
+      primary = limit.primary;
+      secondary = limit.secondary;
+    }
+    limits.push(limit);
+  }
   const hasCredits = readBoolean(ctx, "x-codex-credits-has-credits");
   const unlimited = readBoolean(ctx, "x-codex-credits-unlimited");
   const balance = readText(ctx, "x-codex-credits-balance");
   const credits =
     hasCredits === null && unlimited === null && balance === null ? null : { hasCredits, unlimited, balance };
-  if (primary === null && secondary === null && credits === null) return null;
+  const activeLimit = readText(ctx, "x-codex-active-limit");
+  const rateLimitReachedType = readText(ctx, "x-codex-rate-limit-reached-type");
+  if (limits.length === 0 && credits === null && activeLimit === null && rateLimitReachedType === null) {
+    return null;
+  }
   const planType = readText(ctx, "x-codex-plan-type");
-  return { primary, secondary, credits, planType, updatedAt: new Date(ctx.now) };
+  return {
+    primary,
+    secondary,
+    credits,
+    planType,
+    limits,
+    activeLimit,
+    rateLimitReachedType,
+    updatedAt: new Date(ctx.now),
+  };
+}
+
+/**
+ * The limit that applies, as the backend said: the family `x-codex-active-limit` names (by id, or by
+ * id without its `codex_` prefix), else the `codex` family (which always carries the active limit's
+ * numbers), else the first family. `null` when the snapshot has no window at all.
+ */
+export function findActiveQuotaLimit(snapshot: QuotaSnapshot): QuotaLimit | null {
+  const active = snapshot.activeLimit?.toLowerCase().replaceAll("-", "_");
+  if (active) {
+    const named = snapshot.limits.find((limit) => limit.id === active || limit.id === `codex_${active}`);
+    if (named) return named;
+  }
+  return snapshot.limits.find((limit) => limit.id === "codex") ?? snapshot.limits[0] ?? null;
 }

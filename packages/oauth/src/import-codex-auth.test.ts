@@ -73,3 +73,30 @@ describe("importCodexAuth", () => {
     }
   });
 });
+
+describe("importCodexAuth and agent identities", () => {
+  it("refuses an auth.json holding agent_identity with a clear typed error, and stores nothing", async () => {
+    const tokens = await auth.issueTokens();
+    const codexHome = join(dir, "codex");
+    const file = await writeAuthJson(codexHome, tokens);
+    const withIdentity = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
+    withIdentity["agent_identity"] = { agent_id: "agt_123", private_key_pem: "-----BEGIN PRIVATE KEY-----x" };
+    await writeFile(file, JSON.stringify(withIdentity));
+    const store = createFileTokenStore({ path: join(dir, "cmp", "auth.json") });
+    const error = await importCodexAuth({ codexHome, store, issuer: auth.issuer }).catch((e: unknown) => e);
+    expect(OAuthError.isInstance(error) && error.code).toBe("codex_agent_identity");
+    expect(String((error as Error).message)).toMatch(/agent identity.*AgentAssertion.*cmp-server login/s);
+    expect(String((error as Error).message)).not.toContain("PRIVATE KEY");
+    expect(await store.get()).toBeNull();
+  });
+
+  it("refuses an agent-identity-only file (no tokens) the same way", async () => {
+    await writeFile(
+      join(dir, "auth.json"),
+      JSON.stringify({ auth_mode: "agent_identity", agent_identity: { agent_id: "agt_1" }, tokens: null }),
+    );
+    const store = createFileTokenStore({ path: join(dir, "cmp", "auth.json") });
+    const error = await importCodexAuth({ codexHome: dir, store }).catch((e: unknown) => e);
+    expect(OAuthError.isInstance(error) && error.code).toBe("codex_agent_identity");
+  });
+});

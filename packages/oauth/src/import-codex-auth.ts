@@ -1,5 +1,6 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
+import { refuseCodexAgentIdentity } from "./codex-agent-identity.js";
 import type { LoginFlowOptions, LoginResult } from "./complete-login.js";
 import { verifyIdTokenSignature } from "./id-token-verification.js";
 import { OAuthError } from "./oauth-errors.js";
@@ -19,7 +20,9 @@ export const CODEX_IMPORT_WARNING =
 /**
  * Copies an existing Codex CLI login (`auth.json`) into the store once, after checking its claims
  * (and the id_token signature when the issuer's keys are reachable), then prints a warning that the
- * two programs will now invalidate each other's refresh token if both keep running.
+ * two programs will now invalidate each other's refresh token if both keep running. A file holding a
+ * Codex agent identity (`agent_identity`, signed `AgentAssertion` auth) is refused with
+ * `codex_agent_identity`.
  */
 export async function importCodexAuth(options: ImportCodexAuthOptions): Promise<LoginResult> {
   const print = options.print ?? (() => undefined);
@@ -28,6 +31,8 @@ export async function importCodexAuth(options: ImportCodexAuthOptions): Promise<
     () => false,
   );
   const path = isDir ? join(options.codexHome, "auth.json") : options.codexHome;
+  // Before the login reader, whose "bad or missing: tokens" would not say what the file really is.
+  await refuseCodexAgentIdentity(path);
   let login: Awaited<ReturnType<typeof readCodexAuthFile>>;
   try {
     login = await readCodexAuthFile(path);

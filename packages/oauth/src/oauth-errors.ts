@@ -20,7 +20,8 @@ export type OAuthErrorCode =
   | "invalid_token"
   | "invalid_input"
   | "port_in_use"
-  | "codex_auth_not_found";
+  | "codex_auth_not_found"
+  | "codex_agent_identity";
 
 /** Options for {@link OAuthError}. */
 export interface OAuthErrorOptions {

@@ -30,8 +30,10 @@ export {
 export {
   type QuotaCredits,
   type QuotaStatus,
+  type QuotaStatusLimit,
   type QuotaStatusWindow,
   quotaCreditsSchema,
+  quotaStatusLimitSchema,
   quotaStatusSchema,
   quotaStatusWindowSchema,
   type ServerStatus,

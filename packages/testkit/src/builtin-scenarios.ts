@@ -1,4 +1,5 @@
 import { CLOUDFLARE_BLOCK_HTML, CLOUDFLARE_HEADERS } from "./auth-errors.js";
+import { conformanceScenarios } from "./conformance-scenarios.js";
 import { buildResponseEvents, type OutputItemSpec, type ResponseEventsSpec } from "./response-events.js";
 import type { Scenario, ScenarioRequest } from "./scenario.js";
 
@@ -127,6 +128,7 @@ export const builtinScenarios: Record<string, (req: ScenarioRequest) => Scenario
     body: CLOUDFLARE_BLOCK_HTML,
   }),
   "official-fixture": () => ({ name: "official-fixture", events: [{ raw: OFFICIAL_FIXTURE_SSE }] }),
+  ...conformanceScenarios,
 };
 
 /** Names of the built-in scenarios. */

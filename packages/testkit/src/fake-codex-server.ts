@@ -9,6 +9,7 @@ import {
 import { catalogForClientVersion, checkCatalogRules } from "./catalog-request-rules.js";
 import { checkCodexCaller } from "./codex-auth.js";
 import { validateCodexRequest } from "./codex-validation.js";
+import { serveCompact } from "./compact-endpoint.js";
 import type { FakeAuthServer } from "./fake-auth-server.js";
 import { type ListenOptions, sendJson, startLoopbackServer } from "./loopback-server.js";
 import { createServedCatalog, loadBundledCatalogText, type ServedCatalog } from "./model-catalog.js";
@@ -216,6 +217,8 @@ export async function startFakeCodexServer(options: FakeCodexServerOptions = {})
     const route = `${request.method} ${request.path}`;
     if (route === `POST ${CODEX_BASE_PATH}/responses`) return responses(request, index, res, headers);
     if (route === `GET ${CODEX_BASE_PATH}/models`) return models(request, res, headers);
+    if (route === `POST ${CODEX_BASE_PATH}/responses/compact`)
+      return serveCompact(request, res, headers, options.auth);
     sendJson(res, 404, { detail: "Not Found" }, headers);
   };
 

@@ -30,6 +30,8 @@ export {
 } from "./catalog-request-rules.js";
 export { compareClientVersions } from "./client-version.js";
 export { ACCEPTED_BODY_FIELDS, type ErrorReply, validateCodexRequest } from "./codex-validation.js";
+export { COMPACT_BODY_FIELDS } from "./compact-endpoint.js";
+export { conformanceScenarios } from "./conformance-scenarios.js";
 export { type FakeAuthServer, type FakeAuthServerOptions, startFakeAuthServer } from "./fake-auth-server.js";
 export {
   CODEX_BASE_PATH,
@@ -39,6 +41,13 @@ export {
   startFakeCodexServer,
 } from "./fake-codex-server.js";
 export { type FakeUpstream, type FakeUpstreamOptions, startFakeUpstream } from "./fake-upstream.js";
+export {
+  buildFullResponseEvents,
+  type CitationSpec,
+  type FullItemSpec,
+  type FullResponseEventsSpec,
+  UNKNOWN_EVENT_TYPE,
+} from "./full-response-events.js";
 export {
   HOSTILE_LINE_BYTES,
   HOSTILE_SCENARIO_NAMES,
@@ -52,6 +61,7 @@ export { computeS256Challenge } from "./pkce.js";
 export {
   buildQuotaHeaders,
   type FakeQuota,
+  type FakeQuotaFamily,
   type FakeQuotaUpdate,
   type FakeQuotaWindow,
 } from "./quota-headers.js";

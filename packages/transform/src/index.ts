@@ -30,6 +30,7 @@ export {
   type PromptCacheKeySource,
   resolvePromptCacheKey,
 } from "./convert/prompt-cache-key.js";
+export { isUpstreamOverload } from "./errors/is-upstream-overload.js";
 export { mapStatusToErrorType } from "./errors/map-status-to-error-type.js";
 export { mapStreamFailure } from "./errors/map-stream-failure.js";
 export { mapUpstreamError, type UpstreamFailure } from "./errors/map-upstream-error.js";

@@ -10,6 +10,8 @@ import {
 import { echoText } from "./echo-text.js";
 
 const LOGIN_HINT = "Run `cmp-server login` (or `pnpm tui`) to log in";
+/** Upstream codes that name why the login stopped working (see transform's classifier). */
+const ACCOUNT_GONE: ReadonlySet<string> = new Set(["token_revoked", "deactivated_workspace"]);
 
 /**
  * Maps anything a route can throw to the one HTTP error type the server answers with, transform's
@@ -40,19 +42,21 @@ export function toHttpError(
     });
   }
   if (CodexHttpError.isInstance(error)) {
-    if (error.status === 401 && error.afterRefresh) {
-      return new OpenAIHttpError({
-        status: 401,
-        code: "reauth_required",
-        message: `The ChatGPT backend still rejects the login after a token refresh. ${LOGIN_HINT} again.`,
-      });
-    }
     const mapped = mapUpstreamError({
       status: error.status,
       headers: error.headers,
       bodyText: error.bodyText,
       now,
     });
+    // A revoked token or a deactivated workspace says what happened; a bare 401 after the refresh
+    // only says that the login no longer works.
+    if (error.status === 401 && error.afterRefresh && !ACCOUNT_GONE.has(mapped.code)) {
+      return new OpenAIHttpError({
+        status: 401,
+        code: "reauth_required",
+        message: `The ChatGPT backend still rejects the login after a token refresh. ${LOGIN_HINT} again.`,
+      });
+    }
     if (clientVersion !== null && isClientVersionRefusal(error)) {
       return clientVersionRefusalError(mapped, clientVersion);
     }

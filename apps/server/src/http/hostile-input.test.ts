@@ -96,6 +96,9 @@ describe("hostile quota values never break /v1/status", () => {
       secondary: null,
       credits: null,
       planType: null,
+      limits: [],
+      activeLimit: null,
+      rateLimitReachedType: null,
       updatedAt: new Date(0),
     };
     tracker.record(good);

@@ -25,6 +25,7 @@ import { streamToClient } from "../http/stream-to-client.js";
 import type { RecordUsage, RequestRecord } from "../state/request-record.js";
 import { answerHeaders, openApiRequest } from "./open-api-request.js";
 import { applyProfile, prepareChat, type SendUpstream } from "./prepare-chat.js";
+import { retryWhileOverloaded } from "./retry-overload.js";
 
 function toRecordUsage(usage: ChatCompletionUsage | null): RecordUsage | null {
   return (
@@ -53,14 +54,22 @@ export async function handleChatCompletions(app: AppContext, http: HttpContext):
     warnings,
   );
   const send = await prepareChat(app, request, record, warnings);
-  const responses = await sendAll(send, request.n ?? 1, opened.clientAbort);
-  try {
-    await answer(app, http, request, responses, warnings, writer, record);
-  } catch (error) {
-    // Whatever was not read to its end is closed, so no upstream connection stays busy.
-    for (const response of responses) response.cancel();
-    throw error;
-  }
+  // The whole request is sent again while the backend says it is overloaded and nothing went out yet.
+  await retryWhileOverloaded(
+    app,
+    opened.clientAbort,
+    () => writer === undefined || !writer.started,
+    async () => {
+      const responses = await sendAll(send, request.n ?? 1, opened.clientAbort);
+      try {
+        await answer(app, http, request, responses, warnings, writer, record);
+      } catch (error) {
+        // Whatever was not read to its end is closed, so no upstream connection stays busy.
+        for (const response of responses) response.cancel();
+        throw error;
+      }
+    },
+  );
 }
 
 /** Sends the `n` upstream requests; when one fails, the others are cancelled and its error is thrown. */
@@ -99,7 +108,9 @@ async function answer(
     // The encrypted reasoning of this turn, for the tool outputs of the next one.
     onDone: (mapper) => {
       record.usage = toRecordUsage(mapper.usage);
-      for (const [callId, items] of mapper.reasoningItemsByCallId()) app.reasoningCache.set(callId, items);
+      const scope = { accountId: responses[0]?.accountId ?? null, slug: record.slug };
+      for (const [callId, items] of mapper.reasoningItemsByCallId())
+        app.reasoningCache.set(scope, callId, items);
     },
   };
 

@@ -77,12 +77,27 @@ export function prepareChat(
     systemPrompts: collectSystemPrompts(request),
     fallbackWarning:
       "the backend rejected custom instructions; sent the Codex prompt with your system prompt as a developer message",
-    build: (selected, resolved) =>
-      convertChatRequestToResponses(request, {
+    build: (selected, resolved, { auth, replayReasoning }) => {
+      const scope = { accountId: auth.accountId, slug: resolved.slug };
+      let replayed = false;
+      const result = convertChatRequestToResponses(request, {
         model: resolved,
         instructions: selected.instructions,
         systemMessages: selected.systemMessages,
-        lookupReasoningItems: (callId) => ctx.reasoningCache.get(callId),
-      }),
+        lookupReasoningItems: (callId) => {
+          if (!replayReasoning) return undefined;
+          const items = ctx.reasoningCache.get(scope, callId);
+          if (items !== undefined) replayed = true;
+          return items;
+        },
+      });
+      return {
+        value: result.value,
+        promptCacheKey: result.promptCacheKey,
+        continuesTurn: result.continuesTurn,
+        warnings: result.warnings,
+        replayedReasoning: replayed,
+      };
+    },
   });
 }

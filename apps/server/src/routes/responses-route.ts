@@ -13,6 +13,7 @@ import type { HttpContext } from "../http/http-context.js";
 import { streamToClient } from "../http/stream-to-client.js";
 import type { RecordUsage } from "../state/request-record.js";
 import { answerHeaders, openApiRequest } from "./open-api-request.js";
+import { retryWhileOverloaded } from "./retry-overload.js";
 import { prepareUpstream } from "./upstream-send.js";
 
 // Token counts come from the backend: a negative or fractional one would make the record invalid for
@@ -62,33 +63,43 @@ export async function handleResponses(app: AppContext, http: HttpContext): Promi
         systemMessages: selected.systemMessages,
       }),
   });
-  const response = await send(clientAbort);
-  const headers = answerHeaders(app, response.headers, warnings);
-  const describeReadError = (error: unknown) => toHttpError(error, app.now(), app.config.clientVersion);
+  // The whole request is sent again while the backend says it is overloaded and nothing went out yet.
+  await retryWhileOverloaded(
+    app,
+    clientAbort,
+    () => writer === undefined || !writer.started,
+    async () => {
+      const response = await send(clientAbort);
+      const headers = answerHeaders(app, response.headers, warnings);
+      const describeReadError = (error: unknown) => toHttpError(error, app.now(), app.config.clientVersion);
 
-  if (writer === undefined) {
-    const result = await aggregateResponse(response, {
-      model: request.model,
-      now: app.now,
-      describeReadError,
-    });
-    record.usage = toRecordUsage(result.usage);
-    app.tracker.markFirstToken(record);
-    sendJson(http.res, 200, result, headers);
-    return;
-  }
-  Object.assign(writer.headers, headers);
-  const { body, state } = createResponsesPassthroughBody(response, {
-    holdUntilOutput: true,
-    describeReadError,
-    now: app.now,
-    onDone: (done) => {
-      record.usage = toRecordUsage(done.usage);
+      if (writer === undefined) {
+        const result = await aggregateResponse(response, {
+          model: request.model,
+          now: app.now,
+          describeReadError,
+          instructions: request.instructions ?? null,
+        });
+        record.usage = toRecordUsage(result.usage);
+        app.tracker.markFirstToken(record);
+        sendJson(http.res, 200, result, headers);
+        return;
+      }
+      Object.assign(writer.headers, headers);
+      const { body, state } = createResponsesPassthroughBody(response, {
+        holdUntilOutput: true,
+        describeReadError,
+        now: app.now,
+        instructions: request.instructions ?? null,
+        onDone: (done) => {
+          record.usage = toRecordUsage(done.usage);
+        },
+      });
+      try {
+        await streamToClient(writer, body, () => state.failure, { tracker: app.tracker, record });
+      } finally {
+        if (state.failure !== null) http.errorCode = state.failure.code;
+      }
     },
-  });
-  try {
-    await streamToClient(writer, body, () => state.failure, { tracker: app.tracker, record });
-  } finally {
-    if (state.failure !== null) http.errorCode = state.failure.code;
-  }
+  );
 }

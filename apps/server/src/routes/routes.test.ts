@@ -58,7 +58,7 @@ describe("routes and base-URL tolerance", () => {
     expect((await request(harness.app).delete("/v1/models")).status).toBe(405);
   });
 
-  it("explains unsupported OpenAI endpoints with a 501", async () => {
+  it("explains unsupported OpenAI endpoints with a non-retryable 404", async () => {
     for (const path of [
       "/v1/embeddings",
       "/v1/completions",
@@ -67,8 +67,9 @@ describe("routes and base-URL tolerance", () => {
       "/embeddings",
     ]) {
       const res = await request(harness.app).post(path).send({});
-      expect(res.status, path).toBe(501);
-      expect(res.body.error.code).toBe("unsupported_endpoint");
+      expect(res.status, path).toBe(404);
+      expect(res.headers["x-should-retry"], path).toBe("false");
+      expect(res.body.error).toMatchObject({ code: "unsupported_endpoint", type: "invalid_request_error" });
     }
     const emb = await request(harness.app).post("/v1/embeddings").send({});
     expect(emb.body.error.message).toMatch(/embedding provider/);

@@ -47,14 +47,19 @@ const UNSUPPORTED: [string, string][] = [
 
 type Refusal = (http: HttpContext) => OpenAIHttpError;
 
-/** 501 for an OpenAI endpoint a ChatGPT subscription cannot serve, saying what to use instead. */
+/**
+ * 404 `unsupported_endpoint` for an OpenAI endpoint a ChatGPT subscription cannot serve, saying what to
+ * use instead. Not a 501: the OpenAI SDKs retry every 5xx (twice, with backoff), and `x-should-retry:
+ * false` makes sure no client retries what can never succeed.
+ */
 const unsupported =
   (message: string): Refusal =>
   (http) =>
     new OpenAIHttpError({
-      status: 501,
+      status: 404,
       type: "invalid_request_error",
       code: "unsupported_endpoint",
+      headers: { "x-should-retry": "false" },
       message: `${http.method} ${echoText(http.path)} is not supported by ChatGPT Max Proxy. ${message}`,
     });
 
@@ -70,7 +75,7 @@ const methodNotAllowed =
     });
 
 /**
- * Registers the refusals: the OpenAI endpoints a subscription cannot serve (501), then the known paths
+ * Registers the refusals: the OpenAI endpoints a subscription cannot serve (404), then the known paths
  * (`routes`: path and allowed methods) for any other method (405).
  */
 export function registerRefusals(router: Router, app: AppContext, routes: [string, string[]][]): void {
@@ -95,7 +100,7 @@ export function registerNotFound(router: Router, app: AppContext): void {
       throw new OpenAIHttpError({
         status: 404,
         code: "not_found",
-        message: `Unknown route ${http.method} ${echoText(http.originalPath)}. This server answers POST /v1/chat/completions, POST /v1/responses, GET /v1/models, GET /v1/status and GET /health.`,
+        message: `Unknown route ${http.method} ${echoText(http.originalPath)}. This server answers POST /v1/chat/completions, POST /v1/responses, POST /v1/responses/compact, GET /v1/models, GET /v1/status and GET /health.`,
       });
     }),
   );

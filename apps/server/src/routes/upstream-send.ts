@@ -1,31 +1,47 @@
-import { type AbortSignalLike, CodexHttpError, type CodexResponse } from "@cmp/codex-client";
+import {
+  type AbortSignalLike,
+  CodexHttpError,
+  type CodexResponse,
+  type CreateResponseOptions,
+  type QuotaSnapshot,
+} from "@cmp/codex-client";
 import type { AccountAuth } from "@cmp/core";
 import { isInstructionsRejection, type SelectedInstructions, selectInstructions } from "@cmp/instructions";
 import type { ModelRequest, ResolvedModel } from "@cmp/models";
 import type { AppContext } from "../app-context.js";
 import type { RequestRecord } from "../state/request-record.js";
 
+/** What every backend answer carries that the server keeps: its headers and parsed quota. */
+export interface UpstreamAnswer {
+  headers: Record<string, string>;
+  quota: QuotaSnapshot | null;
+  /** The backend's `x-codex-turn-state`, when it issued one. */
+  turnState?: string | null;
+}
+
+/** One backend call of codex-client (`createResponse`, `compact`). */
+export type UpstreamCall<T extends UpstreamAnswer> = (
+  body: unknown,
+  options: CreateResponseOptions,
+) => Promise<T>;
+
 /**
- * One upstream `POST /responses` with the bookkeeping every route needs: the turn's
- * `x-codex-turn-state` replayed when the request continues a tool loop (and the one the backend
- * issued remembered for the turn's next request), the quota headers recorded (also from error
- * answers) and `x-models-etag` handed to the catalog.
+ * One upstream call with the bookkeeping every route needs: the turn's `x-codex-turn-state` replayed
+ * when the request continues a tool loop (and the one the backend issued remembered for the turn's
+ * next request), the quota headers recorded (also from error answers) and `x-models-etag` handed to
+ * the catalog.
  */
-async function callUpstream(
+async function callUpstream<T extends UpstreamAnswer>(
   ctx: AppContext,
+  call: UpstreamCall<T>,
   built: BuiltUpstreamRequest,
   signal: AbortSignalLike,
   auth: AccountAuth,
-): Promise<CodexResponse> {
+): Promise<T> {
   const sessionId = built.promptCacheKey;
   const turnState = ctx.turnStates.forRequest(sessionId, built.continuesTurn);
   try {
-    const response = await ctx.deps.codexClient.createResponse(built.value, {
-      sessionId,
-      turnState,
-      signal,
-      auth,
-    });
+    const response = await call(built.value, { sessionId, turnState, signal, auth });
     if (response.turnState) ctx.turnStates.remember(sessionId, response.turnState);
     ctx.quota.record(response.quota);
     const etag = response.headers["x-models-etag"];
@@ -45,6 +61,27 @@ export interface BuiltUpstreamRequest {
   /** The input ends in a tool output, so the turn's `x-codex-turn-state` is replayed. */
   continuesTurn: boolean;
   warnings: string[];
+  /** True when the proxy added cached encrypted reasoning items to the input (chat tool loops). */
+  replayedReasoning?: boolean;
+}
+
+/** What a route's `build` is told besides the instructions and the model. */
+export interface BuildContext {
+  /** The login the request is sent with (its account keys the reasoning cache). */
+  auth: AccountAuth;
+  /**
+   * Whether cached encrypted reasoning may be added to the input: false for the one resend after the
+   * backend refused it (`invalid_encrypted_content`, after a key rotation or an account switch).
+   */
+  replayReasoning: boolean;
+}
+
+/** The backend's refusal of replayed encrypted reasoning (a 400 naming the encrypted content). */
+const REASONING_REJECTION =
+  /invalid_encrypted_content|encrypted[_ ]content|could not be (decrypted|verified)/i;
+
+function isReasoningRejection(error: CodexHttpError): boolean {
+  return error.status === 400 && REASONING_REJECTION.test(error.bodyText);
 }
 
 /**
@@ -78,7 +115,11 @@ export interface UpstreamPlan {
   /** The warning added when the backend refused custom instructions and the Codex prompt was sent. */
   fallbackWarning: string;
   /** Converts the client's request for the selected instructions and the resolved model. */
-  build: (instructions: SelectedInstructions, resolved: ResolvedModel) => BuiltUpstreamRequest;
+  build: (
+    instructions: SelectedInstructions,
+    resolved: ResolvedModel,
+    context: BuildContext,
+  ) => BuiltUpstreamRequest;
 }
 
 /**
@@ -86,42 +127,67 @@ export interface UpstreamPlan {
  * model (throws, before any output, for no login or an unknown model), builds the backend request in
  * the account's instructions mode, and returns `send`: one upstream call, made again once in codex mode
  * when the backend rejects custom instructions (the account is then remembered as needing codex mode,
- * and `fallbackWarning` is added). Call `send` once per choice; the fallback happens at most once.
+ * and `fallbackWarning` is added), and once without the replayed encrypted reasoning when the backend
+ * refuses that (`invalid_encrypted_content`; a warning is logged). Call `send` once per choice; each
+ * fallback happens at most once.
  */
-export async function prepareUpstream(
+export function prepareUpstream(
   ctx: AppContext,
   plan: UpstreamPlan,
 ): Promise<(signal: AbortSignalLike) => Promise<CodexResponse>> {
+  const { codexClient } = ctx.deps;
+  return prepareUpstreamCall(ctx, plan, (body, options) => codexClient.createResponse(body, options));
+}
+
+/** {@link prepareUpstream} for any backend call of codex-client (the compaction route's `compact`). */
+export async function prepareUpstreamCall<T extends UpstreamAnswer>(
+  ctx: AppContext,
+  plan: UpstreamPlan,
+  call: UpstreamCall<T>,
+): Promise<(signal: AbortSignalLike) => Promise<T>> {
   const { systemPrompts, warnings, build } = plan;
   const { auth, resolved } = await resolveRequestModel(ctx, plan.model, plan.record, warnings);
+  let replayReasoning = true;
   const buildFor = async (mode: "client" | "codex"): Promise<BuiltUpstreamRequest> => {
     const needsBase = mode === "codex" || systemPrompts.every((p) => p.trim() === "");
     const baseInstructions = needsBase ? await ctx.deps.instructions.getBaseInstructions(resolved.model) : "";
-    return build(selectInstructions({ mode, systemPrompts, baseInstructions }), resolved);
+    return build(selectInstructions({ mode, systemPrompts, baseInstructions }), resolved, {
+      auth,
+      replayReasoning,
+    });
   };
-  const mode = ctx.instructionsMode.modeFor(auth.accountId, ctx.config.instructionsMode);
+  let mode = ctx.instructionsMode.modeFor(auth.accountId, ctx.config.instructionsMode);
   let built = await buildFor(mode);
   warnings.push(...built.warnings);
   let fellBack = mode === "codex";
 
   return async (signal) => {
-    const current = built;
-    try {
-      return await callUpstream(ctx, current, signal, auth);
-    } catch (error) {
-      if (
-        fellBack ||
-        !CodexHttpError.isInstance(error) ||
-        !isInstructionsRejection(error.status, error.bodyText)
-      ) {
+    for (;;) {
+      const current = built;
+      try {
+        return await callUpstream(ctx, call, current, signal, auth);
+      } catch (error) {
+        if (!CodexHttpError.isInstance(error)) throw error;
+        if (!fellBack && isInstructionsRejection(error.status, error.bodyText)) {
+          fellBack = true;
+          mode = "codex";
+          ctx.instructionsMode.rememberCodexRequired(auth.accountId);
+          ctx.logger.warn("backend rejected custom instructions; switching this account to codex mode");
+          warnings.push(plan.fallbackWarning);
+          built = await buildFor(mode);
+          continue;
+        }
+        if (replayReasoning && current.replayedReasoning === true && isReasoningRejection(error)) {
+          replayReasoning = false;
+          ctx.logger.warn(
+            { model: resolved.slug },
+            "backend rejected the replayed encrypted reasoning; sending the request once more without it",
+          );
+          built = await buildFor(mode);
+          continue;
+        }
         throw error;
       }
-      fellBack = true;
-      ctx.instructionsMode.rememberCodexRequired(auth.accountId);
-      ctx.logger.warn("backend rejected custom instructions; switching this account to codex mode");
-      warnings.push(plan.fallbackWarning);
-      built = await buildFor("codex");
-      return callUpstream(ctx, built, signal, auth);
     }
   };
 }

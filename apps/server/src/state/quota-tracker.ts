@@ -1,4 +1,4 @@
-import type { QuotaSnapshot, QuotaWindow } from "@cmp/codex-client";
+import { findActiveQuotaLimit, type QuotaSnapshot, type QuotaWindow } from "@cmp/codex-client";
 import type { QuotaStatus, QuotaStatusWindow } from "@cmp/protocol";
 import type { Logger } from "pino";
 import type { ManagementBus } from "./management-bus.js";
@@ -21,6 +21,7 @@ function toWindow(w: QuotaWindow | null): StatusQuotaWindow | null {
 
 /** Converts a parsed snapshot to the `/v1/status` shape. */
 export function toStatusQuota(q: QuotaSnapshot): StatusQuota {
+  const active = findActiveQuotaLimit(q);
   return {
     primary: toWindow(q.primary),
     secondary: toWindow(q.secondary),
@@ -30,6 +31,15 @@ export function toStatusQuota(q: QuotaSnapshot): StatusQuota {
       balance: q.credits.balance,
     },
     plan_type: q.planType,
+    limits: q.limits.map((limit) => ({
+      id: limit.id,
+      name: limit.name,
+      active: limit === active,
+      primary: toWindow(limit.primary),
+      secondary: toWindow(limit.secondary),
+    })),
+    active_limit: q.activeLimit,
+    rate_limit_reached_type: q.rateLimitReachedType,
     updated_at: q.updatedAt.toISOString(),
   };
 }
@@ -52,7 +62,35 @@ const isValidWindow = (w: QuotaWindow | null): boolean =>
  * any source) from turning `/v1/status` and the dashboard into 500s until a valid one arrives.
  */
 export function isValidQuotaSnapshot(q: QuotaSnapshot): boolean {
-  return isValidWindow(q.primary) && isValidWindow(q.secondary) && isValidDate(q.updatedAt);
+  return (
+    isValidWindow(q.primary) &&
+    isValidWindow(q.secondary) &&
+    isValidDate(q.updatedAt) &&
+    q.limits.every((limit) => isValidWindow(limit.primary) && isValidWindow(limit.secondary))
+  );
+}
+
+/** True when two snapshots show the same limits to a reader (the dashboard needs no new event). */
+function sameQuota(a: QuotaSnapshot, b: QuotaSnapshot): boolean {
+  if (
+    !sameWindow(a.primary, b.primary) ||
+    !sameWindow(a.secondary, b.secondary) ||
+    a.credits?.balance !== b.credits?.balance ||
+    a.activeLimit !== b.activeLimit ||
+    a.rateLimitReachedType !== b.rateLimitReachedType ||
+    a.limits.length !== b.limits.length
+  ) {
+    return false;
+  }
+  return a.limits.every((limit, i) => {
+    const other = b.limits[i];
+    return (
+      other !== undefined &&
+      other.id === limit.id &&
+      sameWindow(other.primary, limit.primary) &&
+      sameWindow(other.secondary, limit.secondary)
+    );
+  });
 }
 
 /** Keeps the latest quota headers seen and tells the dashboard when they change. */
@@ -73,14 +111,7 @@ export class QuotaTracker {
     }
     const previous = this.latest;
     this.latest = snapshot;
-    if (
-      previous !== null &&
-      sameWindow(previous.primary, snapshot.primary) &&
-      sameWindow(previous.secondary, snapshot.secondary) &&
-      previous.credits?.balance === snapshot.credits?.balance
-    ) {
-      return;
-    }
+    if (previous !== null && sameQuota(previous, snapshot)) return;
     if (this.bus.size > 0) this.bus.publish({ type: "quota", data: toStatusQuota(snapshot) });
   }
 

@@ -6,8 +6,25 @@ export interface ReasoningCacheOptions {
 }
 
 /**
- * The encrypted reasoning items of recent responses, keyed by the tool-call ids they led to, so the next
- * turn of a tool loop (which only sends the call ids back) can replay them. Bounded (LRU) and expiring.
+ * Whose reasoning an entry is: encrypted reasoning can only be decrypted by the account (and is only
+ * meaningful for the model) that produced it, so a call id alone must never bring it into another
+ * account's or model's request.
+ */
+export interface ReasoningScope {
+  accountId: string | null;
+  /** The backend model slug (`gpt-5.4`), not the client's name for it. */
+  slug: string | null;
+}
+
+/** The key of one entry: account, model slug and call id, joined by a byte none of them contains. */
+function keyOf(scope: ReasoningScope, callId: string): string {
+  return `${scope.accountId ?? ""}\u0000${scope.slug ?? ""}\u0000${callId}`;
+}
+
+/**
+ * The encrypted reasoning items of recent responses, keyed by account, model slug and the tool-call ids
+ * they led to, so the next turn of a tool loop (which only sends the call ids back) can replay them.
+ * Bounded (LRU) and expiring.
  */
 export class ReasoningCache<T = unknown> {
   private readonly entries = new Map<string, { items: T[]; expiresAt: number }>();
@@ -21,10 +38,11 @@ export class ReasoningCache<T = unknown> {
     this.now = options.now ?? Date.now;
   }
 
-  /** Remembers `items` for a tool-call id. */
-  set(callId: string, items: T[]): void {
-    this.entries.delete(callId);
-    this.entries.set(callId, { items, expiresAt: this.now() + this.ttlMs });
+  /** Remembers `items` for a tool-call id of one account and model. */
+  set(scope: ReasoningScope, callId: string, items: T[]): void {
+    const key = keyOf(scope, callId);
+    this.entries.delete(key);
+    this.entries.set(key, { items, expiresAt: this.now() + this.ttlMs });
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
@@ -32,16 +50,17 @@ export class ReasoningCache<T = unknown> {
     }
   }
 
-  /** The items stored for a tool-call id, if still fresh. */
-  get(callId: string): T[] | undefined {
-    const entry = this.entries.get(callId);
+  /** The items stored for a tool-call id of the same account and model, if still fresh. */
+  get(scope: ReasoningScope, callId: string): T[] | undefined {
+    const key = keyOf(scope, callId);
+    const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.expiresAt <= this.now()) {
-      this.entries.delete(callId);
+      this.entries.delete(key);
       return undefined;
     }
-    this.entries.delete(callId);
-    this.entries.set(callId, entry);
+    this.entries.delete(key);
+    this.entries.set(key, entry);
     return entry.items;
   }
 

@@ -69,3 +69,41 @@ describe("QuotaBars", () => {
     expect(lastFrame()).toContain("‼ almost out");
   });
 });
+
+describe("QuotaBars with limit families", () => {
+  it("names the active per-model limit and shows its own windows", () => {
+    const base = quotaAt(42.5, 77.25);
+    const quota = {
+      ...base,
+      limits: [
+        { id: "codex", name: null, active: false, primary: base.primary, secondary: base.secondary },
+        {
+          id: "codex_bengalfox",
+          name: "GPT-5.3-Codex-Spark",
+          active: true,
+          primary: { used_percent: 96, window_minutes: 300, resets_at: base.primary?.resets_at ?? null },
+          secondary: { used_percent: 12, window_minutes: 10_080, resets_at: null },
+        },
+      ],
+      active_limit: "codex_bengalfox",
+      rate_limit_reached_type: "primary",
+    };
+    const frame = plain(render(<QuotaBars quota={quota} now={testNow} width={100} />).lastFrame());
+    expect(frame).toContain("Limit   GPT-5.3-Codex-Spark ‼ primary limit reached");
+    expect(frame).toContain("96.0% used");
+    expect(frame).not.toContain("42.5% used");
+  });
+
+  it("keeps the account's bars when the active limit is the codex one", () => {
+    const base = quotaAt(42.5, 77.25);
+    const quota = {
+      ...base,
+      limits: [{ id: "codex", name: null, active: true, primary: base.primary, secondary: base.secondary }],
+      active_limit: "codex",
+      rate_limit_reached_type: null,
+    };
+    const frame = plain(render(<QuotaBars quota={quota} now={testNow} width={100} />).lastFrame());
+    expect(frame).not.toContain("Limit");
+    expect(frame).toContain("42.5% used");
+  });
+});

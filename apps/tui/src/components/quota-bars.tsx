@@ -1,4 +1,4 @@
-import type { QuotaStatus, QuotaStatusWindow } from "@cmp/protocol";
+import type { QuotaStatus, QuotaStatusLimit, QuotaStatusWindow } from "@cmp/protocol";
 import { Box, Text } from "ink";
 import { memo } from "react";
 import { formatRelative, formatResetTime, formatWindow } from "../format.js";
@@ -54,10 +54,20 @@ export interface QuotaBarsProps {
   width: number;
 }
 
-/** The 5-hour (primary) and weekly (secondary) quota bars, or a note that none has been seen yet. */
+/** The limit that applied to the latest request when it is a per-model one (Spark's), else `null`. */
+function perModelLimit(quota: QuotaStatus): QuotaStatusLimit | null {
+  const active = quota.limits?.find((limit) => limit.active) ?? null;
+  return active !== null && active.id !== "codex" ? active : null;
+}
+
+/**
+ * The 5-hour (primary) and weekly (secondary) quota bars of the limit that is active, or a note that
+ * none has been seen yet. When the active limit is a per-model one (`x-codex-active-limit`), a first
+ * line names it and the bars are its own.
+ */
 export function QuotaBars({ quota, now, width }: QuotaBarsProps) {
   const theme = useTheme();
-  if (quota === null || (quota.primary === null && quota.secondary === null)) {
+  if (quota === null || (quota.primary === null && quota.secondary === null && !quota.limits?.length)) {
     return (
       <Text wrap="truncate-end">
         {"Quota".padEnd(8)}
@@ -65,12 +75,22 @@ export function QuotaBars({ quota, now, width }: QuotaBarsProps) {
       </Text>
     );
   }
+  const limit = perModelLimit(quota);
+  const source = limit ?? quota;
   const windows: [string, QuotaStatusWindow | null][] = [
-    [formatWindow(quota.primary?.window_minutes ?? null) ?? "5h", quota.primary],
-    [formatWindow(quota.secondary?.window_minutes ?? null) ?? "weekly", quota.secondary],
+    [formatWindow(source.primary?.window_minutes ?? null) ?? "5h", source.primary],
+    [formatWindow(source.secondary?.window_minutes ?? null) ?? "weekly", source.secondary],
   ];
+  const reached = quota.rate_limit_reached_type;
   return (
     <Box flexDirection="column">
+      {limit !== null || reached ? (
+        <Text wrap="truncate-end">
+          {"Limit".padEnd(8)}
+          <Text bold>{limit === null ? "account" : (limit.name ?? limit.id)}</Text>
+          {reached ? <Text color={theme.danger}>{` ‼ ${reached} limit reached`}</Text> : null}
+        </Text>
+      ) : null}
       {windows.map(([label, window], index) =>
         window ? (
           <QuotaBar

@@ -28,6 +28,12 @@ describe("explainLoginError", () => {
     });
   });
 
+  it("says that a Codex agent identity cannot be imported and how to log in instead", () => {
+    const explained = explainLoginError(failure("codex_agent_identity"), "import", context);
+    expect(explained.message).toContain("agent identity");
+    expect(explained.hint).toContain("its own ChatGPT login");
+  });
+
   it("suggests the SSH-friendly flows when the browser flow fails for an unknown reason", () => {
     expect(explainLoginError(new Error("socket hang up"), "browser", context)).toEqual({
       message: "socket hang up",

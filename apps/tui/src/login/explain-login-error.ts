@@ -65,6 +65,12 @@ export function explainLoginError(
         message: raw ? redactSecrets(raw) : `No Codex CLI login found in ${context.codexHome}.`,
         hint: "Run `codex login` first, or set CODEX_HOME to the folder holding its auth.json.",
       };
+    case "codex_agent_identity":
+      return {
+        message:
+          "That Codex login is an agent identity (signed AgentAssertion requests), not a ChatGPT login.",
+        hint: "Log this proxy in with its own ChatGPT login: Browser, Device code or Paste redirect URL.",
+      };
     case "store_write_failed":
       return {
         message: "The login worked but could not be saved.",

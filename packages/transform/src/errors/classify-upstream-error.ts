@@ -51,13 +51,20 @@ const MODEL_NOT_SUPPORTED =
   /model is not supported when using codex|not supported when using .*chatgpt account/i;
 const CONTEXT_LENGTH =
   /context_length|context_too_large|context window|context length|maximum context|too many tokens/i;
-const CAPACITY = /at capacity|overloaded|server_is_overloaded|service_unavailable/i;
+const CAPACITY = /at capacity|overloaded|server_is_overloaded|service_unavailable|slow_down/i;
+// The login itself is gone: refreshing cannot help, only a new login (of an active workspace) can.
+const TOKEN_REVOKED = /token_revoked/;
+const DEACTIVATED_WORKSPACE = /deactivated_workspace/;
+// Bad requests the backend will refuse again, whatever the status they came with.
+const INVALID_PROMPT = /invalid_prompt/;
+const CYBER_POLICY = /cyber_policy/;
 const PLAN_NOT_ELIGIBLE = /upgrade|your chatgpt plan|not eligible|entitle/i;
-const INVALID_REQUEST = /invalid_request|invalid_encrypted_content|cyber_policy/;
+const INVALID_REQUEST = /invalid_request|invalid_encrypted_content/;
 const TRY_AGAIN_IN = /try again in\s+([\d.]+)\s*(ms|s)\b/i;
 
 const isClientStatus = (status: number | null): status is number =>
   status !== null && status >= 400 && status < 500;
+const LOGIN_AGAIN = "Log in again with `cmp-server login` (or `pnpm tui`)";
 const httpStatus = (s: Signals): string => (s.status === null ? "" : ` (HTTP ${s.status})`);
 const withMessage = (s: Signals, none: string): string => (s.message ? `: ${s.message}` : none);
 
@@ -99,6 +106,56 @@ const RULES: readonly Rule[] = [
         type: "server_error",
         code: "upstream_blocked",
         message: `The ChatGPT backend answered${httpStatus(s)} with an HTML page instead of JSON, most likely a Cloudflare challenge. Requests from hosting providers, VPNs or some regions get blocked; run the proxy on your own machine and network, and try again later.${s.suffix}`,
+      }),
+  },
+  {
+    kind: "token_revoked",
+    matches: (s) => TOKEN_REVOKED.test(s.key),
+    create: (s) =>
+      new OpenAIHttpError({
+        status: 401,
+        type: "authentication_error",
+        code: "token_revoked",
+        retryable: false,
+        message: `The ChatGPT backend says this login was revoked (signed out everywhere, a password change, or an admin)${withMessage(s, "")}. ${LOGIN_AGAIN}.${s.suffix}`,
+      }),
+  },
+  {
+    kind: "deactivated_workspace",
+    matches: (s) => DEACTIVATED_WORKSPACE.test(s.key),
+    create: (s) =>
+      new OpenAIHttpError({
+        status: 401,
+        type: "authentication_error",
+        code: "deactivated_workspace",
+        retryable: false,
+        message: `The ChatGPT workspace of this login has been deactivated (for a Team workspace this disables every seat at once)${withMessage(s, "")}. ${LOGIN_AGAIN}, choosing an active workspace or your personal account.${s.suffix}`,
+      }),
+  },
+  {
+    kind: "invalid_prompt",
+    matches: (s) => INVALID_PROMPT.test(s.key),
+    create: (s) =>
+      new OpenAIHttpError({
+        status: 400,
+        type: "invalid_request_error",
+        code: "invalid_prompt",
+        param: s.error.param ?? null,
+        retryable: false,
+        message: `The ChatGPT backend rejected the prompt${httpStatus(s)}${withMessage(s, ".")}${s.suffix}`,
+      }),
+  },
+  {
+    // The backend's own words are the whole answer: they say what was flagged and where to appeal.
+    kind: "cyber_policy",
+    matches: (s) => CYBER_POLICY.test(s.key),
+    create: (s) =>
+      new OpenAIHttpError({
+        status: 400,
+        type: "invalid_request_error",
+        code: "cyber_policy",
+        retryable: false,
+        message: `${s.message || "The ChatGPT backend refused this request under its cyber-security policy."}${s.suffix}`,
       }),
   },
   {

@@ -1,4 +1,10 @@
-import { MAX_QUOTA_RESET_MS, parseQuotaHeaders, type QuotaSnapshot } from "@cmp/codex-client";
+import {
+  findActiveQuotaLimit,
+  MAX_QUOTA_RESET_MS,
+  parseQuotaHeaders,
+  type QuotaLimit,
+  type QuotaSnapshot,
+} from "@cmp/codex-client";
 import type { HeadersLike } from "@cmp/core";
 import type { ResponsesError } from "../responses/responses-api.js";
 import { OpenAIHttpError } from "./openai-http-error.js";
@@ -25,9 +31,15 @@ function usageLimitInfo(
   if (typeof error.resets_at === "number") resetsAtMs = plausibleReset(error.resets_at * 1000, nowMs);
   else if (typeof error.resets_in_seconds === "number")
     resetsAtMs = plausibleReset(nowMs + error.resets_in_seconds * 1000, nowMs);
-  // The exhausted window is the fuller one; only a window of known length can be named.
-  let exhausted: QuotaWindow | null = null;
-  for (const window of [quota?.primary, quota?.secondary]) {
+  // The limit that was hit is the active one (`x-codex-active-limit`: a per-model limit has its own
+  // family); its exhausted window is the one `x-codex-rate-limit-reached-type` names, else the fuller
+  // one. Only a window of known length can be named.
+  const limit = quota === null ? null : findActiveQuotaLimit(quota);
+  const reached = quota?.rateLimitReachedType?.toLowerCase() ?? "";
+  const windows = [limit?.primary, limit?.secondary];
+  const named = reached.includes("secondary") ? windows[1] : reached.includes("primary") ? windows[0] : null;
+  let exhausted: QuotaWindow | null = named?.windowMinutes ? named : null;
+  for (const window of exhausted === null ? windows : []) {
     if (!window || window.windowMinutes === null || window.windowMinutes <= 0) continue;
     if (exhausted === null || window.usedPercent > exhausted.usedPercent) exhausted = window;
   }
@@ -35,13 +47,19 @@ function usageLimitInfo(
     resetsAtMs = plausibleReset(exhausted.resetsAt.getTime(), nowMs);
   const windowMinutes = exhausted?.windowMinutes ?? null;
   const planType = error.plan_type ?? quota?.planType ?? null;
-  return { planType, windowMinutes, resetsAtMs, notIncluded };
+  return { planType, windowMinutes, resetsAtMs, notIncluded, limitName: describeLimit(limit) };
+}
+
+/** The name of a per-model limit (`GPT-5.3-Codex-Spark`, `bengalfox`); `null` for the account's `codex` limit. */
+function describeLimit(limit: QuotaLimit | null): string | null {
+  if (limit === null || limit.id === "codex") return null;
+  return limit.name ?? limit.id.replace(/^codex_/, "").replaceAll("_", " ");
 }
 
 /**
- * Builds the 429 `usage_limit_reached` error: a message naming the plan, the window (`5-hour`,
- * `weekly`, from the `x-codex-*` headers, read by `@cmp/codex-client`'s `parseQuotaHeaders`) and the
- * reset time, with `Retry-After` in seconds and `x-should-retry: false` when the reset is more than a
+ * Builds the 429 `usage_limit_reached` error: a message naming the plan, the limit that is active (a
+ * per-model limit such as Spark's by its name), its window (`5-hour`, `weekly`, from the quota headers,
+ * read by `@cmp/codex-client`'s `parseQuotaHeaders`) and the reset time, with `Retry-After` in seconds and `x-should-retry: false` when the reset is more than a
  * minute away or unknown. `usage_not_included` (the plan has no Codex) becomes `insufficient_quota`.
  */
 export function createUsageLimitError(

@@ -8,6 +8,8 @@ export interface UsageLimitInfo {
   /** Reset time in milliseconds since the epoch, when known. */
   resetsAtMs: number | null;
   notIncluded: boolean;
+  /** The per-model limit that was hit (`x-codex-active-limit`), or `null` for the account's own limit. */
+  limitName: string | null;
 }
 
 const PLAN_NAMES: Record<string, string> = {
@@ -56,7 +58,8 @@ export function formatUsageLimitMessage(info: UsageLimitInfo, nowMs: number): st
     return `Your ${plan} plan does not include Codex usage, so the ChatGPT backend refused the request.`;
   }
   const window = info.windowMinutes ? ` ${describeWindow(info.windowMinutes)}` : "";
-  let text = `${plan}${window} usage limit reached`;
+  const limit = info.limitName ? ` for ${scrubMessage(info.limitName, 60)}` : "";
+  let text = `${plan}${window} usage limit${limit} reached`;
   if (info.resetsAtMs !== null) {
     text += `; resets at ${toIsoSeconds(info.resetsAtMs)} (in ${describeDuration((info.resetsAtMs - nowMs) / 1000)})`;
   }

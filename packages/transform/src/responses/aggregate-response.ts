@@ -4,6 +4,7 @@ import { createResponsesEventParser } from "../sse/responses-event-parser.js";
 import type { ByteSource } from "../stream/byte-source.js";
 import { PullBody } from "../stream/pull-body.js";
 import { describeReadFailure, type ReadFailureDescriber } from "../stream/read-failure.js";
+import { OutputItemsCollector } from "./output-items-collector.js";
 import type { ResponsesEvent, ResponsesOutputItem, ResponsesResponse } from "./responses-api.js";
 
 /** Options of {@link aggregateResponse}. */
@@ -14,6 +15,12 @@ export interface AggregateResponseOptions {
   now?: () => number;
   /** Maps an upstream read failure (idle timeout, cut connection) to the client's error. */
   describeReadError?: ReadFailureDescriber;
+  /**
+   * The client's own `instructions` (`null` when it sent none), answered in place of the backend's
+   * (which are the proxy's base prompt, about 20 KB, when it chose codex mode). `undefined` keeps the
+   * backend's value.
+   */
+  instructions?: string | null;
 }
 
 /** A Responses API `response` body rebuilt from the stream. */
@@ -29,8 +36,7 @@ export type AggregatedResponse = ResponsesResponse & {
  * from `response.output_item.done` events (by `output_index`) when the backend sent it empty.
  */
 class ResponseAggregator {
-  private readonly items: Array<{ index: number; order: number; item: ResponsesOutputItem }> = [];
-  private text = "";
+  private readonly output = new OutputItemsCollector();
   private created: ResponsesResponse | null = null;
   /** The finished response, once a terminal event arrived. */
   result: AggregatedResponse | null = null;
@@ -50,14 +56,10 @@ class ResponseAggregator {
         this.created = event.response;
         break;
       case "response.output_item.done":
-        this.items.push({
-          index: event.output_index ?? this.items.length,
-          order: this.items.length,
-          item: event.item,
-        });
+        this.output.addItem(event.output_index, event.item);
         break;
       case "response.output_text.delta":
-        this.text += event.delta;
+        this.output.addText(event.delta);
         break;
       case "response.failed":
       case "error":
@@ -65,30 +67,20 @@ class ResponseAggregator {
         break;
       case "response.completed":
       case "response.incomplete": {
-        const response = { ...this.created, ...event.response };
-        let output = response.output ?? [];
-        if (output.length === 0) {
-          output = this.items
-            .sort((a, b) => a.index - b.index || a.order - b.order)
-            .map((entry) => entry.item);
-        }
-        if (output.length === 0 && this.text !== "") {
-          output = [
-            {
-              type: "message",
-              role: "assistant",
-              status: "completed",
-              content: [{ type: "output_text", text: this.text, annotations: [] }],
-            },
-          ];
-        }
-        this.result = {
-          ...response,
-          object: "response",
-          status: response.status ?? (event.type === "response.incomplete" ? "incomplete" : "completed"),
-          ...(this.options.model ? { model: this.options.model } : {}),
-          output,
-        };
+        // The created response's fields under the terminal one's, copied with for-in (no spread on
+        // the per-request path); the backend's `output` is then replaced by the rebuilt one.
+        const result: AggregatedResponse = { object: "response", status: "completed", output: [] };
+        const created = this.created;
+        if (created !== null) for (const key in created) result[key] = created[key];
+        const terminal = event.response;
+        for (const key in terminal) result[key] = terminal[key];
+        result.object = "response";
+        result.status =
+          terminal.status ?? (event.type === "response.incomplete" ? "incomplete" : "completed");
+        result.output = this.output.outputFor(terminal.output);
+        if (this.options.model) result.model = this.options.model;
+        if (this.options.instructions !== undefined) result["instructions"] = this.options.instructions;
+        this.result = result;
         break;
       }
       default:

@@ -6,6 +6,7 @@ import type { SseParseStats } from "../sse/responses-event-parser.js";
 import type { ByteSource } from "../stream/byte-source.js";
 import { PullBody } from "../stream/pull-body.js";
 import { describeReadFailure, type ReadFailureDescriber } from "../stream/read-failure.js";
+import { OutputItemsCollector } from "./output-items-collector.js";
 import { parseResponsesEvent, type ResponsesUsage } from "./responses-api.js";
 
 /** What the passthrough saw, for logging and the dashboard. */
@@ -36,6 +37,12 @@ export interface ResponsesPassthroughOptions {
   describeReadError?: ReadFailureDescriber;
   /** Clock in milliseconds, for reset times in usage-limit errors. */
   now?: () => number;
+  /**
+   * The client's own `instructions` (`null` when it sent none), written into the `response` of
+   * `response.created`, `response.in_progress` and the terminal events in place of the backend's (the
+   * proxy's base prompt, about 20 KB, in codex mode). `undefined` forwards the backend's value.
+   */
+  instructions?: string | null;
 }
 
 /** The client-facing body and the state behind it. */
@@ -48,11 +55,27 @@ export interface ResponsesPassthroughBody {
 
 const QUIET = new Set(["response.created", "response.in_progress"]);
 const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed", "error"]);
+/** The events whose `response` echoes the request (its `instructions`). */
+const LIFECYCLE = new Set([
+  "response.created",
+  "response.in_progress",
+  "response.completed",
+  "response.incomplete",
+  "response.failed",
+]);
+
+type JsonObject = Record<string, unknown>;
+const isJsonObject = (value: unknown): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * For streaming `/v1/responses`: forwards the backend events as they are, in order, re-framed as
- * `event: <type>` + `data: <json>` (each `data` is parsed once to check it and never re-serialised),
- * event types this package does not know included; garbage is skipped. An EOF or read failure
+ * `event: <type>` + `data: <json>` (each `data` is parsed once to check it), event types this package
+ * does not know included; garbage is skipped. Only the lifecycle events are re-serialised: their
+ * `response.instructions` becomes the client's (option `instructions`), and a terminal
+ * `response.completed` / `response.incomplete` whose `output` is empty gets the items of the
+ * `response.output_item.done` events, in `output_index` order (the same {@link OutputItemsCollector}
+ * the non-stream aggregator uses). Every other event's `data` is forwarded byte for byte. An EOF or read failure
  * without a terminal event becomes a Responses API `error` event (`{type:"error", code, message,
  * param, sequence_number, error}`). After a terminal event the body ends and the rest of the upstream
  * is drained. Like the real Responses API, the stream ends without `data: [DONE]`.
@@ -69,6 +92,8 @@ export function createResponsesPassthroughBody(
     failure: null,
   };
   const stats: SseParseStats = { events: 0, unknown: 0, skipped: 0 };
+  const output = new OutputItemsCollector();
+  const echoInstructions = options.instructions !== undefined;
   const decoder = new TextDecoder();
   let pending = "";
   let holding = options.holdUntilOutput === true;
@@ -92,9 +117,20 @@ export function createResponsesPassthroughBody(
       }
       const sequence = (json as { sequence_number?: unknown }).sequence_number;
       const parsed = parseResponsesEvent(json);
+      let data = message.data;
       if (parsed.ok) {
         stats.events++;
         const event = parsed.event;
+        switch (event.type) {
+          case "response.output_item.done":
+            output.addItem(event.output_index, event.item);
+            break;
+          case "response.output_text.delta":
+            output.addText(event.delta);
+            break;
+          default:
+            break;
+        }
         switch (event.type) {
           case "response.created":
           case "response.completed":
@@ -114,7 +150,8 @@ export function createResponsesPassthroughBody(
         stats.skipped++;
         return;
       }
-      pending += `event: ${type}\ndata: ${message.data}\n\n`;
+      if (LIFECYCLE.has(type)) data = rewriteLifecycle(json, type, data);
+      pending += `event: ${type}\ndata: ${data}\n\n`;
       forwarded++;
       if (typeof sequence === "number" && Number.isFinite(sequence)) lastSequence = sequence;
       if (!QUIET.has(type)) holding = false;
@@ -167,4 +204,23 @@ export function createResponsesPassthroughBody(
     onClose: () => options.onDone?.(state),
   });
   return { body, state, stats };
+
+  /** The lifecycle event's `data`, re-serialised only when something in it changes. */
+  function rewriteLifecycle(json: unknown, type: string, data: string): string {
+    const response = isJsonObject(json) ? json["response"] : undefined;
+    if (!isJsonObject(response)) return data;
+    let changed = false;
+    if (echoInstructions) {
+      response["instructions"] = options.instructions ?? null;
+      changed = true;
+    }
+    if ((type === "response.completed" || type === "response.incomplete") && !output.isEmpty) {
+      const sent = response["output"];
+      if (!Array.isArray(sent) || sent.length === 0) {
+        response["output"] = output.outputFor(null);
+        changed = true;
+      }
+    }
+    return changed ? JSON.stringify(json) : data;
+  }
 }
