@@ -22,7 +22,8 @@ describe("hostile client input never breaks an answer", () => {
   it.each([false, true])(
     "answers 200 with a valid x-cmp-warnings for an unknown key with NUL, DEL and non-Latin-1 characters (stream: %s)",
     async (stream) => {
-      harness = await createHarness({ config: { keepAliveMs: 5 } });
+      // Keep-alives later than the answer: one sent first would start the stream before the warnings are known.
+      harness = await createHarness({ config: { keepAliveMs: 10_000 } });
       const res = await chat({ stream, "k\u0000\u007f\u00e9\u2603": 1 });
       expect(res.status).toBe(200);
       expect(res.headers["x-cmp-warnings"]).toMatch(VALID_HEADER);
