@@ -1,15 +1,11 @@
 import { randomBytes } from "node:crypto";
 import type { CodexCompaction } from "@cmp/codex-client";
 import { sendJson } from "@cmp/core";
-import {
-  collectResponsesSystemPrompts,
-  OpenAIHttpError,
-  parseResponsesRequest,
-  sanitizeResponsesRequest,
-} from "@cmp/transform";
+import { OpenAIHttpError, parseResponsesRequest } from "@cmp/transform";
 import type { AppContext } from "../app-context.js";
 import type { HttpContext } from "../http/http-context.js";
 import { answerHeaders, openApiRequest } from "./open-api-request.js";
+import { responsesUpstreamPlan } from "./responses-upstream-plan.js";
 import { retryWhileOverloaded } from "./retry-overload.js";
 import { prepareUpstreamCall } from "./upstream-send.js";
 
@@ -90,33 +86,7 @@ export async function handleCompact(app: AppContext, http: HttpContext): Promise
   const { codexClient } = app.deps;
   const send = await prepareUpstreamCall(
     app,
-    {
-      model: {
-        model,
-        reasoningEffort: request.reasoning?.effort ?? null,
-        reasoningSummary: request.reasoning?.summary ?? null,
-        verbosity: request.text?.verbosity ?? null,
-        serviceTier: request.service_tier ?? null,
-      },
-      record,
-      warnings,
-      systemPrompts: collectResponsesSystemPrompts(request),
-      fallbackWarning:
-        "the backend rejected custom instructions; sent the Codex prompt with your instructions as a developer message",
-      build: (selected, resolved) => {
-        const sanitised = sanitizeResponsesRequest(request, {
-          model: resolved,
-          instructions: selected.instructions,
-          systemMessages: selected.systemMessages,
-        });
-        return {
-          value: toCompactBody(sanitised.value),
-          promptCacheKey: sanitised.promptCacheKey,
-          continuesTurn: sanitised.continuesTurn,
-          warnings: sanitised.warnings,
-        };
-      },
-    },
+    responsesUpstreamPlan(request, { model, record, warnings }, toCompactBody),
     (body, options) => codexClient.compact(body, options),
   );
   await retryWhileOverloaded(

@@ -1,11 +1,9 @@
 import { sendJson } from "@cmp/core";
 import {
   aggregateResponse,
-  collectResponsesSystemPrompts,
   createResponsesPassthroughBody,
   parseResponsesRequest,
   type ResponsesUsage,
-  sanitizeResponsesRequest,
 } from "@cmp/transform";
 import type { AppContext } from "../app-context.js";
 import { toHttpError } from "../errors/map-error.js";
@@ -13,6 +11,7 @@ import type { HttpContext } from "../http/http-context.js";
 import { streamToClient } from "../http/stream-to-client.js";
 import type { RecordUsage } from "../state/request-record.js";
 import { answerHeaders, openApiRequest } from "./open-api-request.js";
+import { responsesUpstreamPlan } from "./responses-upstream-plan.js";
 import { retryWhileOverloaded } from "./retry-overload.js";
 import { prepareUpstream } from "./upstream-send.js";
 
@@ -43,26 +42,7 @@ export async function handleResponses(app: AppContext, http: HttpContext): Promi
     stream,
     api: "responses",
   });
-  const send = await prepareUpstream(app, {
-    model: {
-      model,
-      reasoningEffort: request.reasoning?.effort ?? null,
-      reasoningSummary: request.reasoning?.summary ?? null,
-      verbosity: request.text?.verbosity ?? null,
-      serviceTier: request.service_tier ?? null,
-    },
-    record,
-    warnings,
-    systemPrompts: collectResponsesSystemPrompts(request),
-    fallbackWarning:
-      "the backend rejected custom instructions; sent the Codex prompt with your instructions as a developer message",
-    build: (selected, resolved) =>
-      sanitizeResponsesRequest(request, {
-        model: resolved,
-        instructions: selected.instructions,
-        systemMessages: selected.systemMessages,
-      }),
-  });
+  const send = await prepareUpstream(app, responsesUpstreamPlan(request, { model, record, warnings }));
   // The whole request is sent again while the backend says it is overloaded and nothing went out yet.
   await retryWhileOverloaded(
     app,
