@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { createResponseEventLog } from "./response-event-log.js";
 import { splitIntoDeltas } from "./response-events.js";
 import type { ResponseStreamEvent } from "./sse-encode.js";
 
@@ -56,28 +57,11 @@ export function buildFullResponseEvents(spec: FullResponseEventsSpec): ResponseS
   const id = spec.responseId ?? `resp_${randomBytes(12).toString("hex")}`;
   const suffix = id.replace(/^resp_/, "");
   const createdAt = Math.floor(Date.now() / 1000);
-  const events: ResponseStreamEvent[] = [];
-  let seq = 0;
-  const push = (type: string, fields: Record<string, unknown>) => {
-    events.push({ type, sequence_number: seq, ...fields });
-    seq += 1;
-  };
-  const response = (status: string, extra: Record<string, unknown> = {}) => ({
+  const { events, push, response } = createResponseEventLog({
     id,
-    object: "response",
-    created_at: createdAt,
-    status,
-    background: false,
-    error: null,
-    incomplete_details: null,
-    instructions: spec.instructions ?? "You are Codex, a coding agent.",
     model,
-    output: [],
-    parallel_tool_calls: true,
-    store: false,
-    tool_choice: "auto",
-    usage: null,
-    ...extra,
+    createdAt,
+    instructions: spec.instructions ?? "You are Codex, a coding agent.",
   });
 
   push("response.created", { response: response("in_progress") });

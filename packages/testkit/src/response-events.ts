@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { createResponseEventLog } from "./response-event-log.js";
 import type { ResponseStreamEvent } from "./sse-encode.js";
 
 /** One output item of a scripted response. */
@@ -84,31 +85,14 @@ export function buildResponseEvents(spec: ResponseEventsSpec = {}): ResponseStre
   const id = spec.responseId ?? `resp_${randomBytes(12).toString("hex")}`;
   const suffix = id.replace(/^resp_/, "");
   const createdAt = spec.createdAt ?? Math.floor(Date.now() / 1000);
-  const events: ResponseStreamEvent[] = [];
+  const { events, push, response } = createResponseEventLog({
+    id,
+    model,
+    createdAt,
+  });
   const output: Record<string, unknown>[] = [];
-  let seq = 0;
   let outputText = "";
   let reasoningText = "";
-  const push = (type: string, fields: Record<string, unknown>) => {
-    events.push({ type, sequence_number: seq, ...fields });
-    seq += 1;
-  };
-  const response = (status: string, extra: Record<string, unknown> = {}) => ({
-    id,
-    object: "response",
-    created_at: createdAt,
-    status,
-    background: false,
-    error: null,
-    incomplete_details: null,
-    model,
-    output: [],
-    parallel_tool_calls: true,
-    store: false,
-    tool_choice: "auto",
-    usage: null,
-    ...extra,
-  });
 
   push("response.created", { response: response("in_progress") });
   push("response.in_progress", { response: response("in_progress") });
