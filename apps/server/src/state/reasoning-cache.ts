@@ -1,3 +1,5 @@
+import { ExpiringLru } from "./expiring-lru.js";
+
 /** Options of {@link ReasoningCache}. */
 export interface ReasoningCacheOptions {
   maxEntries?: number;
@@ -27,41 +29,24 @@ function keyOf(scope: ReasoningScope, callId: string): string {
  * Bounded (LRU) and expiring.
  */
 export class ReasoningCache<T = unknown> {
-  private readonly entries = new Map<string, { items: T[]; expiresAt: number }>();
-  private readonly maxEntries: number;
-  private readonly ttlMs: number;
-  private readonly now: () => number;
+  private readonly entries: ExpiringLru<T[]>;
 
   constructor(options: ReasoningCacheOptions = {}) {
-    this.maxEntries = options.maxEntries ?? 2_000;
-    this.ttlMs = options.ttlMs ?? 60 * 60 * 1000;
-    this.now = options.now ?? Date.now;
+    this.entries = new ExpiringLru(
+      options.maxEntries ?? 2_000,
+      options.ttlMs ?? 60 * 60 * 1000,
+      options.now ?? Date.now,
+    );
   }
 
   /** Remembers `items` for a tool-call id of one account and model. */
   set(scope: ReasoningScope, callId: string, items: T[]): void {
-    const key = keyOf(scope, callId);
-    this.entries.delete(key);
-    this.entries.set(key, { items, expiresAt: this.now() + this.ttlMs });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
+    this.entries.set(keyOf(scope, callId), items);
   }
 
   /** The items stored for a tool-call id of the same account and model, if still fresh. */
   get(scope: ReasoningScope, callId: string): T[] | undefined {
-    const key = keyOf(scope, callId);
-    const entry = this.entries.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    return entry.items;
+    return this.entries.get(keyOf(scope, callId), true);
   }
 
   /** Number of entries held. */

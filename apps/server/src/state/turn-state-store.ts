@@ -1,3 +1,5 @@
+import { ExpiringLru } from "./expiring-lru.js";
+
 /** Options of {@link TurnStateStore}. */
 export interface TurnStateStoreOptions {
   /** Conversations remembered at most; the least recently used is forgotten first (default 1 000). */
@@ -15,15 +17,14 @@ export interface TurnStateStoreOptions {
  * losing it costs only routing stickiness, never correctness.
  */
 export class TurnStateStore {
-  private readonly entries = new Map<string, { state: string; expiresAt: number }>();
-  private readonly maxEntries: number;
-  private readonly ttlMs: number;
-  private readonly now: () => number;
+  private readonly entries: ExpiringLru<string>;
 
   constructor(options: TurnStateStoreOptions = {}) {
-    this.maxEntries = options.maxEntries ?? 1_000;
-    this.ttlMs = options.ttlMs ?? 30 * 60 * 1000;
-    this.now = options.now ?? Date.now;
+    this.entries = new ExpiringLru(
+      options.maxEntries ?? 1_000,
+      options.ttlMs ?? 30 * 60 * 1000,
+      options.now ?? Date.now,
+    );
   }
 
   /**
@@ -35,24 +36,12 @@ export class TurnStateStore {
       this.entries.delete(conversation);
       return undefined;
     }
-    const entry = this.entries.get(conversation);
-    if (entry === undefined) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.entries.delete(conversation);
-      return undefined;
-    }
-    return entry.state;
+    return this.entries.get(conversation);
   }
 
   /** Remembers the state a response of `conversation` carried (or the one it was sent with). */
   remember(conversation: string, state: string): void {
-    this.entries.delete(conversation);
-    this.entries.set(conversation, { state, expiresAt: this.now() + this.ttlMs });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
+    this.entries.set(conversation, state);
   }
 
   /** Number of conversations held. */
