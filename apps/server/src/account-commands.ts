@@ -31,6 +31,7 @@ export async function runCommand(
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),
     stdin: process.stdin,
+    sharedStore: config,
   };
   switch (command) {
     case "login":

@@ -4,6 +4,7 @@ import type { CatalogModel } from "@cmp/models";
 import type { TokenManager } from "@cmp/oauth";
 import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
+import type { SharedMap } from "./state/shared-map.js";
 import { CODEX_CLIENT_VERSION } from "./version.js";
 
 /**
@@ -92,4 +93,9 @@ export interface AppDeps {
   shutdownSignal?: AbortSignal;
   /** Reported by `/health` and `GET /`. */
   version?: string;
+  /**
+   * The store several replicas share (`CMP_STORE_URL`; a `@cmp/store` `Store` satisfies it): reasoning,
+   * turn states and the latest quota are kept there too. Absent: all of it stays in this process.
+   */
+  sharedState?: { namespace(name: string): SharedMap };
 }

@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "@cmp/core";
+import { DEFAULT_STORE_PREFIX, parseStoreSecret, STORE_SECRET_HINT } from "@cmp/store";
 import { z } from "zod";
 import { isLoopbackHost } from "./middleware/host-guard.js";
 import { CODEX_CLIENT_VERSION } from "./version.js";
@@ -43,6 +44,16 @@ export interface ServerConfig {
    */
   clientVersion: string;
   oauthSeed: { accessToken: string | null; refreshToken: string | null; accountId: string | null };
+  /**
+   * `CMP_STORE_URL`: `redis://…` or `rediss://…` shares the login, refresh lock, caches, reasoning,
+   * turn state, quota and management feed between replicas; `null` keeps everything in this process
+   * and `CMP_HOME`, as a single server always did.
+   */
+  storeUrl: string | null;
+  /** `CMP_STORE_PREFIX`: the first part of every key, to keep deployments on one Redis apart (default `cmp`). */
+  storePrefix: string;
+  /** `CMP_STORE_SECRET`: 32 bytes that encrypt logins in the shared store (required with `storeUrl`). */
+  storeSecret: Uint8Array | null;
 }
 
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
@@ -143,6 +154,20 @@ const envSchema = z.object({
     .trim()
     .regex(/^\d{1,4}\.\d{1,4}\.\d{1,4}(?:-[0-9A-Za-z.]{1,32})?$/, 'expected a version such as "0.154.0"')
     .default(CODEX_CLIENT_VERSION),
+  CMP_STORE_URL: z
+    .string()
+    .trim()
+    .refine(
+      (v) => /^rediss?:\/\//i.test(v) && URL.canParse(v),
+      "expected redis://host:6379 or rediss://host:6380 (unset for the embedded store)",
+    )
+    .optional(),
+  CMP_STORE_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, "expected 1 to 100 of A-Z a-z 0-9 . _ -")
+    .default(DEFAULT_STORE_PREFIX),
+  CMP_STORE_SECRET: optionalText,
   OPENAI_OAUTH_ACCESS_TOKEN: optionalText,
   OPENAI_OAUTH_REFRESH_TOKEN: optionalText,
   OPENAI_CHATGPT_ACCOUNT_ID: optionalText,
@@ -166,8 +191,11 @@ export function loadConfig(
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? "environment");
+    // Secrets and URLs (which may hold a password) are never echoed.
     const shown =
-      name.startsWith("OPENAI_OAUTH") || name.includes("KEY") ? "" : ` (got "${cleaned[name] ?? ""}")`;
+      name.startsWith("OPENAI_OAUTH") || name.includes("KEY") || name.startsWith("CMP_STORE_")
+        ? ""
+        : ` (got "${cleaned[name] ?? ""}")`;
     throw new ConfigError(`Invalid ${name}: ${issue?.message ?? "invalid value"}${shown}`);
   }
   const e = parsed.data;
@@ -175,6 +203,20 @@ export function loadConfig(
     throw new ConfigError(
       `Refusing to listen on CMP_HOST=${e.CMP_HOST} without CMP_API_KEYS: anyone on the network could use your ChatGPT subscription. ` +
         "Set CMP_API_KEYS=<key1,key2> or use CMP_HOST=127.0.0.1.",
+    );
+  }
+  const storeUrl = e.CMP_STORE_URL ?? null;
+  let storeSecret: Uint8Array | null = null;
+  if (e.CMP_STORE_SECRET !== null) {
+    try {
+      storeSecret = parseStoreSecret(e.CMP_STORE_SECRET);
+    } catch (error) {
+      throw new ConfigError(`Invalid CMP_STORE_SECRET: ${(error as Error).message}`);
+    }
+  }
+  if (storeUrl !== null && storeSecret === null) {
+    throw new ConfigError(
+      `CMP_STORE_URL is set but CMP_STORE_SECRET is not: the shared store keeps logins encrypted with a 32-byte secret that every replica shares. ${STORE_SECRET_HINT}`,
     );
   }
   return {
@@ -207,5 +249,8 @@ export function loadConfig(
       refreshToken: e.OPENAI_OAUTH_REFRESH_TOKEN,
       accountId: e.OPENAI_CHATGPT_ACCOUNT_ID,
     },
+    storeUrl,
+    storePrefix: e.CMP_STORE_PREFIX,
+    storeSecret,
   };
 }

@@ -50,7 +50,15 @@ export function createApp(deps: AppDeps): CmpApp {
   const config = { ...DEFAULT_APP_CONFIG, ...deps.config };
   const now = deps.now ?? Date.now;
   const logger = deps.logger ?? pino({ level: "silent" });
-  const bus = new ManagementBus();
+  const bus = new ManagementBus(now);
+  // With a shared store, the state a replica's next request may need lives there too; a store that
+  // cannot answer only costs a miss (logged at debug), never a request.
+  const shared = deps.sharedState;
+  const onSharedFailure = (error: unknown, doing: string) =>
+    logger.debug(
+      { err: error instanceof Error ? error.message : String(error) },
+      `shared store: could not ${doing}`,
+    );
   const ctx: AppContext = {
     config,
     deps,
@@ -59,10 +67,10 @@ export function createApp(deps: AppDeps): CmpApp {
     version: deps.version ?? "0.0.0",
     startedAt: now(),
     bus,
-    quota: new QuotaTracker(bus, logger),
+    quota: new QuotaTracker(bus, { logger, shared: shared?.namespace("quota"), onSharedFailure }),
     tracker: new RequestTracker(bus, now),
-    reasoningCache: new ReasoningCache({ now }),
-    turnStates: new TurnStateStore({ now }),
+    reasoningCache: new ReasoningCache({ now, shared: shared?.namespace("reasoning"), onSharedFailure }),
+    turnStates: new TurnStateStore({ now, shared: shared?.namespace("turn-state"), onSharedFailure }),
     instructionsMode: createInstructionsModeMemory({ now }),
     resolveModel: createModelResolver(config.modelAliases),
     profiles: createProfileResolver(config.clientProfiles),

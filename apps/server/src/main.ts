@@ -11,12 +11,16 @@ import {
   createTokenManager,
   seedStoreIfEmpty,
 } from "@cmp/oauth";
+import type { Store } from "@cmp/store";
 import pino from "pino";
 import { loadConfig, type ServerConfig } from "./config.js";
 import { createApp } from "./create-app.js";
 import { handleClientError } from "./http/client-error.js";
 import { LogBatcher } from "./log-batcher.js";
 import { secureHome } from "./secure-home.js";
+import { startManagementRelay } from "./state/management-relay.js";
+import { openSharedStore } from "./state/open-shared-store.js";
+import { createSharedTokenStore } from "./state/shared-token-store.js";
 import { PRODUCT_NAME, SERVER_VERSION } from "./version.js";
 
 /** A started server: its URL and a way to stop it. */
@@ -68,9 +72,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       // A destination that cannot take a synchronous write (stderr closed) loses these lines.
     }
   };
-  const failStart = (error: unknown): never => {
+  let sharedStore: Store | null = null;
+  // A start that fails closes what it opened: an open Redis connection would keep the process alive.
+  const failStart = async (error: unknown): Promise<never> => {
     clearInterval(logFlush);
     flushLogs();
+    await sharedStore?.close().catch(() => undefined);
     throw error;
   };
 
@@ -80,7 +87,23 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       "CMP_HOME could be read by other users; made it private (0700)",
     );
   }
-  const store = createFileTokenStore({ path: join(config.home, "auth.json") });
+  // Several replicas (CMP_STORE_URL): the login, its refresh lock, the caches and the state a
+  // conversation's next request needs are shared; otherwise all of it stays here and in CMP_HOME.
+  // The client retries every 2 s while Redis is away: one warning a minute is enough.
+  let storeWarnedAt = Number.NEGATIVE_INFINITY;
+  sharedStore = await openSharedStore(config, {
+    onError: (error) => {
+      if (Date.now() - storeWarnedAt < 60_000) return;
+      storeWarnedAt = Date.now();
+      logger.warn({ err: error.message }, "shared store (CMP_STORE_URL) connection error; reconnecting");
+    },
+  }).catch(failStart);
+  if (sharedStore !== null)
+    logger.info({ prefix: sharedStore.prefix }, "sharing state with other replicas (CMP_STORE_URL)");
+  const store =
+    sharedStore === null
+      ? createFileTokenStore({ path: join(config.home, "auth.json") })
+      : createSharedTokenStore(sharedStore);
   const seed = createLoginFromEnvTokens({
     accessToken: config.oauthSeed.accessToken,
     refreshToken: config.oauthSeed.refreshToken,
@@ -97,7 +120,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const catalog = createModelCatalog({
     upstreamUrl: config.upstreamUrl,
     clientVersion: config.clientVersion,
-    cacheDir: join(config.home, "cache"),
+    ...(sharedStore === null
+      ? { cacheDir: join(config.home, "cache") }
+      : { cache: sharedStore.namespace("catalog") }),
     headers: { originator: DEFAULT_ORIGINATOR, "user-agent": userAgent },
     auth: tokenManager,
     onEvent: (event) => {
@@ -107,7 +132,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     },
   });
   const instructions = createInstructionsProvider({
-    cacheDir: join(config.home, "cache"),
+    ...(sharedStore === null
+      ? { cacheDir: join(config.home, "cache") }
+      : { cache: sharedStore.namespace("instructions") }),
     ...(config.instructionsFetch ? {} : { fetch: offlineFetch }),
   });
   const codexClient = createCodexClient({
@@ -133,7 +160,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     logger,
     shutdownSignal: shutdownController.signal,
     version: SERVER_VERSION,
+    ...(sharedStore === null ? {} : { sharedState: sharedStore }),
   });
+  const stopRelay =
+    sharedStore === null
+      ? null
+      : await startManagementRelay(app.context.bus, sharedStore, {
+          onFailure: (error) =>
+            logger.debug({ err: String(error) }, "shared store: could not relay a management event"),
+        }).catch(failStart);
 
   const server = createServer(app);
   server.listen(config.port, config.host);
@@ -163,6 +198,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       // its answer is saved would lose the login. It is bounded by the answer timeout (2 minutes).
       await tokenManager.drain();
       await codexClient.close().catch(() => {});
+      await stopRelay?.();
+      await sharedStore?.close().catch(() => {});
       logger.info("stopped");
       clearInterval(logFlush);
       flushLogs();

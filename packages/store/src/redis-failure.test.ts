@@ -1,15 +1,10 @@
 import { randomBytes } from "node:crypto";
+import { findFreePort, redisServerAvailable, startRedisServer, type TestRedisServer } from "@cmp/testkit";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createStore } from "./create-store.js";
 import { LockLostError } from "./lock-lost-error.js";
 import type { Store } from "./store-types.js";
 import { StoreUnavailableError } from "./store-unavailable-error.js";
-import {
-  findFreePort,
-  redisServerAvailable,
-  startRedisServer,
-  type TestRedisServer,
-} from "./testing/redis-server.js";
 
 const available = redisServerAvailable();
 const secret = new Uint8Array(randomBytes(32));

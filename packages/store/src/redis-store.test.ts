@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { redisServerAvailable, startRedisServer, type TestRedisServer } from "@cmp/testkit";
 import { createClient } from "@redis/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStore } from "./create-store.js";
@@ -6,7 +7,6 @@ import { LockLostError } from "./lock-lost-error.js";
 import { LockTimeoutError } from "./lock-timeout-error.js";
 import { SecretBoxError } from "./secret-box-error.js";
 import type { Store } from "./store-types.js";
-import { redisServerAvailable, startRedisServer, type TestRedisServer } from "./testing/redis-server.js";
 
 const available = redisServerAvailable();
 const secret = new Uint8Array(randomBytes(32));

@@ -67,6 +67,13 @@ export {
 } from "./quota-headers.js";
 export type { RecordedRequest } from "./recorded-request.js";
 export {
+  findFreePort,
+  redisServerAvailable,
+  type StartRedisServerOptions,
+  startRedisServer,
+  type TestRedisServer,
+} from "./redis-server.js";
+export {
   buildResponseEvents,
   type OutputItemSpec,
   type ResponseEndSpec,

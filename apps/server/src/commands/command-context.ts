@@ -1,6 +1,9 @@
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { createFileTokenStore, type FileTokenStore, OAuthError } from "@cmp/oauth";
+import { createFileTokenStore, OAuthError, type TokenStore } from "@cmp/oauth";
+import type { ServerConfig } from "../config.js";
+import { openSharedStore } from "../state/open-shared-store.js";
+import { createSharedTokenStore } from "../state/shared-token-store.js";
 
 /** What the `login`, `status` and `logout` subcommands get from `cli.ts` (config already parsed). */
 export interface CommandContext {
@@ -20,11 +23,41 @@ export interface CommandContext {
   fetch?: typeof fetch;
   /** Opens a URL in a browser; default the `open` package. */
   openBrowser?: (url: string) => Promise<void>;
+  /** `CMP_STORE_URL`, `CMP_STORE_PREFIX`, `CMP_STORE_SECRET`: the login is in the shared store when a URL is set. */
+  sharedStore?: Pick<ServerConfig, "storeUrl" | "storePrefix" | "storeSecret">;
 }
 
-/** The login store of a command: `$CMP_HOME/auth.json`. */
-export function createCommandStore(ctx: CommandContext): FileTokenStore {
-  return createFileTokenStore({ path: join(ctx.home, "auth.json") });
+/** The login store of a command, where it is for the user, and how to let it go. */
+export interface CommandStore {
+  store: TokenStore;
+  /** `/home/me/.cmp/auth.json`, or `the shared store (CMP_STORE_URL, prefix cmp)`. */
+  where: string;
+  /** Moves an unreadable login file aside (file store only); the moved path, or `null`. */
+  quarantineCorrupt(): Promise<string | null>;
+  close(): Promise<void>;
+}
+
+/**
+ * The login store of a command: the shared store when `CMP_STORE_URL` is set (any machine with the
+ * URL and secret logs in, checks and logs out the whole deployment), else `$CMP_HOME/auth.json`.
+ */
+export async function openCommandStore(ctx: CommandContext): Promise<CommandStore> {
+  const shared = ctx.sharedStore ? await openSharedStore(ctx.sharedStore) : null;
+  if (shared !== null) {
+    return {
+      store: createSharedTokenStore(shared),
+      where: `the shared store (CMP_STORE_URL, prefix ${shared.prefix})`,
+      quarantineCorrupt: async () => null,
+      close: () => shared.close(),
+    };
+  }
+  const file = createFileTokenStore({ path: join(ctx.home, "auth.json") });
+  return {
+    store: file,
+    where: file.path,
+    quarantineCorrupt: () => file.quarantineCorrupt(),
+    close: async () => undefined,
+  };
 }
 
 /** One line for the user; `OAuthError` messages are written for them and carry no secrets. */
@@ -43,18 +76,21 @@ export async function runStoreCommand(
   args: string[],
   ctx: CommandContext,
   failure: string,
-  run: (store: FileTokenStore) => Promise<number>,
+  run: (opened: CommandStore) => Promise<number>,
 ): Promise<number> {
   if (args.length > 0) {
     ctx.stderr(`usage: cmp-server ${name}`);
     return 2;
   }
-  const store = createCommandStore(ctx);
+  let opened: CommandStore | undefined;
   try {
-    return await run(store);
+    opened = await openCommandStore(ctx);
+    return await run(opened);
   } catch (error) {
     ctx.stderr(`${failure}: ${describeCommandError(error)}`);
     return 1;
+  } finally {
+    await opened?.close();
   }
 }
 

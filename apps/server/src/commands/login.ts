@@ -10,8 +10,9 @@ import {
 } from "@cmp/oauth";
 import {
   type CommandContext,
-  createCommandStore,
+  type CommandStore,
   describeCommandError,
+  openCommandStore,
   readLineFromStdin,
 } from "./command-context.js";
 
@@ -87,11 +88,13 @@ export async function runLoginCommand(args: string[], ctx: CommandContext): Prom
     ctx.stderr(`${mode}; ${usage}`);
     return 2;
   }
-  const store = createCommandStore(ctx);
-  const common = { store, issuer: ctx.authIssuer, fetch: ctx.fetch, print: ctx.stdout };
+  let opened: CommandStore | undefined;
   try {
-    const moved = await store.quarantineCorrupt();
-    if (moved) ctx.stderr(`The existing ${store.path} was unreadable; kept it as ${moved}.`);
+    opened = await openCommandStore(ctx);
+    const { store, where } = opened;
+    const common = { store, issuer: ctx.authIssuer, fetch: ctx.fetch, print: ctx.stdout };
+    const moved = await opened.quarantineCorrupt();
+    if (moved) ctx.stderr(`The existing ${where} was unreadable; kept it as ${moved}.`);
     const result =
       mode.kind === "device"
         ? await loginWithDeviceCode(common)
@@ -110,7 +113,7 @@ export async function runLoginCommand(args: string[], ctx: CommandContext): Prom
                 openBrowser: ctx.openBrowser,
               });
     ctx.stdout(describeLogin(result));
-    ctx.stdout(`Saved to ${store.path}.`);
+    ctx.stdout(`Saved to ${where}.`);
     return 0;
   } catch (error) {
     ctx.stderr(`Login failed: ${describeCommandError(error)}`);
@@ -118,5 +121,7 @@ export async function runLoginCommand(args: string[], ctx: CommandContext): Prom
       ctx.stderr("Tip: `cmp-server login --paste` works without a local port.");
     }
     return 1;
+  } finally {
+    await opened?.close();
   }
 }

@@ -14,7 +14,7 @@ function describeDuration(ms: number): string {
  * 1 (printing `not logged in`) when not, 1 with a message when the login file is unreadable.
  */
 export function runStatusCommand(args: string[], ctx: CommandContext): Promise<number> {
-  return runStoreCommand("status", args, ctx, "Cannot read the login", async (store) => {
+  return runStoreCommand("status", args, ctx, "Cannot read the login", async ({ store }) => {
     const manager = createTokenManager({ store, issuer: ctx.authIssuer, fetch: ctx.fetch, lockPath: null });
     const status = await manager.getStatus();
     if (!status) {

@@ -125,6 +125,15 @@ function fromOAuthError(error: OAuthError): OpenAIHttpError {
         code: "reauth_required",
         message: reauthMessage(error),
       });
+    case "store_unavailable":
+      // A refresh or a new login needs the shared store (CMP_STORE_URL); it reconnects by itself.
+      return new OpenAIHttpError({
+        status: 503,
+        code: "store_unavailable",
+        message:
+          "The shared state store (CMP_STORE_URL) cannot be reached, and this request needs it (the ChatGPT login must be refreshed or read). Retry shortly.",
+        headers: { "retry-after": "5" },
+      });
     default:
       return new OpenAIHttpError({
         status: error.retryable ? 503 : 502,

@@ -100,7 +100,7 @@ export class SseWriter {
     });
   }
 
-  /** Ends the response (after `data: [DONE]` when `done` is given). */
+  /** Ends the response, with `done` (the closing text) as its last data when given: one write for both. */
   end(done?: string): void {
     this.stop();
     if (this.res.destroyed || this.res.writableEnded) return;

@@ -17,11 +17,18 @@ export async function streamToClient(
   tracking: { tracker: RequestTracker; record: RequestRecord },
 ): Promise<void> {
   const { tracker, record } = tracking;
-  await body.pipeTo((text) => {
+  let ended = false;
+  await body.pipeTo((text, last) => {
     if (!writer.started) {
       const error = failure();
       if (error !== null) throw error;
       tracker.markFirstToken(record);
+    }
+    if (last) {
+      // The closing text and the end of the chunked body leave in one write, not two.
+      ended = true;
+      writer.end(text);
+      return undefined;
     }
     const pending = writer.write(text);
     if (pending) return pending.then(() => stopIfClosed(writer, body));
@@ -32,7 +39,7 @@ export async function streamToClient(
     const error = failure();
     if (error !== null) throw error;
   }
-  writer.end();
+  if (!ended) writer.end();
 }
 
 /** A client that left ends the body, which cancels the backend request. */

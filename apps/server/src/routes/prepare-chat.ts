@@ -55,6 +55,16 @@ export function applyProfile(
   return out;
 }
 
+/** The ids of the tool calls the request's assistant messages made (the keys of cached reasoning). */
+function toolCallIds(request: ChatCompletionRequest): string[] {
+  const ids: string[] = [];
+  for (const message of request.messages) {
+    if (message.role !== "assistant" || !Array.isArray(message.tool_calls)) continue;
+    for (const call of message.tool_calls) if (typeof call?.id === "string") ids.push(call.id);
+  }
+  return ids;
+}
+
 /**
  * Resolves login, catalog, model and instructions for a chat request and returns its `send` function.
  * Throws (before any output) for no login, an unknown model, or an invalid request.
@@ -77,8 +87,11 @@ export function prepareChat(
     systemPrompts: collectSystemPrompts(request),
     fallbackWarning:
       "the backend rejected custom instructions; sent the Codex prompt with your system prompt as a developer message",
-    build: (selected, resolved, { auth, replayReasoning }) => {
+    build: async (selected, resolved, { auth, replayReasoning }) => {
       const scope = { accountId: auth.accountId, slug: resolved.slug };
+      // Another replica may have served the turn that made these calls (shared store only).
+      if (replayReasoning && ctx.reasoningCache.shared)
+        await ctx.reasoningCache.load(scope, toolCallIds(request));
       let replayed = false;
       const result = convertChatRequestToResponses(request, {
         model: resolved,

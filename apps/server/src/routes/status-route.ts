@@ -15,7 +15,7 @@ export async function buildStatus(ctx: AppContext): Promise<ServerStatus> {
       reauth_required: login.reauthRequired,
     },
     login_error: ctx.deps.tokenManager.getLoginError?.() ?? null,
-    quota: ctx.quota.current(),
+    quota: await ctx.quota.newest(),
     server: {
       version: ctx.version,
       uptime_seconds: Math.round((ctx.now() - ctx.startedAt) / 1000),

@@ -39,7 +39,7 @@ async function callUpstream<T extends UpstreamAnswer>(
   auth: AccountAuth,
 ): Promise<T> {
   const sessionId = built.promptCacheKey;
-  const turnState = ctx.turnStates.forRequest(sessionId, built.continuesTurn);
+  const turnState = await ctx.turnStates.forRequest(sessionId, built.continuesTurn);
   try {
     const response = await call(built.value, { sessionId, turnState, signal, auth });
     if (response.turnState) ctx.turnStates.remember(sessionId, response.turnState);
@@ -119,7 +119,7 @@ export interface UpstreamPlan {
     instructions: SelectedInstructions,
     resolved: ResolvedModel,
     context: BuildContext,
-  ) => BuiltUpstreamRequest;
+  ) => BuiltUpstreamRequest | Promise<BuiltUpstreamRequest>;
 }
 
 /**

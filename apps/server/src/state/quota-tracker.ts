@@ -2,6 +2,7 @@ import { findActiveQuotaLimit, type QuotaSnapshot, type QuotaWindow } from "@cmp
 import type { QuotaStatus, QuotaStatusWindow } from "@cmp/protocol";
 import type { Logger } from "pino";
 import type { ManagementBus } from "./management-bus.js";
+import type { SharedFailure, SharedMap } from "./shared-map.js";
 
 /** One window in the `/v1/status` shape (the protocol's `QuotaStatusWindow`). */
 export type StatusQuotaWindow = QuotaStatusWindow;
@@ -93,14 +94,43 @@ function sameQuota(a: QuotaSnapshot, b: QuotaSnapshot): boolean {
   });
 }
 
-/** Keeps the latest quota headers seen and tells the dashboard when they change. */
+/** The shared map's key of the latest quota (one login per deployment until the account pool). */
+const SHARED_KEY = "latest";
+
+/** A shared value is served only when it has the shape {@link QuotaTracker} writes. */
+const isStatusQuota = (value: unknown): value is StatusQuota =>
+  typeof value === "object" &&
+  value !== null &&
+  typeof (value as { updated_at?: unknown }).updated_at === "string" &&
+  Array.isArray((value as { limits?: unknown }).limits);
+
+/** Options of {@link QuotaTracker}. */
+export interface QuotaTrackerOptions {
+  logger?: Pick<Logger, "debug">;
+  /**
+   * A map every replica shares (`CMP_STORE_URL`): each change is written there and {@link
+   * QuotaTracker.latest} reads the newest of it and this replica's own, so `/v1/status` on any replica
+   * shows the quota the last response of any replica carried.
+   */
+  shared?: SharedMap;
+  onSharedFailure?: SharedFailure;
+}
+
+/** Keeps the latest quota headers seen and tells the dashboard (and, shared, the other replicas) when they change. */
 export class QuotaTracker {
   private latest: QuotaSnapshot | null = null;
+  private readonly logger: Pick<Logger, "debug"> | undefined;
+  private readonly shared: SharedMap | undefined;
+  private readonly onSharedFailure: SharedFailure;
 
   constructor(
     private readonly bus: ManagementBus,
-    private readonly logger?: Pick<Logger, "debug">,
-  ) {}
+    options: QuotaTrackerOptions = {},
+  ) {
+    this.logger = options.logger;
+    this.shared = options.shared;
+    this.onSharedFailure = options.onSharedFailure ?? (() => undefined);
+  }
 
   /** Records the quota of one upstream response (cheap when nothing changed); an invalid one is ignored. */
   record(snapshot: QuotaSnapshot | null): void {
@@ -112,11 +142,35 @@ export class QuotaTracker {
     const previous = this.latest;
     this.latest = snapshot;
     if (previous !== null && sameQuota(previous, snapshot)) return;
-    if (this.bus.size > 0) this.bus.publish({ type: "quota", data: toStatusQuota(snapshot) });
+    if (this.shared === undefined && !this.bus.watched) return;
+    const status = toStatusQuota(snapshot);
+    if (this.bus.watched) this.bus.publish({ type: "quota", data: status });
+    this.shared
+      ?.set(SHARED_KEY, status)
+      .catch((error: unknown) => this.onSharedFailure(error, "save the quota"));
   }
 
-  /** The latest snapshot in the `/v1/status` shape, or `null` before any upstream response had quota headers. */
+  /** This replica's latest snapshot in the `/v1/status` shape, or `null` before any upstream response had quota headers. */
   current(): StatusQuota | null {
     return this.latest === null ? null : toStatusQuota(this.latest);
+  }
+
+  /**
+   * The newest quota of the deployment: {@link current}, or the shared map's when another replica saw
+   * a newer one. Without a shared map (or when it cannot answer) this replica's own.
+   */
+  async newest(): Promise<StatusQuota | null> {
+    const own = this.current();
+    if (this.shared === undefined) return own;
+    let value: unknown;
+    try {
+      value = await this.shared.get(SHARED_KEY);
+    } catch (error) {
+      this.onSharedFailure(error, "read the quota");
+      return own;
+    }
+    if (!isStatusQuota(value)) return own;
+    if (own === null || Date.parse(value.updated_at) > Date.parse(own.updated_at)) return value;
+    return own;
   }
 }

@@ -61,7 +61,7 @@ export class RequestTracker {
       this.now(),
       fields,
     );
-    if (this.bus.size > 0) this.bus.publish({ type: "request", data: { ...record } });
+    if (this.bus.watched) this.bus.publish({ type: "request", data: { ...record } });
     return record;
   }
 
@@ -84,7 +84,7 @@ export class RequestTracker {
     record.durationMs = this.elapsed(record);
     this.recentRecords.push(record);
     if (this.recentRecords.length > this.recentLimit) this.recentRecords.shift();
-    if (this.bus.size > 0) this.bus.publish({ type: "request", data: { ...record } });
+    if (this.bus.watched) this.bus.publish({ type: "request", data: { ...record } });
   }
 
   /** The most recent finished requests, oldest first. */

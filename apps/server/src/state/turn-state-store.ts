@@ -1,4 +1,5 @@
 import { ExpiringLru } from "./expiring-lru.js";
+import { type SharedFailure, type SharedMap, sharedKey } from "./shared-map.js";
 
 /** Options of {@link TurnStateStore}. */
 export interface TurnStateStoreOptions {
@@ -7,44 +8,76 @@ export interface TurnStateStoreOptions {
   /** A turn state unused for this long is forgotten (default 30 minutes: a slow tool loop still fits). */
   ttlMs?: number;
   now?: () => number;
+  /**
+   * A map every replica shares (`CMP_STORE_URL`): states are kept there too, so a tool loop whose
+   * requests land on different replicas still reaches the backend server its turn started on.
+   */
+  shared?: SharedMap;
+  onSharedFailure?: SharedFailure;
 }
 
 /**
  * The backend's `x-codex-turn-state` per conversation (keyed by the prompt cache key), so the requests
  * of one turn's tool loop are replayed to where the turn started. A turn continues while a request's
  * input ends in a tool output; a request that starts a new turn (a new user message) forgets the old
- * state first, so a state is never replayed across turns. Memory only, bounded (LRU) and expiring:
- * losing it costs only routing stickiness, never correctness.
+ * state first, here and in the shared map, so a state is never replayed across turns. Bounded (LRU) and
+ * expiring: losing it costs only routing stickiness, never correctness, so a shared map that cannot be
+ * reached counts as a miss.
  */
 export class TurnStateStore {
   private readonly entries: ExpiringLru<string>;
+  private readonly ttlMs: number;
+  private readonly shared: SharedMap | undefined;
+  private readonly onSharedFailure: SharedFailure;
 
   constructor(options: TurnStateStoreOptions = {}) {
-    this.entries = new ExpiringLru(
-      options.maxEntries ?? 1_000,
-      options.ttlMs ?? 30 * 60 * 1000,
-      options.now ?? Date.now,
-    );
+    this.ttlMs = options.ttlMs ?? 30 * 60 * 1000;
+    this.entries = new ExpiringLru(options.maxEntries ?? 1_000, this.ttlMs, options.now ?? Date.now);
+    this.shared = options.shared;
+    this.onSharedFailure = options.onSharedFailure ?? (() => undefined);
   }
 
   /**
-   * The state to send with a request of `conversation`: the stored one when the request continues the
-   * turn; `undefined` (after forgetting the stored one) when it starts a new turn.
+   * The state to send with a request of `conversation`: the stored one (from memory, else from the
+   * shared map) when the request continues the turn; `undefined` (after forgetting the stored one) when
+   * it starts a new turn.
    */
-  forRequest(conversation: string, continuesTurn: boolean): string | undefined {
+  async forRequest(conversation: string, continuesTurn: boolean): Promise<string | undefined> {
     if (!continuesTurn) {
       this.entries.delete(conversation);
+      if (this.shared !== undefined) {
+        this.shared
+          .delete(sharedKey(conversation))
+          .catch((error: unknown) => this.onSharedFailure(error, "forget a turn state"));
+      }
       return undefined;
     }
-    return this.entries.get(conversation);
+    const held = this.entries.get(conversation);
+    if (held !== undefined || this.shared === undefined) return held;
+    let value: unknown;
+    try {
+      value = await this.shared.get(sharedKey(conversation));
+    } catch (error) {
+      this.onSharedFailure(error, "read a turn state");
+      return undefined;
+    }
+    if (typeof value !== "string" || value === "") return undefined;
+    this.entries.set(conversation, value);
+    return value;
   }
 
   /** Remembers the state a response of `conversation` carried (or the one it was sent with). */
   remember(conversation: string, state: string): void {
+    const unchanged = this.entries.get(conversation) === state;
     this.entries.set(conversation, state);
+    if (this.shared !== undefined && !unchanged) {
+      this.shared
+        .set(sharedKey(conversation), state, this.ttlMs)
+        .catch((error: unknown) => this.onSharedFailure(error, "save a turn state"));
+    }
   }
 
-  /** Number of conversations held. */
+  /** Number of conversations held in memory. */
   get size(): number {
     return this.entries.size;
   }

@@ -71,9 +71,11 @@ export class PullBody {
    * Drives the body into `sink`, one call per text, until it is complete: the same loop as
    * {@link PullBody.next} without a promise per text, for a writer that is usually ready (a socket).
    * The sink returns a promise only while it cannot take more (backpressure); the next upstream read
-   * waits for it. When the sink throws, the body is cancelled and the error propagates.
+   * waits for it. `last` is true for the body's closing text (nothing follows it), so a socket writer can
+   * send it together with the end of the response. When the sink throws, the body is cancelled and the
+   * error propagates.
    */
-  async pipeTo(sink: (text: string) => Promise<void> | undefined): Promise<void> {
+  async pipeTo(sink: (text: string, last: boolean) => Promise<void> | undefined): Promise<void> {
     try {
       while (!this.ended) {
         let chunk: Uint8Array | null = null;
@@ -88,7 +90,7 @@ export class PullBody {
         // Outside the try: an error of the hooks is not a read failure.
         const text = failed ? this.end(readError) : this.consume(chunk);
         if (typeof text === "string") {
-          const pending = sink(text);
+          const pending = sink(text, this.ended);
           if (pending) await pending;
         }
       }

@@ -75,15 +75,25 @@ async function waitForServer(port: number, timeoutMs: number, child: ChildProces
   }
 }
 
+/** Options of {@link startRedisServer}. */
+export interface StartRedisServerOptions {
+  /**
+   * This port instead of a free one (to start a stopped server again where its clients reconnect).
+   * Not retried elsewhere when taken.
+   */
+  port?: number;
+}
+
 /**
  * Starts `redis-server` on a free port of 127.0.0.1, without persistence, in a private temp folder, and
  * waits for it to answer (`INFO server`, checked to come from this very process). A port taken between the choice and the start is retried with another.
  * Stop it with `stop()` (in `afterAll`), which kills it by its PID.
  */
-export async function startRedisServer(): Promise<TestRedisServer> {
+export async function startRedisServer(options: StartRedisServerOptions = {}): Promise<TestRedisServer> {
   let lastError: unknown;
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    const port = await findFreePort();
+  const attempts = options.port === undefined ? 5 : 1;
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    const port = options.port ?? (await findFreePort());
     const dir = mkdtempSync(join(tmpdir(), "cmp-redis-"));
     const child = spawn(
       "redis-server",
