@@ -181,14 +181,19 @@ export function parseLowerCaseQuotaHeaders(
 
 /** The header prefixes (`codex`, `codex-bengalfox`, …) of the window families present, `codex` first. */
 function familyPrefixes<H>(ctx: ReadContext<H>): string[] {
-  const found = new Set<string>();
+  const found: string[] = [];
   for (const raw of ctx.names(ctx.headers)) {
-    // Most headers are not quota headers: a cheap check before the pattern.
+    // Most headers are not window headers: cheap checks before the pattern (this runs per response).
     if (raw.length > 100 || !(raw.startsWith("x-") || raw.startsWith("X-"))) continue;
-    const match = WINDOW_HEADER.exec(raw.toLowerCase());
-    if (match?.[1] !== undefined && found.size < MAX_LIMIT_FAMILIES) found.add(match[1]);
+    const name = raw.toLowerCase();
+    if (!name.includes("-primary-") && !name.includes("-secondary-")) continue;
+    const family = WINDOW_HEADER.exec(name)?.[1];
+    if (family !== undefined && found.length < MAX_LIMIT_FAMILIES && !found.includes(family)) found.push(family);
   }
-  return [...found].sort((a, b) => (a === "codex" ? -1 : b === "codex" ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  if (found.length > 1) {
+    found.sort((a, b) => (a === "codex" ? -1 : b === "codex" ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  }
+  return found;
 }
 
 function readQuota<H>(ctx: ReadContext<H>): QuotaSnapshot | null {
