@@ -188,7 +188,8 @@ function familyPrefixes<H>(ctx: ReadContext<H>): string[] {
     const name = raw.toLowerCase();
     if (!name.includes("-primary-") && !name.includes("-secondary-")) continue;
     const family = WINDOW_HEADER.exec(name)?.[1];
-    if (family !== undefined && found.length < MAX_LIMIT_FAMILIES && !found.includes(family)) found.push(family);
+    if (family !== undefined && found.length < MAX_LIMIT_FAMILIES && !found.includes(family))
+      found.push(family);
   }
   if (found.length > 1) {
     found.sort((a, b) => (a === "codex" ? -1 : b === "codex" ? 1 : a < b ? -1 : a > b ? 1 : 0));

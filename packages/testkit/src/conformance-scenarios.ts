@@ -4,7 +4,12 @@ import type { Scenario, ScenarioRequest } from "./scenario.js";
 
 const TEXT = "Paris is the capital of France.";
 
-function full(req: ScenarioRequest, name: string, items: FullItemSpec[], extras = false): Scenario {
+function full(
+  req: ScenarioRequest,
+  name: string,
+  items: FullItemSpec[],
+  extras: boolean | "metadata" = false,
+): Scenario {
   return { name, events: buildFullResponseEvents({ model: req.model, items, extras }) };
 }
 
@@ -58,6 +63,8 @@ export const conformanceScenarios: Record<string, (req: ScenarioRequest) => Scen
     ]),
   /** `full-text` plus the backend's `response.metadata` and an event type no client knows. */
   "full-extras": (req) => full(req, "full-extras", [{ type: "message", text: TEXT }], true),
+  /** `full-text` plus the backend's `response.metadata` only (an event current SDKs know). */
+  "full-metadata": (req) => full(req, "full-metadata", [{ type: "message", text: TEXT }], "metadata"),
   "full-reasoning": (req) =>
     full(req, "full-reasoning", [
       { type: "reasoning", summary: ["**Recalling geography**\n\nFrance's capital.", "Answer in one line."] },

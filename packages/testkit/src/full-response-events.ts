@@ -31,9 +31,10 @@ export interface FullResponseEventsSpec {
   /**
    * Also send the backend's `response.metadata` event and an event of a type no client knows, before the
    * terminal event (default false: they are not in OpenAI's public event list, and the openai Node SDK's
-   * `responses.stream()` helper throws on any event type it does not know).
+   * `responses.stream()` helper throws on any event type it does not know). `"metadata"`: only
+   * `response.metadata` (the backend's real December 2026 event, which current SDKs know).
    */
-  extras?: boolean;
+  extras?: boolean | "metadata";
 }
 
 /** The type of the invented event {@link buildFullResponseEvents} adds: clients must get it verbatim. */
@@ -191,8 +192,10 @@ export function buildFullResponseEvents(spec: FullResponseEventsSpec): ResponseS
       }
     }
   });
-  if (spec.extras === true) {
+  if (spec.extras === true || spec.extras === "metadata") {
     push("response.metadata", { response_id: id, metadata: { openai_model: model } });
+  }
+  if (spec.extras === true) {
     push(UNKNOWN_EVENT_TYPE, { item_id: `x_${suffix}`, output_index: 0, delta: "from a newer backend" });
   }
   const usage = {

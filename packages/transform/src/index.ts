@@ -53,6 +53,7 @@ export {
   type ResponsesPassthroughOptions,
   type ResponsesPassthroughState,
 } from "./responses/create-responses-passthrough-body.js";
+export { PUBLIC_RESPONSES_EVENT_TYPES } from "./responses/public-event-types.js";
 export type {
   BackendRequest,
   ReasoningItem,

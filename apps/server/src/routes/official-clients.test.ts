@@ -1,8 +1,10 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { conformanceScenarios, type ScenarioRequest, UNKNOWN_EVENT_TYPE } from "@cmp/testkit";
+import { PUBLIC_RESPONSES_EVENT_TYPES } from "@cmp/transform";
 import { Agent, OpenAIResponsesModel, run, setTracingDisabled } from "@openai/agents";
 import OpenAI from "openai";
+import OpenAICurrent from "openai-current";
 import { afterEach, describe, expect, it } from "vitest";
 import { createHarness, type Harness } from "../testing/app-harness.js";
 
@@ -19,13 +21,18 @@ afterEach(async () => {
   harness = undefined;
 });
 
-/** The app on a loopback port, and an openai SDK client pointed at it. */
-async function startClient(scenario: string): Promise<OpenAI> {
+/** The app on a loopback port; the base URL an SDK client is pointed at. */
+async function startApp(scenario: string): Promise<string> {
   harness = await createHarness({ scenario });
   server = createServer(harness.app).listen(0, "127.0.0.1");
   await new Promise((resolve) => server?.once("listening", resolve));
   const { port } = server.address() as AddressInfo;
-  return new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: "unused-on-loopback", maxRetries: 0 });
+  return `http://127.0.0.1:${port}/v1`;
+}
+
+/** The app on a loopback port, and an openai SDK (6.49) client pointed at it. */
+async function startClient(scenario: string): Promise<OpenAI> {
+  return new OpenAI({ baseURL: await startApp(scenario), apiKey: "unused-on-loopback", maxRetries: 0 });
 }
 
 /** The event types the fake sends for a scenario, in order. */
@@ -42,6 +49,16 @@ function scenarioEventTypes(name: string): string[] {
     requestIndex: 0,
   };
   return (make(req).events ?? []).map((step) => ("type" in step ? step.type : ""));
+}
+
+/** What the two SDK versions' `responses.stream()` have in common, as these tests use it. */
+interface StreamHelperClient {
+  responses: {
+    stream(params: { model: string; instructions: string; input: string }): AsyncIterable<{
+      type: string;
+      delta?: unknown;
+    }> & { finalResponse(): Promise<{ output_text: string; instructions?: unknown; status?: unknown }> };
+  };
 }
 
 const responsesRequests = () =>
@@ -100,15 +117,40 @@ describe("the official openai SDK's Responses stream helper", () => {
     expect(types).toContain(UNKNOWN_EVENT_TYPE);
   });
 
-  it("documents an SDK limit: the responses.stream() helper of openai 6.49 throws on response.metadata", async () => {
-    // Not a proxy bug: the helper's accumulator refuses every event type it does not know. The real
-    // backend now sends response.metadata; see the codex-client README (part B) for what it means.
-    const client = await startClient("full-extras");
-    const stream = client.responses.stream({ model: "gpt-5.4", input: "Capital of France?" });
-    await expect(stream.finalResponse()).rejects.toThrow(
-      /Unhandled response stream event.*response\.metadata/,
-    );
-  });
+  it.each([
+    ["openai 6.49", OpenAI],
+    ["openai 7.60", OpenAICurrent],
+  ] as const)(
+    "%s: responses.stream() is not given the backend's response.metadata nor unknown types (they would throw), and finalResponse() equals the stream",
+    async (_name, Client) => {
+      const client: StreamHelperClient = new Client({
+        baseURL: await startApp("full-extras"),
+        apiKey: "unused-on-loopback",
+        maxRetries: 0,
+      });
+      const stream = client.responses.stream({
+        model: "gpt-5.4",
+        instructions: "Answer in one line.",
+        input: "Capital of France?",
+      });
+      const types: string[] = [];
+      let text = "";
+      for await (const event of stream) {
+        types.push(event.type);
+        if (event.type === "response.output_text.delta") text += String(event.delta);
+      }
+      const final = await stream.finalResponse();
+      // The helper announces itself (X-Stainless-Helper-Method: stream): it gets the public event set.
+      expect(types).toEqual(
+        scenarioEventTypes("full-extras").filter((type) => PUBLIC_RESPONSES_EVENT_TYPES.has(type)),
+      );
+      expect(types).not.toContain("response.metadata");
+      expect(final.output_text).toBe(text);
+      expect(final.instructions).toBe("Answer in one line.");
+      expect(final.status).toBe("completed");
+      expect(responsesRequests()).toBe(1);
+    },
+  );
 
   it("fails fast, without retries, on an unsupported endpoint (404, not 501)", async () => {
     harness = await createHarness();

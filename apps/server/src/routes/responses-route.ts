@@ -71,6 +71,9 @@ export async function handleResponses(app: AppContext, http: HttpContext): Promi
         describeReadError,
         now: app.now,
         instructions: request.instructions ?? null,
+        // The official SDKs' `responses.stream()` helpers say so in this header, and throw on any event
+        // type outside the public API (the backend's `response.metadata` among them).
+        publicEventsOnly: http.req.headers["x-stainless-helper-method"] === "stream",
         onDone: (done) => {
           record.usage = toRecordUsage(done.usage);
         },

@@ -5,6 +5,7 @@ import { OpenAIHttpError } from "../errors/openai-http-error.js";
 import { readableByteSource } from "../stream/byte-source.js";
 import { bytesSource, loadRawEvents, readAll, toSse } from "../testing/fixtures.js";
 import { createResponsesPassthroughBody } from "./create-responses-passthrough-body.js";
+import { PUBLIC_RESPONSES_EVENT_TYPES } from "./public-event-types.js";
 
 const decode = (parts: Uint8Array[]) => parts.map((p) => new TextDecoder().decode(p)).join("");
 
@@ -27,6 +28,31 @@ describe("createResponsesPassthroughBody", () => {
     expect(state.status).toBe("completed");
     expect(state.usage?.total_tokens).toBe(162);
     expect(state.responseId).toBe("resp_abc123");
+  });
+
+  it("with publicEventsOnly leaves out the backend's own and unknown event types, and nothing else", async () => {
+    const raw = loadRawEvents("unknown-events");
+    const withMetadata = [
+      ...raw.slice(0, -1),
+      { type: "response.metadata", response_id: "resp_abc123", metadata: { openai_model: "gpt-5.4" } },
+      ...raw.slice(-1),
+    ];
+    const { body, state, stats } = createResponsesPassthroughBody(
+      readableByteSource(streamFromChunks([toSse(withMetadata, { eventLines: false })])),
+      { publicEventsOnly: true },
+    );
+    const types = decode(await readAll(body.toReadableStream()))
+      .trim()
+      .split("\n\n")
+      .map((frame) => frame.split("\n")[0]?.slice("event: ".length));
+    const publicTypes = withMetadata
+      .map((e) => e["type"] as string)
+      .filter((type) => PUBLIC_RESPONSES_EVENT_TYPES.has(type));
+    expect(publicTypes.length).toBeLessThan(withMetadata.length - 1);
+    expect(types).toEqual(publicTypes);
+    expect(types).not.toContain("response.metadata");
+    expect(state.status).toBe("completed");
+    expect(stats.unknown).toBeGreaterThan(0);
   });
 
   it("adds a Responses-shaped error event when the stream ends without a terminal event", async () => {

@@ -7,6 +7,7 @@ import type { ByteSource } from "../stream/byte-source.js";
 import { PullBody } from "../stream/pull-body.js";
 import { describeReadFailure, type ReadFailureDescriber } from "../stream/read-failure.js";
 import { OutputItemsCollector } from "./output-items-collector.js";
+import { PUBLIC_RESPONSES_EVENT_TYPES } from "./public-event-types.js";
 import { parseResponsesEvent, type ResponsesUsage } from "./responses-api.js";
 
 /** What the passthrough saw, for logging and the dashboard. */
@@ -43,6 +44,13 @@ export interface ResponsesPassthroughOptions {
    * proxy's base prompt, about 20 KB, in codex mode). `undefined` forwards the backend's value.
    */
   instructions?: string | null;
+  /**
+   * Forward only the event types of the public Responses API ({@link PUBLIC_RESPONSES_EVENT_TYPES}):
+   * for a client that declared itself the official SDK's stream helper, whose accumulator throws on any
+   * other type (`response.metadata`, a type the backend added). They still count in `stats`. Default
+   * false: every event goes out verbatim.
+   */
+  publicEventsOnly?: boolean;
 }
 
 /** The client-facing body and the state behind it. */
@@ -78,7 +86,8 @@ const isJsonObject = (value: unknown): value is JsonObject =>
  * the non-stream aggregator uses). Every other event's `data` is forwarded byte for byte. An EOF or read failure
  * without a terminal event becomes a Responses API `error` event (`{type:"error", code, message,
  * param, sequence_number, error}`). After a terminal event the body ends and the rest of the upstream
- * is drained. Like the real Responses API, the stream ends without `data: [DONE]`.
+ * is drained. Like the real Responses API, the stream ends without `data: [DONE]`. With
+ * `publicEventsOnly`, event types outside the public Responses API are left out.
  */
 export function createResponsesPassthroughBody(
   upstream: ByteSource,
@@ -150,6 +159,7 @@ export function createResponsesPassthroughBody(
         stats.skipped++;
         return;
       }
+      if (options.publicEventsOnly === true && !PUBLIC_RESPONSES_EVENT_TYPES.has(type)) return;
       if (LIFECYCLE.has(type)) data = rewriteLifecycle(json, type, data);
       pending += `event: ${type}\ndata: ${data}\n\n`;
       forwarded++;
