@@ -1,5 +1,5 @@
 import { OAuthError, type StoredLogin, type TokenStore } from "@cmp/oauth";
-import { SecretBoxError, type Store, StoreUnavailableError } from "@cmp/store";
+import { LockTimeoutError, SecretBoxError, type Store, StoreUnavailableError } from "@cmp/store";
 
 /** The secret namespace of logins; its key is the account's name, never token material. */
 const LOGINS = "logins";
@@ -40,6 +40,14 @@ function toOAuthError(error: unknown, doing: string): unknown {
         cause: error,
         retryable: true,
       },
+    );
+  }
+  if (LockTimeoutError.isInstance(error)) {
+    // Another replica held the refresh lock all along: its refresh is the one that counts.
+    return new OAuthError(
+      "refresh_failed",
+      "Another replica has been refreshing the ChatGPT login for a while; the login is kept. Try again shortly.",
+      { cause: error, retryable: true },
     );
   }
   if (SecretBoxError.isInstance(error)) {
