@@ -41,7 +41,11 @@ export function createLoginFromEnvTokens(
  * keeps the rotated tokens, so a restart with the same environment does not resurrect a used refresh token.
  */
 export async function seedStoreIfEmpty(store: TokenStore, login: StoredLogin | null): Promise<boolean> {
-  if (!login || (await store.get()) !== null) return false;
+  if (!login) return false;
+  // A shared store writes only while the login is still absent: replicas starting together with the
+  // same seed must not overwrite a login one of them has already refreshed.
+  if (store.setIfAbsent) return store.setIfAbsent(login);
+  if ((await store.get()) !== null) return false;
   await store.set(login);
   return true;
 }

@@ -14,6 +14,12 @@ export interface TokenStore {
   get(): Promise<StoredLogin | null>;
   /** Replaces the login. */
   set(login: StoredLogin): Promise<void>;
+  /**
+   * Writes `login` only when the store holds none, atomically against other writers; returns whether
+   * it wrote. Optional: a store shared by several processes implements it, so that seeding at start-up
+   * never overwrites a login another process has just refreshed.
+   */
+  setIfAbsent?(login: StoredLogin): Promise<boolean>;
   /** Removes the login; succeeds when there is none. */
   delete(): Promise<void>;
   /**

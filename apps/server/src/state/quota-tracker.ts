@@ -96,6 +96,8 @@ function sameQuota(a: QuotaSnapshot, b: QuotaSnapshot): boolean {
 
 /** The shared map's key of the latest quota (one login per deployment until the account pool). */
 const SHARED_KEY = "latest";
+/** An unchanged quota is written to the shared map again after this long, in case another replica's older one is there. */
+const SHARED_REFRESH_MS = 10_000;
 
 /** A shared value is served only when it has the shape {@link QuotaTracker} writes. */
 const isStatusQuota = (value: unknown): value is StatusQuota =>
@@ -122,6 +124,8 @@ export class QuotaTracker {
   private readonly logger: Pick<Logger, "debug"> | undefined;
   private readonly shared: SharedMap | undefined;
   private readonly onSharedFailure: SharedFailure;
+  /** When this replica last wrote the shared copy (ms, by the snapshots' clock). */
+  private sharedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly bus: ManagementBus,
@@ -141,13 +145,21 @@ export class QuotaTracker {
     }
     const previous = this.latest;
     this.latest = snapshot;
-    if (previous !== null && sameQuota(previous, snapshot)) return;
-    if (this.shared === undefined && !this.bus.watched) return;
+    const changed = previous === null || !sameQuota(previous, snapshot);
+    // Unchanged here may still be newer than the shared copy (another replica wrote since): it is
+    // written again at most every SHARED_REFRESH_MS.
+    const refreshShared =
+      this.shared !== undefined &&
+      (changed || snapshot.updatedAt.getTime() - this.sharedAt >= SHARED_REFRESH_MS);
+    if (!refreshShared && !(changed && this.bus.watched)) return;
     const status = toStatusQuota(snapshot);
-    if (this.bus.watched) this.bus.publish({ type: "quota", data: status });
-    this.shared
-      ?.set(SHARED_KEY, status)
-      .catch((error: unknown) => this.onSharedFailure(error, "save the quota"));
+    if (changed && this.bus.watched) this.bus.publish({ type: "quota", data: status });
+    if (refreshShared) {
+      this.sharedAt = snapshot.updatedAt.getTime();
+      this.shared
+        ?.set(SHARED_KEY, status)
+        .catch((error: unknown) => this.onSharedFailure(error, "save the quota"));
+    }
   }
 
   /** This replica's latest snapshot in the `/v1/status` shape, or `null` before any upstream response had quota headers. */

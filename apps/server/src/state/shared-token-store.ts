@@ -97,6 +97,10 @@ export function createSharedTokenStore(store: Store, options: SharedTokenStoreOp
       mapped("save the login", async () => {
         await logins.set(key, copyLogin(login));
       }),
+    setIfAbsent: (login) =>
+      mapped("save the login", () =>
+        store.compareAndSet(LOGINS, key, undefined, copyLogin(login), { secret: true }),
+      ),
     delete: () =>
       mapped("remove the login", async () => {
         await logins.delete(key);
