@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { ConfigError } from "@cmp/core";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "./config.js";
@@ -83,4 +84,102 @@ describe("loadConfig", () => {
     })();
     expect(error?.message).toContain("CMP_PORT");
   });
+});
+
+describe("loadConfig: the shared store (CMP_STORE_URL, CMP_STORE_PREFIX, CMP_STORE_SECRET)", () => {
+  const bytes = randomBytes(32);
+  const secretBase64 = bytes.toString("base64");
+  const url = "redis://127.0.0.1:6379";
+
+  /** The ConfigError `loadConfig(env)` throws. */
+  function errorOf(env: Record<string, string>, options?: { forServing?: boolean }): Error {
+    try {
+      loadConfig(env, options);
+    } catch (error) {
+      expect(ConfigError.isInstance(error)).toBe(true);
+      return error as Error;
+    }
+    throw new Error("expected loadConfig to throw");
+  }
+
+  it("defaults to no shared store (the embedded layout), prefix cmp", () => {
+    expect(loadConfig({})).toMatchObject({ storeUrl: null, storePrefix: "cmp", storeSecret: null });
+    expect(loadConfig({ CMP_STORE_URL: "  ", CMP_STORE_SECRET: "" }).storeUrl).toBeNull();
+  });
+
+  it("takes a redis:// or rediss:// URL with a secret written as base64, url-safe base64 or hex", () => {
+    const urlSafe = bytes.toString("base64url");
+    const hex = bytes.toString("hex");
+    for (const [storeUrl, secret] of [
+      [url, secretBase64],
+      ["rediss://:pass@redis.example.com:6380/2", urlSafe],
+      ["REDIS://127.0.0.1", hex],
+      [` ${url} `, ` ${secretBase64} `],
+    ] as const) {
+      const config = loadConfig({ CMP_STORE_URL: storeUrl, CMP_STORE_SECRET: secret });
+      expect(config.storeUrl).toBe(storeUrl.trim());
+      expect(config.storeSecret).toEqual(new Uint8Array(bytes));
+    }
+  });
+
+  it.each([
+    "http://127.0.0.1:6379",
+    "127.0.0.1:6379",
+    "valkey://127.0.0.1:6379",
+    "redis:127.0.0.1:6379",
+    "unix:///run/redis.sock",
+    "redis//127.0.0.1",
+  ])("refuses CMP_STORE_URL=%s, naming both schemes, without echoing it", (value) => {
+    const error = errorOf({ CMP_STORE_URL: value, CMP_STORE_SECRET: secretBase64 });
+    expect(error.message).toMatch(/^Invalid CMP_STORE_URL: .*redis:\/\/.*rediss:\/\//);
+    expect(error.message).not.toContain(value);
+  });
+
+  it("never echoes a refused URL's password", () => {
+    const error = errorOf({ CMP_STORE_URL: "https://admin:hunter2@cache.example.com:6379" });
+    expect(error.message).toContain("CMP_STORE_URL");
+    expect(error.message).not.toContain("hunter2");
+  });
+
+  it("requires CMP_STORE_SECRET with CMP_STORE_URL, for serving and for the commands, saying how to make one", () => {
+    for (const options of [undefined, { forServing: false }]) {
+      const error = errorOf({ CMP_STORE_URL: url }, options);
+      expect(error.message).toContain("CMP_STORE_URL is set but CMP_STORE_SECRET is not");
+      expect(error.message).toContain("openssl rand -base64 32");
+    }
+  });
+
+  it.each([
+    ["a passphrase", "correct horse battery staple"],
+    ["16 bytes of base64", randomBytes(16).toString("base64")],
+    ["31 bytes of hex", randomBytes(31).toString("hex")],
+    ["33 bytes of base64", randomBytes(33).toString("base64")],
+    ["64 characters that are not hex", "g".repeat(64)],
+  ])("refuses %s as CMP_STORE_SECRET without echoing it", (_what, value) => {
+    const envs: Record<string, string>[] = [
+      { CMP_STORE_URL: url, CMP_STORE_SECRET: value },
+      { CMP_STORE_SECRET: value },
+    ];
+    for (const env of envs) {
+      const error = errorOf(env);
+      expect(error.message).toMatch(/^Invalid CMP_STORE_SECRET: /);
+      expect(error.message).toContain("openssl rand -base64 32");
+      expect(error.message).not.toContain(value);
+    }
+  });
+
+  it("takes a prefix of 1 to 100 of A-Z a-z 0-9 . _ -", () => {
+    for (const prefix of ["deploy-a", "A.b_c-9", "x".repeat(100)])
+      expect(loadConfig({ CMP_STORE_PREFIX: prefix }).storePrefix).toBe(prefix);
+    expect(loadConfig({ CMP_STORE_PREFIX: " spaced " }).storePrefix).toBe("spaced");
+    expect(loadConfig({ CMP_STORE_PREFIX: "" }).storePrefix).toBe("cmp");
+  });
+
+  it.each(["a:b", "a b", "x".repeat(101), "préfixe", "a/b", "cmp*", "{cmp}"])(
+    "refuses CMP_STORE_PREFIX=%s",
+    (prefix) => {
+      const error = errorOf({ CMP_STORE_PREFIX: prefix });
+      expect(error.message).toMatch(/^Invalid CMP_STORE_PREFIX: expected 1 to 100 of /);
+    },
+  );
 });

@@ -74,3 +74,49 @@ describe("a model that requires a newer version of Codex", () => {
     expect(toHttpError(other, 0, "0.154.0").code).not.toBe("codex_client_version_too_old");
   });
 });
+
+describe("the shared store (CMP_STORE_URL) in API errors", () => {
+  it("answers store_unavailable with 503, retry-after and no internals of the store", () => {
+    const error = new OAuthError(
+      "store_unavailable",
+      "The shared store (CMP_STORE_URL) cannot be reached to save the refreshed login.",
+      {
+        retryable: true,
+        cause: new Error("connect ECONNREFUSED redis://:hunter2@10.0.0.5:6379"),
+      },
+    );
+    const api = toHttpError(error);
+    expect(api.status).toBe(503);
+    expect(api.code).toBe("store_unavailable");
+    expect(api.headers["retry-after"]).toBe("5");
+    expect(api.retryable).toBe(true);
+    expect(api.message).toContain("CMP_STORE_URL");
+    expect(api.message).toMatch(/retry/i);
+    const body = JSON.stringify(api.toBody());
+    expect(body).toContain('"code":"store_unavailable"');
+    for (const internal of ["ECONNREFUSED", "10.0.0.5", "hunter2", "redis://"])
+      expect(body).not.toContain(internal);
+  });
+
+  it("answers a login the secret cannot open as reauth_required (401), naming CMP_STORE_SECRET", () => {
+    const api = toHttpError(
+      new OAuthError(
+        "store_corrupt",
+        "The stored login cannot be opened with CMP_STORE_SECRET (another secret, or changed data); check the secret, or log in again.",
+      ),
+    );
+    expect(api.status).toBe(401);
+    expect(api.code).toBe("reauth_required");
+    expect(api.message).toContain("CMP_STORE_SECRET");
+    expect(api.message.match(/cmp-server login/g)).toHaveLength(1);
+  });
+
+  it("answers another shared-store failure as auth_unavailable (502, no retry-after)", () => {
+    const api = toHttpError(
+      new OAuthError("store_read_failed", "The shared store failed to read the login."),
+    );
+    expect(api.status).toBe(502);
+    expect(api.code).toBe("auth_unavailable");
+    expect(api.headers["retry-after"]).toBeUndefined();
+  });
+});
