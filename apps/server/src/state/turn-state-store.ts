@@ -38,9 +38,9 @@ export class TurnStateStore {
   }
 
   /**
-   * The state to send with a request of `conversation`: the stored one (from memory, else from the
-   * shared map) when the request continues the turn; `undefined` (after forgetting the stored one) when
-   * it starts a new turn.
+   * The state to send with a request of `conversation`: when the request continues the turn, the
+   * stored one (from the shared map when there is one, since other replicas write it too; else from
+   * memory); when it starts a new turn, `undefined`, after forgetting the stored one.
    */
   async forRequest(conversation: string, continuesTurn: boolean): Promise<string | undefined> {
     if (!continuesTurn) {
@@ -53,16 +53,21 @@ export class TurnStateStore {
       return undefined;
     }
     const held = this.entries.get(conversation);
-    if (held !== undefined || this.shared === undefined) return held;
+    if (this.shared === undefined) return held;
+    // Shared, the map is the truth: another replica may have started a new turn since this one last
+    // saw the conversation (and forgotten the old state there), so a state held here may be stale.
     let value: unknown;
     try {
       value = await this.shared.get(sharedKey(conversation));
     } catch (error) {
       this.onSharedFailure(error, "read a turn state");
+      return held;
+    }
+    if (typeof value !== "string" || value === "") {
+      this.entries.delete(conversation);
       return undefined;
     }
-    if (typeof value !== "string" || value === "") return undefined;
-    this.entries.set(conversation, value);
+    if (value !== held) this.entries.set(conversation, value);
     return value;
   }
 
