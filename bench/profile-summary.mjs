@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Sums the self time of a V8 .cpuprofile (node --cpu-prof) per function and per file.
 //   node bench/profile-summary.mjs <file.cpuprofile> [--top 30]
+//   node bench/profile-summary.mjs A.cpuprofile B.cpuprofile --compare NA,NB   # µs/request, B − A
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -110,6 +111,52 @@ export function inclusiveTimes(profile, filter = /./, top = 30) {
     .map(([name, us]) => ({ name, ms: Math.round(us / 1000) }));
 }
 
+/** Self time per function (as {@link summarizeProfile} names them) of a `.cpuprofile`, in µs; idle left out. */
+export function selfTimes(profile) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const deltas = profile.timeDeltas ?? [];
+  const times = new Map();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const frame = byId.get(profile.samples[i])?.callFrame;
+    if (!frame || frame.functionName === "(idle)") continue;
+    const file = shortUrl(frame.url) || `(${frame.functionName || "native"})`;
+    const name = `${frame.functionName || "(anonymous)"} ${file}:${frame.lineNumber + 1}`;
+    times.set(name, (times.get(name) ?? 0) + (deltas[i] ?? 0));
+  }
+  return times;
+}
+
+/**
+ * Where profile `b` spends more self time per request than profile `a`: each function's self time
+ * divided by the requests its server answered (`aRequests`, `bRequests`), in µs per request, sorted by
+ * the difference (b − a), largest first; `total` is the busy time per request of each.
+ */
+export function compareProfiles(a, aRequests, b, bRequests, top = 25) {
+  const ta = selfTimes(a);
+  const tb = selfTimes(b);
+  const rows = [];
+  for (const name of new Set([...ta.keys(), ...tb.keys()])) {
+    const ua = (ta.get(name) ?? 0) / aRequests;
+    const ub = (tb.get(name) ?? 0) / bRequests;
+    rows.push({ name, aUs: ua, bUs: ub, diffUs: ub - ua });
+  }
+  const sum = (map, n) => [...map.values()].reduce((x, y) => x + y, 0) / n;
+  rows.sort((x, y) => y.diffUs - x.diffUs);
+  return { total: { aUs: sum(ta, aRequests), bUs: sum(tb, bRequests) }, functions: rows.slice(0, top) };
+}
+
+/** {@link compareProfiles} as a Markdown table. */
+export function formatProfileComparison(comparison, aName, bName) {
+  const us = (v) => v.toFixed(1);
+  return [
+    `Busy time per request (whole run, warm-up included): ${aName} ${us(comparison.total.aUs)} µs, ${bName} ${us(comparison.total.bUs)} µs.`,
+    "",
+    `| function (self time) | ${aName} µs/req | ${bName} µs/req | difference µs/req |`,
+    "|---|---:|---:|---:|",
+    ...comparison.functions.map((r) => `| ${r.name} | ${us(r.aUs)} | ${us(r.bUs)} | ${us(r.diffUs)} |`),
+  ].join("\n");
+}
+
 /** Formats a summary as two Markdown tables. */
 export function formatProfileSummary(summary) {
   const rows = (list) =>
@@ -135,13 +182,25 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
       callers: { type: "string" },
       depth: { type: "string", default: "6" },
       inclusive: { type: "string" },
+      compare: { type: "string" },
     },
   });
   if (positionals.length === 0) {
     console.error(
-      "usage: node bench/profile-summary.mjs <file.cpuprofile> [--top N] [--callers NAME [--depth N]]",
+      "usage: node bench/profile-summary.mjs <file.cpuprofile> [--top N] [--callers NAME [--depth N]]\n" +
+        "       node bench/profile-summary.mjs A.cpuprofile B.cpuprofile --compare REQUESTS_A,REQUESTS_B [--top N]",
     );
     process.exit(2);
+  }
+  if (values.compare !== undefined) {
+    const [na, nb] = values.compare.split(",").map(Number);
+    if (positionals.length !== 2 || !(na > 0 && nb > 0)) {
+      console.error("--compare takes two profiles and the requests each server answered: --compare NA,NB");
+      process.exit(2);
+    }
+    const [a, b] = positionals.map((file) => JSON.parse(readFileSync(file, "utf8")));
+    console.log(formatProfileComparison(compareProfiles(a, na, b, nb, Number(values.top)), "A", "B"));
+    process.exit(0);
   }
   for (const file of positionals) {
     const profile = JSON.parse(readFileSync(file, "utf8"));

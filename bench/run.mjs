@@ -2,21 +2,40 @@
 // `pnpm bench`: benchmarks the built server against the test kit's fake Codex upstream,
 // beside a direct-to-upstream baseline in the same run, prints a Markdown table and
 // writes bench/results.json. Loopback only; every run is bounded in time.
+// With `--store embedded,redis` (the default when `redis-server` is on PATH) a second server runs
+// with CMP_STORE_URL set to a private local `redis-server`, measured in the same repetitions.
 //
 //   node bench/run.mjs [--quick] [--duration S] [--reps N] [--scenarios a,b] [--model M]
-//                      [--profile] [--out FILE] [--server-entry PATH] [--node-arg ARG]...
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+//                      [--store embedded,redis] [--profile] [--out FILE] [--server-entry PATH]
+//                      [--node-arg ARG]...
+import { randomBytes } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { runLoad } from "./lib/load.mjs";
 import { rssKiB, watchProcess } from "./lib/proc.mjs";
-import { formatTable, summarize } from "./lib/report.mjs";
+import { callsBetween, commandCalls, dbSize, redisServerOnPath, startLocalRedis } from "./lib/redis.mjs";
+import { formatStoreTable, formatTable, storeComparison, summarize } from "./lib/report.mjs";
 import { startServer } from "./lib/server-process.mjs";
-import { formatProfileSummary, summarizeProfile } from "./profile-summary.mjs";
+import {
+  compareProfiles,
+  formatProfileComparison,
+  formatProfileSummary,
+  summarizeProfile,
+} from "./profile-summary.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "..");
@@ -52,6 +71,10 @@ const USAGE = `usage: node bench/run.mjs [options]
   --scenarios a,b      subset of: ${SCENARIOS.map((s) => s.id).join(", ")}
                        (default: all but slow_c4, the backpressure check)
   --model M            model name sent by the load (default gpt-5.4)
+  --store LIST         server targets by state store: embedded (CMP_HOME, in process), redis
+                       (CMP_STORE_URL on a private local redis-server the run starts and stops), or
+                       both (default embedded,redis; without redis-server on PATH the redis target is
+                       skipped with a warning, or fails the run when CI is set or redis was asked for)
   --profile            run the server with --cpu-prof and print its self-time summary
   --quiet-wait S       before each measurement wait up to S s for an idle machine (default 20; 0: never)
   --keep-log           keep the server's log (printed path) even when the run succeeds
@@ -68,6 +91,7 @@ function parseOptions() {
       reps: { type: "string" },
       scenarios: { type: "string" },
       model: { type: "string", default: "gpt-5.4" },
+      store: { type: "string" },
       profile: { type: "boolean", default: false },
       "quiet-wait": { type: "string", default: "20" },
       "verify-tokens": { type: "boolean", default: false },
@@ -92,7 +116,21 @@ function parseOptions() {
     throw new Error(`no scenario matches; ids: ${SCENARIOS.map((s) => s.id).join(", ")}`);
   const quietWaitS = Number(values["quiet-wait"]);
   if (!(quietWaitS >= 0 && quietWaitS <= 600)) throw new Error("--quiet-wait must be 0..600 seconds");
-  return { ...values, durationS, reps, scenarios, quietWaitS };
+  const stores = [...new Set((values.store ?? "embedded,redis").split(",").map((s) => s.trim()))];
+  if (stores.length === 0 || stores.some((s) => s !== "embedded" && s !== "redis"))
+    throw new Error("--store takes embedded, redis or embedded,redis");
+  if (stores.includes("redis") && !redisServerOnPath()) {
+    const install = "install it (apt-get install redis-server, brew install redis) or pass --store embedded";
+    if (values.store !== undefined)
+      throw new Error(`--store ${values.store} needs redis-server on PATH, and there is none: ${install}`);
+    if (process.env.CI) throw new Error(`redis-server is not on PATH, but CI is set: ${install}`);
+    console.error(
+      `[bench] warning: redis-server is not on PATH: skipping the CMP_STORE_URL target (${install})`,
+    );
+    stores.splice(stores.indexOf("redis"), 1);
+    if (stores.length === 0) stores.push("embedded");
+  }
+  return { ...values, durationS, reps, scenarios, quietWaitS, stores };
 }
 
 function startUpstream({ verifyTokens }) {
@@ -152,6 +190,16 @@ function machineBusyMs() {
   }
 }
 
+/** CPU time all cores spent busy (without steal) and stolen by the hypervisor since boot, in ms (/proc/stat). */
+function machineCpuMs() {
+  try {
+    const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    return { busy: ((f[0] + f[1] + f[2] + f[5] + f[6]) * 1000) / 100, steal: ((f[7] || 0) * 1000) / 100 };
+  } catch {
+    return null;
+  }
+}
+
 /** Waits up to `maxS` seconds until under 20% of one core is busy; returns the last busy share if it never was. */
 async function waitForQuiet(maxS) {
   if (maxS <= 0 || machineBusyMs() === null) return null;
@@ -166,53 +214,134 @@ async function waitForQuiet(maxS) {
   return share;
 }
 
-async function measure({ target, scenario, durationS, model, upstream, pid, idPrefix }) {
+async function measure({ target, scenario, durationS, model, upstream, idPrefix }) {
   const calls0 = await upstream.calls();
-  const watch = pid ? watchProcess(pid) : null;
+  const redisCalls0 = target.redis ? await commandCalls(target.redis.port) : null;
+  const watch = target.pid ? watchProcess(target.pid) : null;
+  const watchStore = target.redis ? watchProcess(target.redis.pid) : null;
+  const machine0 = machineCpuMs();
+  const self0 = process.cpuUsage();
+  const t0 = performance.now();
   const result = await runLoad({ target, scenario, durationS, model, idPrefix });
   const proc = watch?.stop() ?? null;
+  const storeProc = watchStore?.stop() ?? null;
+  const machine1 = machineCpuMs();
+  const selfUs = process.cpuUsage(self0);
+  const wallMs = performance.now() - t0;
+  // The rest of the machine meanwhile: all busy CPU less this process (load driver and fake backend),
+  // the server and its redis-server. Other work on the machine shows here (in cores), and so does steal.
+  const machine =
+    machine0 && machine1
+      ? {
+          otherCores: Number(
+            (
+              (machine1.busy -
+                machine0.busy -
+                (selfUs.user + selfUs.system) / 1000 -
+                (proc?.cpuMs ?? 0) -
+                (storeProc?.cpuMs ?? 0)) /
+              wallMs
+            ).toFixed(2),
+          ),
+          stealCores: Number(((machine1.steal - machine0.steal) / wallMs).toFixed(2)),
+        }
+      : null;
+  const redisCalls = target.redis ? callsBetween(redisCalls0, await commandCalls(target.redis.port)) : null;
   const calls1 = await upstream.calls();
+  const perReq = (v, digits = 3) =>
+    v !== null && v !== undefined && result.completed ? Number((v / result.completed).toFixed(digits)) : null;
   return {
     ...result,
     upstreamCalls: calls1 - calls0,
+    machine,
     proc: proc && {
       cpuMs: proc.cpuMs,
-      cpuMsPerReq:
-        proc.cpuMs !== null && result.completed ? Number((proc.cpuMs / result.completed).toFixed(3)) : null,
+      cpuMsPerReq: perReq(proc.cpuMs),
       peakRssMiB: Number((proc.peakRssKiB / 1024).toFixed(1)),
       peakSource: proc.peakSource,
+    },
+    // The redis-server process of a CMP_STORE_URL target: its CPU and the commands it ran meanwhile.
+    store: storeProc && {
+      cpuMs: storeProc.cpuMs,
+      cpuMsPerReq: perReq(storeProc.cpuMs, 4),
+      peakRssMiB: Number((storeProc.peakRssKiB / 1024).toFixed(1)),
+      commands: redisCalls?.total ?? null,
+      commandsPerReq: perReq(redisCalls?.total, 2),
+      commandsByName: redisCalls?.byCommand ?? null,
     },
   };
 }
 
+const EMBEDDED = "cmp server";
+const REDIS = "cmp server (redis)";
+
 async function main() {
   const options = parseOptions();
   const started = new Date();
+  const stamp = started.toISOString().replace(/[:.]/g, "-");
   const workDir = mkdtempSync(join(tmpdir(), "cmp-bench-"));
-  const logFile = join(workDir, "server.log");
-  const profileDir = join(workDir, "profile");
   let upstream;
-  let server;
+  let redis;
+  let redisInfo = null;
+  /** The servers under test: `{ name, store, dir, logFile, profileDir, server }`. */
+  const servers = [];
   let keepLog = true;
   try {
     upstream = await startUpstream({ verifyTokens: options["verify-tokens"] });
-    const home = join(workDir, "home");
-    writeAuthJson(home, upstream.tokens);
-    server = await startServer({
-      entry: options["server-entry"],
-      logFile,
-      nodeArgs: [
-        ...(options.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
-        ...options["node-arg"],
-      ],
-      env: {
-        CMP_UPSTREAM_URL: upstream.codexBaseUrl,
-        CMP_AUTH_ISSUER: upstream.issuer,
+    const launch = async (name, store, env) => {
+      const dir = join(workDir, store);
+      const entry = { name, store, dir, logFile: join(dir, "server.log"), profileDir: join(dir, "profile") };
+      mkdirSync(dir, { recursive: true });
+      entry.server = await startServer({
+        entry: options["server-entry"],
+        logFile: entry.logFile,
+        nodeArgs: [
+          ...(options.profile ? ["--cpu-prof", `--cpu-prof-dir=${entry.profileDir}`] : []),
+          ...options["node-arg"],
+        ],
+        env: {
+          CMP_UPSTREAM_URL: upstream.codexBaseUrl,
+          CMP_AUTH_ISSUER: upstream.issuer,
+          CMP_HOST: "127.0.0.1",
+          CMP_PORT: "0",
+          // Neither server takes a store or a login from the environment the benchmark was started in
+          // (an empty value counts as unset).
+          CMP_STORE_URL: "",
+          CMP_STORE_SECRET: "",
+          CMP_STORE_PREFIX: "",
+          OPENAI_OAUTH_ACCESS_TOKEN: "",
+          OPENAI_OAUTH_REFRESH_TOKEN: "",
+          OPENAI_CHATGPT_ACCOUNT_ID: "",
+          ...env,
+        },
+      });
+      servers.push(entry);
+      return entry;
+    };
+    if (options.stores.includes("embedded")) {
+      // The embedded default: the login in CMP_HOME/auth.json, every cache in the process.
+      const home = join(workDir, "embedded", "home");
+      writeAuthJson(home, upstream.tokens);
+      await launch(EMBEDDED, "embedded", { CMP_HOME: home });
+    }
+    if (options.stores.includes("redis")) {
+      // CMP_STORE_URL: a private redis-server, a fresh prefix and secret, an empty CMP_HOME. The login
+      // reaches the store the way a deployment seeds it: OPENAI_OAUTH_* fill an empty store at start.
+      redis = await startLocalRedis();
+      const prefix = `cmp-bench-${started.getTime().toString(36)}-${randomBytes(4).toString("hex")}`;
+      redisInfo = { url: redis.url, pid: redis.pid, prefix };
+      const home = join(workDir, "redis", "home");
+      mkdirSync(home, { recursive: true, mode: 0o700 });
+      await launch(REDIS, "redis", {
         CMP_HOME: home,
-        CMP_HOST: "127.0.0.1",
-        CMP_PORT: "0",
-      },
-    });
+        CMP_STORE_URL: redis.url,
+        CMP_STORE_SECRET: randomBytes(32).toString("base64"),
+        CMP_STORE_PREFIX: prefix,
+        OPENAI_OAUTH_ACCESS_TOKEN: upstream.tokens.access_token,
+        OPENAI_OAUTH_REFRESH_TOKEN: upstream.tokens.refresh_token,
+        OPENAI_CHATGPT_ACCOUNT_ID: accountIdOf(upstream.tokens.access_token),
+      });
+    }
     const targets = [
       {
         name: "direct to upstream",
@@ -223,18 +352,28 @@ async function main() {
           "chatgpt-account-id": accountIdOf(upstream.tokens.access_token),
         },
       },
-      {
-        name: "cmp server",
+      ...servers.map((s) => ({
+        name: s.name,
         api: "chat",
-        url: `${server.url}/v1/chat/completions`,
+        url: `${s.server.url}/v1/chat/completions`,
         headers: {},
-        pid: server.pid,
-      },
+        pid: s.server.pid,
+        redis: s.store === "redis" ? redis : null,
+      })),
     ];
     const names = targets.map((t) => t.name);
+    // Ratio rows: each server over the direct baseline, and the shared store over the embedded one.
+    const pairs = servers.map((s) => [s.name, names[0]]);
+    if (names.includes(EMBEDDED) && names.includes(REDIS)) pairs.push([REDIS, EMBEDDED]);
+    /** Requests each target answered in the whole run, warm-up included (for per-request profiles). */
+    const served = Object.fromEntries(names.map((n) => [n, 0]));
     const perRun = options.scenarios.length * targets.length * options.durationS;
     console.error(
-      `[bench] server pid ${server.pid} at ${server.url}; ${options.scenarios.length} scenario(s) × ${targets.length} targets × ${options.reps} rep(s) of ${options.durationS} s ≈ ${Math.ceil((perRun * options.reps) / 60 + 0.2)} min`,
+      `[bench] ${servers.map((s) => `${s.name}: pid ${s.server.pid} at ${s.server.url}`).join("; ")}` +
+        (redis ? `; redis-server pid ${redis.pid} at ${redis.url}, prefix ${redisInfo.prefix}` : ""),
+    );
+    console.error(
+      `[bench] ${options.scenarios.length} scenario(s) × ${targets.length} targets × ${options.reps} rep(s) of ${options.durationS} s ≈ ${Math.ceil((perRun * options.reps) / 60 + 0.2)} min`,
     );
 
     for (const target of targets) {
@@ -249,11 +388,25 @@ async function main() {
           model: options.model,
           idPrefix: "warm",
         });
+        served[target.name] += r.completed;
         if (r.errors)
           console.error(`[bench] warm-up errors on ${target.name}: ${r.errorSamples.join(" | ")}`);
       }
     }
-    const rssAfterWarmupMiB = Number(((rssKiB(server.pid) ?? 0) / 1024).toFixed(1));
+    const memory = {};
+    for (const s of servers)
+      memory[s.name] = { rssAfterWarmupMiB: Number(((rssKiB(s.server.pid) ?? 0) / 1024).toFixed(1)) };
+    const redisServer = servers.find((s) => s.store === "redis");
+    if (redisServer) {
+      // The CMP_STORE_URL server must run on the store alone: no login file, the login seeded into Redis.
+      if (existsSync(join(redisServer.dir, "home", "auth.json")))
+        throw new Error(`the CMP_STORE_URL server wrote an auth.json; see ${redisServer.logFile}`);
+      const seeded = readFileSync(redisServer.logFile, "utf8").includes("seeded the token store");
+      redisInfo.keysAfterWarmup = await dbSize(redis.port).catch(() => null);
+      console.error(
+        `[bench] ${REDIS}: ${seeded ? "login seeded into the store from OPENAI_OAUTH_*" : "warning: no 'seeded the token store' line in its log yet"}; ${redisInfo.keysAfterWarmup ?? "?"} keys in Redis after warm-up`,
+      );
+    }
 
     const rows = [];
     let run = 0;
@@ -272,24 +425,32 @@ async function main() {
             durationS: options.durationS,
             model: options.model,
             upstream,
-            pid: target.pid,
             idPrefix: `r${run++}x`,
           });
+          served[target.name] += row.completed;
           rows.push({ rep, scenario: scenario.id, target: target.name, ...row });
           console.error(
             `[bench] rep ${rep + 1} ${scenario.id.padEnd(12)} ${target.name.padEnd(18)} ${String(row.rps).padStart(8)} req/s  p50 ${row.latencyMs.p50} ms  p99 ${row.latencyMs.p99} ms  err ${row.errors}` +
-              (row.proc ? `  cpu ${row.proc.cpuMsPerReq} ms/req  rss ${row.proc.peakRssMiB} MiB` : ""),
+              (row.proc ? `  cpu ${row.proc.cpuMsPerReq} ms/req  rss ${row.proc.peakRssMiB} MiB` : "") +
+              (row.machine ? `  other load ${row.machine.otherCores} cores` : "") +
+              (row.store
+                ? `  redis-server cpu ${row.store.cpuMsPerReq} ms/req, ${row.store.commandsPerReq} cmds/req`
+                : ""),
           );
           if (row.errors) console.error(`[bench]   ${row.errorSamples.join(" | ")}`);
-          if (server.exited()) throw new Error(`the server exited during the run; see ${logFile}`);
+          for (const s of servers)
+            if (s.server.exited()) throw new Error(`${s.name} exited during the run; see ${s.logFile}`);
         }
       }
     }
-    const rssAtEndMiB = Number(((rssKiB(server.pid) ?? 0) / 1024).toFixed(1));
-    await server.stop();
+    for (const s of servers)
+      memory[s.name].rssAtEndMiB = Number(((rssKiB(s.server.pid) ?? 0) / 1024).toFixed(1));
+    if (redis) redisInfo.keysAtEnd = await dbSize(redis.port).catch(() => null);
+    for (const s of servers) await s.server.stop();
 
-    const summary = summarize(rows, options.scenarios, names);
+    const summary = summarize(rows, options.scenarios, names, pairs);
     const table = formatTable(summary, names);
+    const first = memory[servers[0].name];
     const results = {
       started: started.toISOString(),
       node: process.version,
@@ -297,33 +458,71 @@ async function main() {
       reps: options.reps,
       model: options.model,
       targets: names,
-      memory: { rssAfterWarmupMiB, rssAtEndMiB },
+      stores: options.stores,
+      // The first server's figures as before; every server's in byServer.
+      memory: { ...first, byServer: memory },
+      redis: redisInfo,
       summary,
       rows,
     };
     console.log(
-      `Medians of ${options.reps} rep(s) of ${options.durationS} s; ratios are cmp server / direct to upstream. ` +
-        `Server RSS after warm-up ${rssAfterWarmupMiB} MiB, at the end ${rssAtEndMiB} MiB.\n`,
+      `Medians of ${options.reps} rep(s) of ${options.durationS} s; ratio rows are the first named target over the second. ` +
+        `Server RSS after warm-up and at the end: ${servers.map((s) => `${s.name} ${memory[s.name].rssAfterWarmupMiB} / ${memory[s.name].rssAtEndMiB} MiB`).join(", ")}.\n`,
     );
     console.log(table);
-    if (options.profile) {
-      const files = readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile"));
-      for (const file of files) {
-        const text = readFileSync(join(profileDir, file), "utf8");
-        const kept = join(
-          HERE,
-          "results",
-          `server-${started.toISOString().replace(/[:.]/g, "-")}.cpuprofile`,
+    if (names.includes(EMBEDDED) && names.includes(REDIS)) {
+      const comparison = storeComparison(summary, rows, EMBEDDED, REDIS);
+      results.storeComparison = comparison;
+      console.log(
+        `\nShared state (CMP_STORE_URL on a local redis-server) against the embedded default, medians of ${options.reps} rep(s); ` +
+          "CPU is the server process's; redis-server's own CPU is beside it. Goal: CPU ms/req redis / embedded ≤ 1.10×.\n",
+      );
+      console.log(formatStoreTable(comparison));
+      const over = comparison.filter((c) => c.cpuMsPerReq.ratio !== null && c.cpuMsPerReq.ratio > 1.1);
+      if (over.length)
+        console.error(
+          `[bench] CPU per request with CMP_STORE_URL is over 1.10× the embedded store in: ${over.map((c) => `${c.scenario} (${c.cpuMsPerReq.ratio}×)`).join(", ")}`,
         );
-        mkdirSync(dirname(kept), { recursive: true });
-        writeFileSync(kept, text);
-        console.error(`[bench] server CPU profile kept in ${kept}`);
-        const profile = JSON.parse(text);
-        const profileSummary = summarizeProfile(profile, 25);
-        results.profile = profileSummary;
-        console.log(`\nServer CPU profile (self time):\n\n${formatProfileSummary(profileSummary)}`);
+    }
+    if (options.profile) {
+      results.profiles = {};
+      const loaded = {};
+      for (const s of servers) {
+        const files = existsSync(s.profileDir)
+          ? readdirSync(s.profileDir).filter((f) => f.endsWith(".cpuprofile"))
+          : [];
+        for (const [n, file] of files.entries()) {
+          const text = readFileSync(join(s.profileDir, file), "utf8");
+          const kept = join(HERE, "results", `server-${stamp}-${s.store}${n ? `-${n}` : ""}.cpuprofile`);
+          mkdirSync(dirname(kept), { recursive: true });
+          writeFileSync(kept, text);
+          console.error(
+            `[bench] ${s.name} CPU profile kept in ${kept} (${served[s.name]} requests answered)`,
+          );
+          const profile = JSON.parse(text);
+          loaded[s.name] ??= profile;
+          const profileSummary = summarizeProfile(profile, 25);
+          results.profiles[s.name] ??= profileSummary;
+          console.log(`\n${s.name} CPU profile (self time):\n\n${formatProfileSummary(profileSummary)}`);
+        }
+      }
+      results.profile = results.profiles[servers[0].name];
+      if (loaded[EMBEDDED] && loaded[REDIS]) {
+        const comparison = compareProfiles(
+          loaded[EMBEDDED],
+          served[EMBEDDED],
+          loaded[REDIS],
+          served[REDIS],
+          25,
+        );
+        results.profileComparison = comparison;
+        console.log(
+          `\nWhere ${REDIS} spends more self time per request than ${EMBEDDED} (µs per request answered, warm-up included):\n\n` +
+            formatProfileComparison(comparison, "embedded", "redis"),
+        );
       }
     }
+    results.served = served;
     writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
     console.error(`[bench] results written to ${options.out}`);
     const failed = summary.some((s) =>
@@ -336,9 +535,10 @@ async function main() {
       process.exitCode = 1;
     } else keepLog = options["keep-log"];
   } finally {
-    await server?.stop();
+    for (const s of servers) await s.server.stop();
+    await redis?.stop();
     await upstream?.close();
-    if (keepLog) console.error(`[bench] server log kept in ${logFile}`);
+    if (keepLog) for (const s of servers) console.error(`[bench] ${s.name} log kept in ${s.logFile}`);
     else rmSync(workDir, { recursive: true, force: true });
   }
 }
