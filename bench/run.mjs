@@ -125,7 +125,7 @@ function parseOptions() {
       throw new Error(`--store ${values.store} needs redis-server on PATH, and there is none: ${install}`);
     if (process.env.CI) throw new Error(`redis-server is not on PATH, but CI is set: ${install}`);
     console.error(
-      `[bench] warning: redis-server is not on PATH: skipping the CMP_STORE_URL target (${install})`,
+      `[bench] warning: redis-server is not on PATH: skipping the CMP_STORE_URL target; ${install}`,
     );
     stores.splice(stores.indexOf("redis"), 1);
     if (stores.length === 0) stores.push("embedded");
