@@ -43,11 +43,13 @@ async function callUpstream<T extends UpstreamAnswer>(
   try {
     const response = await call(built.value, { sessionId, turnState, signal, auth });
     if (response.turnState) ctx.turnStates.remember(sessionId, response.turnState);
+    else if (!built.continuesTurn) ctx.turnStates.noneIssued(sessionId);
     ctx.quota.record(response.quota);
     const etag = response.headers["x-models-etag"];
     if (etag !== undefined) void ctx.deps.catalog.noteModelsEtag?.(etag, auth);
     return response;
   } catch (error) {
+    if (!built.continuesTurn) ctx.turnStates.noneIssued(sessionId);
     if (CodexHttpError.isInstance(error)) ctx.quota.record(error.quota);
     throw error;
   }

@@ -20,7 +20,8 @@ export interface TurnStateStoreOptions {
  * The backend's `x-codex-turn-state` per conversation (keyed by the prompt cache key), so the requests
  * of one turn's tool loop are replayed to where the turn started. A turn continues while a request's
  * input ends in a tool output; a request that starts a new turn (a new user message) forgets the old
- * state first, here and in the shared map, so a state is never replayed across turns. Bounded (LRU) and
+ * state first, and its answer's state (or, when it brings none, `noneIssued`) replaces it in the shared
+ * map, so a state is never replayed across turns. Bounded (LRU) and
  * expiring: losing it costs only routing stickiness, never correctness, so a shared map that cannot be
  * reached counts as a miss.
  */
@@ -44,12 +45,10 @@ export class TurnStateStore {
    */
   async forRequest(conversation: string, continuesTurn: boolean): Promise<string | undefined> {
     if (!continuesTurn) {
+      // The shared copy is replaced by the state this turn's answer brings (`remember`), or dropped
+      // when it brings none (`noneIssued`): no turn can continue before its first answer, so nothing
+      // reads it meanwhile, and a new turn costs no store command of its own.
       this.entries.delete(conversation);
-      if (this.shared !== undefined) {
-        this.shared
-          .delete(sharedKey(conversation))
-          .catch((error: unknown) => this.onSharedFailure(error, "forget a turn state"));
-      }
       return undefined;
     }
     const held = this.entries.get(conversation);
@@ -80,6 +79,17 @@ export class TurnStateStore {
         .set(sharedKey(conversation), state, this.ttlMs)
         .catch((error: unknown) => this.onSharedFailure(error, "save a turn state"));
     }
+  }
+
+  /**
+   * The first request of a turn got no state (its answer carried none, or it failed): the previous
+   * turn's state is forgotten in the shared map too, so no replica replays it in this turn.
+   */
+  noneIssued(conversation: string): void {
+    this.entries.delete(conversation);
+    this.shared
+      ?.delete(sharedKey(conversation))
+      .catch((error: unknown) => this.onSharedFailure(error, "forget a turn state"));
   }
 
   /** Number of conversations held in memory. */
