@@ -42,17 +42,26 @@ async function callUpstream<T extends UpstreamAnswer>(
   const turnState = await ctx.turnStates.forRequest(sessionId, built.continuesTurn);
   try {
     const response = await call(built.value, { sessionId, turnState, signal, auth });
-    if (response.turnState) ctx.turnStates.remember(sessionId, response.turnState);
-    else if (!built.continuesTurn) ctx.turnStates.noneIssued(sessionId);
+    // Only a tool call continues a turn, and only a request with tools can get one: the state of any
+    // other answer stays in this replica's memory, and other replicas are not told about it.
+    const share = built.continuesTurn || declaresTools(built.value);
+    if (response.turnState) ctx.turnStates.remember(sessionId, response.turnState, share);
+    else if (!built.continuesTurn && share) ctx.turnStates.noneIssued(sessionId);
     ctx.quota.record(response.quota);
     const etag = response.headers["x-models-etag"];
     if (etag !== undefined) void ctx.deps.catalog.noteModelsEtag?.(etag, auth);
     return response;
   } catch (error) {
-    if (!built.continuesTurn) ctx.turnStates.noneIssued(sessionId);
+    if (!built.continuesTurn && declaresTools(built.value)) ctx.turnStates.noneIssued(sessionId);
     if (CodexHttpError.isInstance(error)) ctx.quota.record(error.quota);
     throw error;
   }
+}
+
+/** Whether a backend request offers the model tools (so its answer may be a call the turn continues from). */
+function declaresTools(body: unknown): boolean {
+  const tools = typeof body === "object" && body !== null ? (body as { tools?: unknown }).tools : undefined;
+  return Array.isArray(tools) && tools.length > 0;
 }
 
 /** A backend request built for one instructions mode. */

@@ -70,11 +70,14 @@ export class TurnStateStore {
     return value;
   }
 
-  /** Remembers the state a response of `conversation` carried (or the one it was sent with). */
-  remember(conversation: string, state: string): void {
+  /**
+   * Remembers the state a response of `conversation` carried (or the one it was sent with), and, when
+   * `share` (the turn may continue on another replica), in the shared map too.
+   */
+  remember(conversation: string, state: string, share = true): void {
     const unchanged = this.entries.get(conversation) === state;
     this.entries.set(conversation, state);
-    if (this.shared !== undefined && !unchanged) {
+    if (this.shared !== undefined && share && !unchanged) {
       this.shared
         .set(sharedKey(conversation), state, this.ttlMs)
         .catch((error: unknown) => this.onSharedFailure(error, "save a turn state"));
