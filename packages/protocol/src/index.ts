@@ -1,5 +1,13 @@
 /** @module @cmp/protocol */
 export {
+  type AccountEvent,
+  type AccountState,
+  type AccountStatus,
+  accountEventSchema,
+  accountStateSchema,
+  accountStatusSchema,
+} from "./account-status.js";
+export {
   type AuthEvent,
   authEventSchema,
   MANAGEMENT_EVENT_NAMES,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { accountEventSchema } from "./account-status.js";
 import { requestRecordSchema } from "./request-record.js";
 import { quotaStatusSchema, serverStatusSchema } from "./server-status.js";
 import { timestampSchema } from "./timestamp.js";
@@ -24,13 +25,15 @@ export type AuthEvent = z.infer<typeof authEventSchema>;
 
 /**
  * The data schema of each event of `GET /v1/management/events`, by SSE event name: `snapshot` first,
- * then `request` (a request started or ended), `quota` (the quota changed) and `auth` as they happen.
+ * then `request` (a request started or ended), `quota` (the quota changed), `auth` and `account` (a pool
+ * account cooled down, recovered or needs a login) as they happen.
  */
 export const managementEventSchemas = {
   snapshot: snapshotEventSchema,
   request: requestRecordSchema,
   quota: quotaStatusSchema,
   auth: authEventSchema,
+  account: accountEventSchema,
 } as const;
 
 /** The SSE event names of the management stream. */
@@ -42,6 +45,7 @@ export const MANAGEMENT_EVENT_NAMES: readonly ManagementEventName[] = [
   "request",
   "quota",
   "auth",
+  "account",
 ];
 
 /** One event of the management stream: its SSE name as `type`, its JSON payload as `data`. */

@@ -51,10 +51,37 @@ describe("parseManagementEvent", () => {
       success: true,
       value: { type: "auth", data: { type: "refreshed" } },
     });
+    const cooled = {
+      name: "b",
+      state: "cooling_down",
+      until: "2026-11-27T23:00:00.000Z",
+      reason: "usage_limit_reached",
+      at: "2026-11-27T18:07:00.000Z",
+    };
+    expect(parse("account", cooled)).toEqual({ success: true, value: { type: "account", data: cooled } });
+    expect(parse("account", { ...cooled, state: "asleep" }).success).toBe(false);
+  });
+
+  it("reads the accounts of a pool in the status", () => {
+    const account = {
+      name: "default",
+      email: "a@b.c",
+      plan: "pro",
+      state: "active",
+      primary: null,
+      secondary: null,
+      cooldown_until: null,
+      last_error: null,
+      requests: 3,
+    };
+    const result = parse("snapshot", { status: { ...status, accounts: [account] }, recent: [] });
+    expect(result.success && result.value.type === "snapshot" && result.value.data.status.accounts).toEqual([
+      account,
+    ]);
   });
 
   it("keeps fields added later out of the value instead of refusing the event", () => {
-    const result = parse("snapshot", { status: { ...status, accounts: [] }, recent: [], extra: 1 });
+    const result = parse("snapshot", { status: { ...status, pools: [] }, recent: [], extra: 1 });
     expect(result.success && result.value.type === "snapshot" && result.value.data.status).toEqual(status);
   });
 

@@ -2,10 +2,11 @@ import { z } from "zod";
 import { timestampSchema } from "./timestamp.js";
 
 /**
- * The APIs the server answers today: `chat` (`POST /v1/chat/completions`) and `responses`
- * (`POST /v1/responses`). Each new front door (Anthropic messages, Ollama, …) adds its value here.
+ * The APIs the server answers: `chat` (`POST /v1/chat/completions`), `responses` (`POST /v1/responses`),
+ * `compact` (`POST /v1/responses/compact`), `messages` (Anthropic `POST /v1/messages`) and `ollama`
+ * (`/api/chat`, `/api/generate`). Each new front door adds its value here.
  */
-export const KNOWN_REQUEST_APIS = ["chat", "responses"] as const;
+export const KNOWN_REQUEST_APIS = ["chat", "responses", "compact", "messages", "ollama"] as const;
 
 /** One of {@link KNOWN_REQUEST_APIS}. */
 export type KnownRequestApi = (typeof KNOWN_REQUEST_APIS)[number];
@@ -61,6 +62,12 @@ export const requestRecordSchema = z.object({
   usage: requestUsageSchema.nullable(),
   /** What went wrong, in words; `null` unless `state` is `error` for a failure. */
   error: z.string().nullable(),
+  /** The pool account that served it (its name), once one was chosen. Absent from older servers. */
+  account: z.string().nullable().optional(),
+  /** The name of the API key that made it (`null`: no key, or an unnamed `CMP_API_KEYS` key). Absent from older servers. */
+  key: z.string().nullable().optional(),
+  /** The backend's or the proxy's error code (`usage_limit_reached`, …), when it failed. Absent from older servers. */
+  errorCode: z.string().nullable().optional(),
 });
 
 /**

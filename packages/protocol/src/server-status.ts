@@ -1,15 +1,9 @@
 import { z } from "zod";
+import { accountStatusSchema } from "./account-status.js";
+import { quotaStatusWindowSchema } from "./server-status-window.js";
 import { timestampSchema } from "./timestamp.js";
 
-/** Schema of {@link QuotaStatusWindow}. */
-export const quotaStatusWindowSchema = z.object({
-  used_percent: z.number(),
-  window_minutes: z.number().nullable(),
-  resets_at: timestampSchema.nullable(),
-});
-
-/** One usage window of the subscription (from the upstream `x-codex-*` headers). */
-export type QuotaStatusWindow = z.infer<typeof quotaStatusWindowSchema>;
+export { type QuotaStatusWindow, quotaStatusWindowSchema } from "./server-status-window.js";
 
 /** Schema of {@link QuotaCredits}. */
 export const quotaCreditsSchema = z.object({
@@ -82,6 +76,12 @@ export const serverStatusSchema = z.object({
   login_error: z.string().nullable().optional(),
   /** `null` until an upstream response carried `x-codex-*` headers. */
   quota: quotaStatusSchema.nullable(),
+  /**
+   * Every account of the pool, the first login (`default`) first. The fields above describe that first
+   * account (as they did before pools), except `logged_in`, which is true while any account can serve.
+   * Absent from servers older than this field.
+   */
+  accounts: z.array(accountStatusSchema).optional(),
   server: z.object({
     version: z.string(),
     uptime_seconds: z.number().nonnegative(),
