@@ -8,6 +8,20 @@ export {
   accountStatusSchema,
 } from "./account-status.js";
 export {
+  type ApiKeyInfo,
+  type ApiKeyList,
+  apiKeyInfoSchema,
+  apiKeyListSchema,
+  type BudgetPeriod,
+  budgetPeriodSchema,
+  type CreatedApiKey,
+  createdApiKeySchema,
+  type KeyUsage,
+  keyUsageSchema,
+  type RequestHistoryPage,
+  requestHistoryPageSchema,
+} from "./api-key.js";
+export {
   type AuthEvent,
   authEventSchema,
   MANAGEMENT_EVENT_NAMES,
