@@ -5,6 +5,7 @@ import pino from "pino";
 import type { AppContext } from "./app-context.js";
 import { type AppDeps, DEFAULT_APP_CONFIG } from "./app-deps.js";
 import { createProfileResolver } from "./client-profiles.js";
+import type { ErrorDialect } from "./http/error-dialect.js";
 import { expressErrorHandler, expressRoute } from "./http/express-route.js";
 import { createRequestPipeline } from "./http/request-pipeline.js";
 import type { RouteHandler } from "./http/route-handler.js";
@@ -35,6 +36,17 @@ const JSON_ROUTES = new Map<string, RouteHandler>([
   ["/v1/responses", handleResponses],
   ["/v1/responses/compact", handleCompact],
 ]);
+
+/**
+ * The front doors that are not OpenAI's, by path prefix: their errors (also a refused key or an unknown
+ * path under the prefix) take that API's shape. Every other path answers OpenAI's.
+ */
+const ERROR_DIALECTS: ReadonlyArray<readonly [prefix: string, dialect: ErrorDialect]> = [];
+
+const errorDialectFor = (path: string): ErrorDialect | undefined => {
+  for (const [prefix, dialect] of ERROR_DIALECTS) if (path.startsWith(prefix)) return dialect;
+  return undefined;
+};
 
 const PUBLIC_PATHS = new Set(["/health", "/v1/health"]);
 const isPublic = (method: string, path: string) =>
@@ -118,6 +130,11 @@ export function createApp(deps: AppDeps): CmpApp {
   registerNotFound(router, ctx);
   router.use(expressErrorHandler(ctx));
 
-  const pipeline = createRequestPipeline(ctx, { jsonRoutes: JSON_ROUTES, isPublic, fallback: router });
+  const pipeline = createRequestPipeline(ctx, {
+    jsonRoutes: JSON_ROUTES,
+    isPublic,
+    fallback: router,
+    errorDialect: errorDialectFor,
+  });
   return Object.assign(pipeline, { context: ctx });
 }

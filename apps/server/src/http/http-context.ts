@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestRecord } from "../state/request-record.js";
+import type { ErrorDialect } from "./error-dialect.js";
 
 /**
  * The typed request object every route handler receives, from the request pipeline's router and from
@@ -29,6 +30,8 @@ export class HttpContext {
    * keep the headers it sent readable by `getHeader`.
    */
   sse = false;
+  /** The error shape of the API this request speaks (set by the pipeline from the path); OpenAI's when unset. */
+  errorDialect: ErrorDialect | undefined = undefined;
 
   constructor(
     readonly req: IncomingMessage,

@@ -5,6 +5,7 @@ import { createCors } from "../middleware/cors.js";
 import { isLoopbackHost, requireAllowedHost } from "../middleware/host-guard.js";
 import { normalizePath } from "../middleware/normalize-path.js";
 import { logRequest } from "../middleware/request-log.js";
+import type { ErrorDialectResolver } from "./error-dialect.js";
 import { bindContext, HttpContext } from "./http-context.js";
 import { readJsonBody } from "./read-json-body.js";
 import type { RouteHandler } from "./route-handler.js";
@@ -18,6 +19,8 @@ export interface RequestPipelineOptions {
   isPublic: (method: string, path: string) => boolean;
   /** Every other request, after the same checks, with its context bound ({@link contextOf}). */
   fallback: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The error shape of the API a path belongs to (Anthropic's, Ollama's); OpenAI's when it gives none. */
+  errorDialect?: ErrorDialectResolver;
 }
 
 /**
@@ -43,7 +46,7 @@ export function createRequestPipeline(
     ...(config.apiKeys.length > 0 && config.dashboardApiKey ? [config.dashboardApiKey] : []),
   ];
   const requireKey = keys.length > 0 ? createApiKeyGuard(keys) : null;
-  const { jsonRoutes, isPublic, fallback } = options;
+  const { jsonRoutes, isPublic, fallback, errorDialect } = options;
   const limit = config.bodyLimitBytes;
 
   return (req, res) => {
@@ -53,8 +56,10 @@ export function createRequestPipeline(
       if (checkHost) requireAllowedHost(http);
       if (cors?.(http)) return;
       normalizePath(http);
+      if (errorDialect !== undefined) http.errorDialect = errorDialect(http.path);
       if (requireKey !== null && !isPublic(http.method, http.path)) requireKey(http);
     } catch (error) {
+      if (errorDialect !== undefined) http.errorDialect ??= errorDialect(http.path);
       req.resume();
       sendError(app, http, error);
       return;

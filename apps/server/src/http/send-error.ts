@@ -1,11 +1,13 @@
 import { sendJson } from "@cmp/core";
 import type { AppContext } from "../app-context.js";
 import { toHttpError } from "../errors/map-error.js";
+import { OPENAI_ERROR_DIALECT } from "./error-dialect.js";
 import type { HttpContext } from "./http-context.js";
 
 /**
- * The one place an error becomes an HTTP answer: OpenAI's JSON error body with its status and headers
- * (`Retry-After`, …), or, when a stream already started, a final SSE error event and `[DONE]`. Every
+ * The one place an error becomes an HTTP answer: the JSON error body of the API the client speaks
+ * (`http.errorDialect`, OpenAI's by default) with its status and headers (`Retry-After`, …), or, when a
+ * stream already started, that API's final error event (OpenAI: `data: {error}` and `[DONE]`). Every
  * failure of the pipeline, the routes and the Express routes behind it comes here. It never throws:
  * a failure while answering still ends the request.
  */
@@ -17,15 +19,16 @@ export function sendError(app: AppContext, http: HttpContext, error: unknown): v
       app.logger.error({ err: error, path: http.originalPath, method: http.method }, "unhandled error");
     }
     http.errorCode = apiError.code;
+    const dialect = http.errorDialect ?? OPENAI_ERROR_DIALECT;
     if (res.headersSent) {
       // A stream already started (keep-alives went out): the error becomes the stream's last event.
       if (!res.writableEnded && !res.destroyed) {
         const sse = http.sse || String(res.getHeader("content-type") ?? "").startsWith("text/event-stream");
-        res.end(sse ? `data: ${JSON.stringify(apiError.toBody())}\n\ndata: [DONE]\n\n` : undefined);
+        res.end(dialect.streamEnd(apiError, sse));
       }
       return;
     }
-    sendJson(res, apiError.status === 499 ? 400 : apiError.status, apiError.toBody(), apiError.headers);
+    sendJson(res, dialect.status(apiError), dialect.body(apiError), apiError.headers);
   } catch (failure) {
     sendFallback(app, http, failure);
   }
