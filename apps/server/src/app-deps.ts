@@ -2,6 +2,7 @@ import type { CodexClient } from "@cmp/codex-client";
 import type { AccountAuth } from "@cmp/core";
 import type { CatalogModel } from "@cmp/models";
 import type { TokenManager } from "@cmp/oauth";
+import type { Store } from "@cmp/store";
 import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
 import type { SharedMap } from "./state/shared-map.js";
@@ -98,4 +99,10 @@ export interface AppDeps {
    * turn states and the latest quota are kept there too. Absent: all of it stays in this process.
    */
   sharedState?: { namespace(name: string): SharedMap };
+  /**
+   * The store of what operators manage (the account pool's settings and cooldowns, API keys, usage,
+   * request history): the shared Redis store with `CMP_STORE_URL`, else an embedded one with files
+   * under `CMP_HOME/store`. Absent (tests): those features keep their state in memory.
+   */
+  store?: Store;
 }

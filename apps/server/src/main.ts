@@ -11,7 +11,7 @@ import {
   createTokenManager,
   seedStoreIfEmpty,
 } from "@cmp/oauth";
-import type { Store } from "@cmp/store";
+import { createStore, type Store } from "@cmp/store";
 import pino from "pino";
 import { loadConfig, type ServerConfig } from "./config.js";
 import { createApp } from "./create-app.js";
@@ -73,11 +73,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     }
   };
   let sharedStore: Store | null = null;
+  let stateStore: Store | null = null;
   // A start that fails closes what it opened: an open Redis connection would keep the process alive.
   const failStart = async (error: unknown): Promise<never> => {
     clearInterval(logFlush);
     flushLogs();
-    await sharedStore?.close().catch(() => undefined);
+    await (stateStore ?? sharedStore)?.close().catch(() => undefined);
     throw error;
   };
 
@@ -100,6 +101,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }).catch(failStart);
   if (sharedStore !== null)
     logger.info({ prefix: sharedStore.prefix }, "sharing state with other replicas (CMP_STORE_URL)");
+  // The state operators keep (the account pool's settings, keys, usage, request history) always has a
+  // store: the shared one, or files under CMP_HOME/store that the `cmp-server` commands read too. The
+  // request path of a single account with no keys never touches it.
+  stateStore = sharedStore ?? (await createStore({ folder: join(config.home, "store") }).catch(failStart));
+  const operatorStore = stateStore;
   const store =
     sharedStore === null
       ? createFileTokenStore({ path: join(config.home, "auth.json") })
@@ -161,6 +167,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     shutdownSignal: shutdownController.signal,
     version: SERVER_VERSION,
     ...(sharedStore === null ? {} : { sharedState: sharedStore }),
+    store: operatorStore,
   });
   const stopRelay =
     sharedStore === null
@@ -199,7 +206,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       await tokenManager.drain();
       await codexClient.close().catch(() => {});
       await stopRelay?.();
-      await sharedStore?.close().catch(() => {});
+      await operatorStore.close().catch(() => {});
       logger.info("stopped");
       clearInterval(logFlush);
       flushLogs();
