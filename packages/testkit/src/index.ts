@@ -66,6 +66,7 @@ export {
   type FakeQuotaWindow,
 } from "./quota-headers.js";
 export type { RecordedRequest } from "./recorded-request.js";
+export { connectTestRedis, type RedisReply, type TestRedisClient } from "./redis-client.js";
 export {
   findFreePort,
   redisServerAvailable,
