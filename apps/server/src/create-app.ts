@@ -17,6 +17,7 @@ import { handleGetModel, handleListModels } from "./routes/models-routes.js";
 import { handleResponses } from "./routes/responses-route.js";
 import { handleStatus } from "./routes/status-route.js";
 import { registerNotFound, registerRefusals } from "./routes/unsupported-routes.js";
+import { AccountPool } from "./state/account-pool.js";
 import { ManagementBus } from "./state/management-bus.js";
 import { createModelResolver } from "./state/model-resolver.js";
 import { QuotaTracker } from "./state/quota-tracker.js";
@@ -86,6 +87,18 @@ export function createApp(deps: AppDeps): CmpApp {
     instructionsMode: createInstructionsModeMemory({ now }),
     resolveModel: createModelResolver(config.modelAliases),
     profiles: createProfileResolver(config.clientProfiles),
+    pool: new AccountPool({
+      accounts: deps.accounts?.initial ?? [{ name: "default", tokenManager: deps.tokenManager }],
+      source: deps.accounts?.source,
+      strategy: config.accountStrategy,
+      now,
+      bus,
+      logger,
+      store: deps.store,
+      affinity: shared?.namespace("affinity"),
+    }),
+    // Pinning is for debugging: any client that passed the API-key check may pin (named keys narrow it).
+    mayPinAccount: () => true,
   };
   for (const type of ["refreshed", "refresh_failed", "logged_out"] as const) {
     deps.tokenManager.on?.(type, () =>
