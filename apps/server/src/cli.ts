@@ -7,9 +7,11 @@ const USAGE = `cmp-server ${SERVER_VERSION}: an OpenAI-compatible API backed by 
 
 Usage:
   cmp-server [serve]                      start the server (configuration: CMP_* environment variables)
-  cmp-server login [--device | --paste | --import-codex [PATH]]
+  cmp-server login [--account NAME] [--device | --paste | --import-codex [PATH]]
   cmp-server status                       show the login (exit 1 when not logged in)
   cmp-server logout                       revoke the refresh token and delete auth.json
+  cmp-server accounts [list]              the pool: name, email, plan, state, quota, last error
+  cmp-server accounts remove|disable|enable NAME
   cmp-server --help | --version
 `;
 
@@ -22,6 +24,7 @@ async function run(argv: string[]): Promise<number | undefined> {
     case "login":
     case "status":
     case "logout":
+    case "accounts":
       return runAccountCommand(command, args);
     case "help":
     case "--help":
@@ -38,7 +41,10 @@ async function run(argv: string[]): Promise<number | undefined> {
   }
 }
 
-async function runAccountCommand(command: "login" | "status" | "logout", args: string[]): Promise<number> {
+async function runAccountCommand(
+  command: "login" | "status" | "logout" | "accounts",
+  args: string[],
+): Promise<number> {
   const { runCommand } = await import("./account-commands.js");
   return runCommand(command, args);
 }

@@ -99,7 +99,12 @@ export function createSharedAccountDirectory(store: Store): AccountDirectory {
         name,
         findAccount: (accountId) => findAccount(accountId, name),
       }),
-    register: (name) => change((names) => [...names, checkAccountName(name)]),
+    register: async (name) => {
+      checkAccountName(name);
+      // A store from before pools holds `default` without a list: nothing to write for it.
+      if (ordered((await readNames()) ?? [DEFAULT_ACCOUNT_NAME]).includes(name)) return;
+      await change((names) => [...names, name]);
+    },
     unregister: async (name) => {
       await tokenStore(name).delete();
       await change((names) => names.filter((n) => n !== name));
