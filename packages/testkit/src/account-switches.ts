@@ -41,7 +41,7 @@ export type AccountGate =
   | { kind: "pass" }
   | { kind: "deactivated" }
   | { kind: "usage-limit"; status: 429 | 404; resetsAt: number }
-  | { kind: "usage-limit-stream"; resetsAt: number };
+  | { kind: "usage-limit-stream"; status: 429 | 404; resetsAt: number };
 
 interface LimitRecord {
   remaining: number;
@@ -91,7 +91,10 @@ function toSeconds(ms: number): number {
  * Creates the per-account switches. `now` is the fake's clock (ms); `sharedQuota` the server-wide quota
  * accounts without one of their own report.
  */
-export function createAccountSwitches(now: () => number, sharedQuota: () => FakeQuota | null): AccountSwitches {
+export function createAccountSwitches(
+  now: () => number,
+  sharedQuota: () => FakeQuota | null,
+): AccountSwitches {
   const accounts = new Map<string, AccountRecord>();
 
   const recordOf = (accountId: string): AccountRecord => {
@@ -162,7 +165,9 @@ export function createAccountSwitches(now: () => number, sharedQuota: () => Fake
         limit.resetsAt ??= toSeconds(now()) + limit.resetsInSeconds;
         expire(record);
         if (!record.limit) return { kind: "pass" };
-        if (limit.midStream) return { kind: "usage-limit-stream", resetsAt: limit.resetsAt };
+        if (limit.midStream) {
+          return { kind: "usage-limit-stream", status: limit.status, resetsAt: limit.resetsAt };
+        }
       }
       return { kind: "usage-limit", status: limit.status, resetsAt: limit.resetsAt ?? toSeconds(now()) };
     },

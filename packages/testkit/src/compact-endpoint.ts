@@ -54,7 +54,10 @@ export function serveCompact(
   headers: Record<string, string>,
 ): void {
   const invalid = validateCompactBody(request.body);
-  if (invalid) return sendJson(res, invalid.status, invalid.body, headers);
+  if (invalid) {
+    sendJson(res, invalid.status, invalid.body, headers);
+    return;
+  }
   const input = (request.body as { input: unknown[] }).input;
   const summary = `compacted ${input.length} item(s)`;
   sendJson(

@@ -66,7 +66,9 @@ export interface FakeAuthServer {
   /** Verifies an access token from this server; resolves to its claims, or `null` if invalid or expired. */
   verifyAccessToken(token: string): Promise<JWTPayload | null>;
   /** Like `verifyAccessToken`, but says why a token was refused (`revoked` after `revokeAccount`). */
-  checkAccessToken(token: string): Promise<{ claims: JWTPayload } | { claims: null; reason: AccessTokenRefusal }>;
+  checkAccessToken(
+    token: string,
+  ): Promise<{ claims: JWTPayload } | { claims: null; reason: AccessTokenRefusal }>;
   /** Marks a refresh token revoked, as `/oauth/revoke` does. */
   revokeRefreshToken(token: string): boolean;
   /**

@@ -15,12 +15,8 @@ import {
 } from "./cache-model.js";
 import { catalogForClientVersion, checkCatalogRules } from "./catalog-request-rules.js";
 import { type CodexCaller, checkCodexCaller } from "./codex-auth.js";
-import {
-  accountsBySession,
-  type CodexRecordedRequest,
-  toCodexRecord,
-} from "./codex-recorded-request.js";
-import { validateCodexRequest } from "./codex-validation.js";
+import { accountsBySession, type CodexRecordedRequest, toCodexRecord } from "./codex-recorded-request.js";
+import { type ErrorReply, validateCodexRequest } from "./codex-validation.js";
 import { serveCompact } from "./compact-endpoint.js";
 import type { FakeAuthServer } from "./fake-auth-server.js";
 import { type ListenOptions, sendJson, startLoopbackServer } from "./loopback-server.js";
@@ -41,7 +37,7 @@ import {
   readToolNames,
   resolveScenario,
 } from "./resolve-scenario.js";
-import type { ScenarioInput, ScenarioRequest } from "./scenario.js";
+import type { Scenario, ScenarioInput, ScenarioRequest } from "./scenario.js";
 import { TestkitError } from "./testkit-error.js";
 import { createFakeTurnStates, FAKE_TURN_STATE_HEADER, type TurnStateRecord } from "./turn-state.js";
 import { usageLimitReply, usageLimitStreamEvents } from "./usage-limit.js";
@@ -187,8 +183,20 @@ function toScenarioRequest(
   };
 }
 
+/** An error answer written like the scenario that sends the same error (`usage-limit`, …), byte for byte. */
+function jsonScenario(reply: ErrorReply): Scenario {
+  return {
+    status: reply.status,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(reply.body),
+  };
+}
+
 /** The routes a usage limit refuses (and whose requests use up `afterRequests`). */
-const LIMITED_ROUTES = new Set([`POST ${CODEX_BASE_PATH}/responses`, `POST ${CODEX_BASE_PATH}/responses/compact`]);
+const LIMITED_ROUTES = new Set([
+  `POST ${CODEX_BASE_PATH}/responses`,
+  `POST ${CODEX_BASE_PATH}/responses/compact`,
+]);
 /** The routes that need an authorised caller. */
 const AUTHORISED_ROUTES = new Set([...LIMITED_ROUTES, `GET ${CODEX_BASE_PATH}/models`]);
 
@@ -306,8 +314,7 @@ export async function startFakeCodexServer(options: FakeCodexServerOptions = {})
   ): Promise<boolean> => {
     if (gate.kind === "pass") return false;
     if (gate.kind === "deactivated") {
-      const reply = deactivatedWorkspaceReply();
-      sendJson(res, reply.status, reply.body, headers);
+      await writeScenario(res, jsonScenario(deactivatedWorkspaceReply()), headers);
       return true;
     }
     const info = { planType: caller.planType, resetsAt: gate.resetsAt, nowMs: now() };
@@ -317,8 +324,9 @@ export async function startFakeCodexServer(options: FakeCodexServerOptions = {})
       await writeScenario(res, { events: usageLimitStreamEvents({ ...info, model }) }, headers);
       return true;
     }
-    const reply = usageLimitReply(info, gate.kind === "usage-limit" ? gate.status : 429);
-    sendJson(res, reply.status, reply.body, headers);
+    // A compaction request that hits a mid-stream limit has no stream to fail: it gets the HTTP refusal.
+    const reply = usageLimitReply(info, gate.status);
+    await writeScenario(res, jsonScenario(reply), headers);
     return true;
   };
 

@@ -1,4 +1,11 @@
 /** @module @cmp/testkit */
+
+export { deactivatedWorkspaceReply, tokenRevokedReply } from "./account-refusals.js";
+export type {
+  FakeUsageLimit,
+  FakeUsageLimitState,
+  QuotaWindowName,
+} from "./account-switches.js";
 export {
   CODEX_CLIENT_ID,
   type FakeAuthConfig,
@@ -6,12 +13,6 @@ export {
   type TokenEndpointMode,
 } from "./auth-config.js";
 export { type RefreshRefusal, refreshRefusalBody } from "./auth-errors.js";
-export { deactivatedWorkspaceReply, tokenRevokedReply } from "./account-refusals.js";
-export type {
-  FakeUsageLimit,
-  FakeUsageLimitState,
-  QuotaWindowName,
-} from "./account-switches.js";
 export {
   type AuthJsonFile,
   type AuthJsonTokens,
