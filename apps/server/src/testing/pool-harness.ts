@@ -21,7 +21,12 @@ export interface TestClock {
 /** A clock starting at the real time, moved only by `advance`. */
 export function testClock(): TestClock {
   let at = Date.now();
-  return { now: () => at, advance: (ms) => void (at += ms) };
+  return {
+    now: () => at,
+    advance: (ms) => {
+      at += ms;
+    },
+  };
 }
 
 /** The fake accounts by pool name: `default` is A (auth.json), then `b` and `c` (accounts/*.json). */
