@@ -52,7 +52,10 @@ describe("cmp-server accounts and login --account", () => {
     expect(await runLoginCommand(["--account", "Bad Name"], ctx)).toBe(2);
     out.length = 0;
     expect(await runAccountsCommand([], ctx)).toBe(0);
-    expect(out).toEqual(["default: a@example.com, pro plan; active", "work: b@example.com, plus plan; active"]);
+    expect(out).toEqual([
+      "default: a@example.com, pro plan; active",
+      "work: b@example.com, plus plan; active",
+    ]);
   });
 
   it("disables, enables (clearing a cooldown) and removes an account; running servers read the same store", async () => {
@@ -67,7 +70,12 @@ describe("cmp-server accounts and login --account", () => {
     out.length = 0;
     await runAccountsCommand(["list"], ctx);
     expect(out).toContain("b: b@example.com, plus plan; disabled");
-    await board.set("b", { state: "cooling_down", until: Date.now() + 60_000, reason: "usage_limit_reached: x", at: Date.now() });
+    await board.set("b", {
+      state: "cooling_down",
+      until: Date.now() + 60_000,
+      reason: "usage_limit_reached: x",
+      at: Date.now(),
+    });
     out.length = 0;
     await runAccountsCommand([], ctx);
     expect(out.join("\n")).toMatch(/b: .*cooling down until .*\n {2}last error: usage_limit_reached: x/);
