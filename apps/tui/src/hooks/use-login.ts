@@ -49,11 +49,15 @@ export function useLogin(driver: LoginDriver, context: { codexHome: string }): L
   const attempt = useRef<AbortController | null>(null);
   const paste = useRef<((url: string) => void) | null>(null);
   const mounted = useRef(true);
+  const nameRef = useRef(name);
+  nameRef.current = name;
 
   const reloadCurrent = useCallback(() => {
+    // A read for a name that was changed meanwhile is dropped.
+    const mine = () => mounted.current && nameRef.current === name;
     driver.current(name).then(
-      (info) => mounted.current && setCurrent(info),
-      () => mounted.current && setCurrent(null),
+      (info) => mine() && setCurrent(info),
+      () => mine() && setCurrent(null),
     );
     driver.names().then(
       (names) => mounted.current && setSaved(names),
@@ -134,6 +138,8 @@ export function useLogin(driver: LoginDriver, context: { codexHome: string }): L
       setView((v) => (v.phase === "naming" ? { ...v, draft, problem } : v));
       return;
     }
+    // Another account's login must not show under the new name while its own is read.
+    if (nameRef.current !== draft) setCurrent(undefined);
     setName(draft);
     setView({ phase: "menu" });
   }, []);
