@@ -4,6 +4,7 @@ import type { ReasoningItem } from "@cmp/transform";
 import type { Logger } from "pino";
 import type { AppConfig, AppDeps } from "./app-deps.js";
 import type { ProfileSettings } from "./client-profiles.js";
+import type { CmpMetrics } from "./metrics/cmp-metrics.js";
 import type { ManagementBus } from "./state/management-bus.js";
 import type { QuotaTracker } from "./state/quota-tracker.js";
 import type { ReasoningCache } from "./state/reasoning-cache.js";
@@ -29,4 +30,6 @@ export interface AppContext {
   /** `resolveModel` with the configured aliases, cached per catalog. */
   resolveModel: (request: ModelRequest, catalog: readonly CatalogModel[]) => ResolvedModel;
   profiles: (pathProfile: string | undefined, header: string | undefined) => ProfileSettings;
+  /** The Prometheus metrics behind `GET /metrics`; the account pool reports retries, failovers, refreshes and quotas to them. */
+  metrics: CmpMetrics;
 }

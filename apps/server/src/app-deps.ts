@@ -5,6 +5,7 @@ import type { TokenManager } from "@cmp/oauth";
 import type { Store } from "@cmp/store";
 import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
+import type { CmpMetrics } from "./metrics/cmp-metrics.js";
 import type { SharedMap } from "./state/shared-map.js";
 import { CODEX_CLIENT_VERSION } from "./version.js";
 
@@ -56,6 +57,7 @@ export type AppConfig = AppTuning &
     | "modelAliases"
     | "keepAliveMs"
     | "clientVersion"
+    | "metricsPublic"
   >;
 
 /**
@@ -77,6 +79,7 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   clientVersion: CODEX_CLIENT_VERSION,
   overloadRetries: 2,
   overloadRetryBaseMs: 500,
+  metricsPublic: false,
 };
 
 /** Everything `createApp` is built from; upstream access, tokens, clock and logger are injected. */
@@ -105,4 +108,9 @@ export interface AppDeps {
    * under `CMP_HOME/store`. Absent (tests): those features keep their state in memory.
    */
   store?: Store;
+  /**
+   * The Prometheus metrics (`GET /metrics`), when made before the app so the account pool can report
+   * to them too; default: the app makes its own.
+   */
+  metrics?: CmpMetrics;
 }
