@@ -233,7 +233,9 @@ export class CmpMetrics {
     this.live.delete(request);
     const record = request.record;
     const code = aborted ? "499" : statusLabel(status);
-    const errorCode = aborted ? "client_closed_request" : (record?.errorCode ?? request.errorCode);
+    const rawCode = aborted ? "client_closed_request" : (record?.errorCode ?? request.errorCode);
+    // Bounded before it is part of a series key: the mapper passes unknown upstream codes through.
+    const errorCode = rawCode === null ? null : this.errorCode(rawCode);
     if (record === undefined) {
       const series = this.seriesOf(OTHER_LABEL, NONE_LABEL, NONE_LABEL, NONE_LABEL, code, errorCode, false);
       series.requests++;
@@ -315,7 +317,8 @@ export class CmpMetrics {
   }
 
   /**
-   * The series of one combination of request labels: a map lookup once it exists. Past
+   * The series of one combination of request labels (all already bounded; `errorCode` is the error
+   * code's label or `null`): a map lookup once it exists. Past
    * {@link MAX_CACHED_SERIES} combinations the counts are flushed and the map starts again.
    */
   private seriesOf(
@@ -336,7 +339,7 @@ export class CmpMetrics {
     }
     series = {
       labels: { api, model, account, key, code },
-      errorLabels: errorCode === null ? null : { api, code: this.errorCode(errorCode) },
+      errorLabels: errorCode === null ? null : { api, code: errorCode },
       requests: 0,
       errors: 0,
       input: 0,
