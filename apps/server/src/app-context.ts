@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { AppConfig, AppDeps } from "./app-deps.js";
 import type { ProfileSettings } from "./client-profiles.js";
 import type { HttpContext } from "./http/http-context.js";
+import type { CmpMetrics } from "./metrics/cmp-metrics.js";
 import type { AccountPool } from "./state/account-pool.js";
 import type { ManagementBus } from "./state/management-bus.js";
 import type { QuotaTracker } from "./state/quota-tracker.js";
@@ -35,4 +36,6 @@ export interface AppContext {
   pool: AccountPool;
   /** Whether this request may pin an account with `x-cmp-account`. */
   mayPinAccount: (http: HttpContext) => boolean;
+  /** The Prometheus metrics behind `GET /metrics`; the account pool reports retries, failovers, refreshes and quotas to them. */
+  metrics: CmpMetrics;
 }

@@ -5,6 +5,7 @@ import type { TokenManager } from "@cmp/oauth";
 import type { Store } from "@cmp/store";
 import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
+import type { CmpMetrics } from "./metrics/cmp-metrics.js";
 import type { AccountSource, PoolAccount } from "./state/account-pool.js";
 import type { SharedMap } from "./state/shared-map.js";
 import { CODEX_CLIENT_VERSION } from "./version.js";
@@ -58,6 +59,7 @@ export type AppConfig = AppTuning &
     | "modelAliases"
     | "keepAliveMs"
     | "clientVersion"
+    | "metricsPublic"
   >;
 
 /**
@@ -80,6 +82,7 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   clientVersion: CODEX_CLIENT_VERSION,
   overloadRetries: 2,
   overloadRetryBaseMs: 500,
+  metricsPublic: false,
 };
 
 /** Everything `createApp` is built from; upstream access, tokens, clock and logger are injected. */
@@ -114,4 +117,9 @@ export interface AppDeps {
    * account, `default`, with `tokenManager`.
    */
   accounts?: { initial: readonly PoolAccount[]; source?: AccountSource };
+  /**
+   * The Prometheus metrics (`GET /metrics`), when made before the app so the account pool can report
+   * to them too; default: the app makes its own.
+   */
+  metrics?: CmpMetrics;
 }

@@ -57,6 +57,8 @@ export interface ServerConfig {
   storePrefix: string;
   /** `CMP_STORE_SECRET`: 32 bytes that encrypt logins in the shared store (required with `storeUrl`). */
   storeSecret: Uint8Array | null;
+  /** `CMP_METRICS_PUBLIC=1`: `GET /metrics` needs no API key (default: protected like the management API). */
+  metricsPublic: boolean;
 }
 
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
@@ -174,6 +176,7 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9._-]{1,100}$/, "expected 1 to 100 of A-Z a-z 0-9 . _ -")
     .default(DEFAULT_STORE_PREFIX),
   CMP_STORE_SECRET: optionalText,
+  CMP_METRICS_PUBLIC: z.enum(["0", "1", "false", "true"]).default("0"),
   OPENAI_OAUTH_ACCESS_TOKEN: optionalText,
   OPENAI_OAUTH_REFRESH_TOKEN: optionalText,
   OPENAI_CHATGPT_ACCOUNT_ID: optionalText,
@@ -259,5 +262,6 @@ export function loadConfig(
     storeUrl,
     storePrefix: e.CMP_STORE_PREFIX,
     storeSecret,
+    metricsPublic: e.CMP_METRICS_PUBLIC === "1" || e.CMP_METRICS_PUBLIC === "true",
   };
 }

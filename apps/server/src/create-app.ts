@@ -9,10 +9,12 @@ import type { ErrorDialect } from "./http/error-dialect.js";
 import { expressErrorHandler, expressRoute } from "./http/express-route.js";
 import { createRequestPipeline } from "./http/request-pipeline.js";
 import type { RouteHandler } from "./http/route-handler.js";
+import { createMetrics, DEFAULT_ACCOUNT } from "./metrics/cmp-metrics.js";
 import { handleChatCompletions } from "./routes/chat-completions-route.js";
 import { handleCompact } from "./routes/compact-route.js";
 import { handleManagementEvents } from "./routes/management-route.js";
 import { handleAbout, handleHealth } from "./routes/meta-routes.js";
+import { handleMetrics } from "./routes/metrics-route.js";
 import { handleGetModel, handleListModels } from "./routes/models-routes.js";
 import { handleResponses } from "./routes/responses-route.js";
 import { handleStatus } from "./routes/status-route.js";
@@ -50,6 +52,8 @@ const errorDialectFor = (path: string): ErrorDialect | undefined => {
 };
 
 const PUBLIC_PATHS = new Set(["/health", "/v1/health"]);
+/** `GET /metrics` after path normalisation (`/metrics` becomes `/v1/metrics`). */
+const METRICS_PATH = "/v1/metrics";
 const isPublic = (method: string, path: string) =>
   PUBLIC_PATHS.has(path) || ((method === "GET" || method === "HEAD") && (path === "/" || path === "/v1"));
 
@@ -99,15 +103,21 @@ export function createApp(deps: AppDeps): CmpApp {
     }),
     // Pinning is for debugging: any client that passed the API-key check may pin (named keys narrow it).
     mayPinAccount: () => true,
+    metrics: deps.metrics ?? createMetrics(),
   };
+  // The single login's quota, read when scraped, until the account pool reports each account's.
+  ctx.metrics.readQuotaAtScrape(DEFAULT_ACCOUNT, () => ctx.quota.current());
   for (const type of ["refreshed", "refresh_failed", "logged_out"] as const) {
     deps.tokenManager.on?.(type, () =>
       bus.publish({ type: "auth", data: { type, at: new Date(now()).toISOString() } }),
     );
   }
+  // The single login's refreshes, counted as the pool's first account's.
+  deps.tokenManager.on?.("refreshed", () => ctx.metrics.refresh(DEFAULT_ACCOUNT, true));
   // The token manager's events carry no secrets; a failed refresh (or a refreshed login that could not
   // be saved, which a restart would lose) must be visible in the log.
   deps.tokenManager.on?.("refresh_failed", ({ code, message, retryable }) => {
+    ctx.metrics.refresh(DEFAULT_ACCOUNT, false);
     logger.warn({ code, retryable, reason: message }, "ChatGPT login refresh failed");
   });
   // Once when the saved login becomes unreadable, not for each request it fails (those answer 401
@@ -127,6 +137,7 @@ export function createApp(deps: AppDeps): CmpApp {
   router.get("/v1/models/*id", expressRoute(ctx, handleGetModel));
   router.get("/v1/status", expressRoute(ctx, handleStatus));
   router.get("/v1/management/events", expressRoute(ctx, handleManagementEvents));
+  router.get(METRICS_PATH, expressRoute(ctx, handleMetrics));
   registerRefusals(router, ctx, [
     ["/", ["GET"]],
     ["/v1", ["GET"]],
@@ -139,13 +150,18 @@ export function createApp(deps: AppDeps): CmpApp {
     ["/v1/models/*id", ["GET"]],
     ["/v1/status", ["GET"]],
     ["/v1/management/events", ["GET"]],
+    [METRICS_PATH, ["GET"]],
   ]);
   registerNotFound(router, ctx);
   router.use(expressErrorHandler(ctx));
 
   const pipeline = createRequestPipeline(ctx, {
     jsonRoutes: JSON_ROUTES,
-    isPublic,
+    // CMP_METRICS_PUBLIC=1: a scraper needs no key (mayReadMetrics lets it through too).
+    isPublic: config.metricsPublic
+      ? (method, path) =>
+          isPublic(method, path) || (path === METRICS_PATH && (method === "GET" || method === "HEAD"))
+      : isPublic,
     fallback: router,
     errorDialect: errorDialectFor,
   });

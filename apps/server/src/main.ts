@@ -14,6 +14,7 @@ import {
 } from "@cmp/oauth";
 import { createStore, type Store } from "@cmp/store";
 import pino from "pino";
+import type { AppContext } from "./app-context.js";
 import { loadConfig, type ServerConfig } from "./config.js";
 import { createApp } from "./create-app.js";
 import { handleClientError } from "./http/client-error.js";
@@ -24,7 +25,7 @@ import {
   createFileAccountDirectory,
   createSharedAccountDirectory,
 } from "./state/account-directory.js";
-import type { AccountPool, PoolAccount } from "./state/account-pool.js";
+import type { PoolAccount } from "./state/account-pool.js";
 import { startManagementRelay } from "./state/management-relay.js";
 import { openSharedStore } from "./state/open-shared-store.js";
 import { PRODUCT_NAME, SERVER_VERSION } from "./version.js";
@@ -131,8 +132,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     issuer: config.authIssuer,
     loginHint: "run `cmp-server login` (or `pnpm tui`)",
   });
-  let pool: AccountPool | undefined;
-  const accounts = createAccountSource(directory, tokenManager, config.authIssuer, () => pool);
+  let context: Pick<AppContext, "pool" | "metrics"> | undefined;
+  const accounts = createAccountSource(directory, tokenManager, config.authIssuer, () => context);
   const userAgent = buildUserAgent({ product: PRODUCT_NAME, version: SERVER_VERSION });
   const catalog = createModelCatalog({
     upstreamUrl: config.upstreamUrl,
@@ -181,7 +182,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     store: operatorStore,
     accounts: { initial: await accounts.list().catch(failStart), source: accounts },
   });
-  pool = app.context.pool;
+  context = app.context;
+  const { pool } = app.context;
   await pool.ready;
   const stopRelay =
     sharedStore === null
@@ -218,7 +220,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       // A refresh that was sent has already used up the old refresh token at the issuer: exiting before
       // its answer is saved would lose the login. It is bounded by the answer timeout (2 minutes).
       await Promise.all(accounts.managers().map((manager) => manager.drain()));
-      await pool?.close();
+      await pool.close();
       await codexClient.close().catch(() => {});
       await stopRelay?.();
       await operatorStore.close().catch(() => {});
@@ -241,7 +243,7 @@ function createAccountSource(
   directory: AccountDirectory,
   defaultManager: TokenManager,
   issuer: string,
-  pool: () => AccountPool | undefined,
+  context: () => Pick<AppContext, "pool" | "metrics"> | undefined,
 ): { list(): Promise<PoolAccount[]>; managers(): TokenManager[] } {
   const known = new Map<string, { account: PoolAccount; manager: TokenManager }>();
   const entry = (name: string) => {
@@ -255,10 +257,14 @@ function createAccountSource(
               issuer,
               loginHint: `run \`cmp-server login --account ${name}\``,
             });
+      // The default account's refreshes are counted by createApp (it watches `tokenManager`).
+      if (name !== DEFAULT_ACCOUNT_NAME)
+        manager.on("refreshed", () => context()?.metrics.refresh(name, true));
       manager.on("refresh_failed", (event) => {
+        if (name !== DEFAULT_ACCOUNT_NAME) context()?.metrics.refresh(name, false);
         if (event.retryable) return;
         const at = Date.now();
-        void pool()?.mark(name, {
+        void context()?.pool.mark(name, {
           state: "needs_login",
           until: null,
           reason: `${event.code}: ${event.message}`,

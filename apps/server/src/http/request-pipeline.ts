@@ -51,7 +51,7 @@ export function createRequestPipeline(
 
   return (req, res) => {
     const http = new HttpContext(req, res, now());
-    logRequest(http, logger, tracker, now);
+    logRequest(http, logger, tracker, now, app.metrics);
     try {
       if (checkHost) requireAllowedHost(http);
       if (cors?.(http)) return;

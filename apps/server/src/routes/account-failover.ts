@@ -87,6 +87,7 @@ export async function withAccount(
   const warningsBefore = opened.warnings.length;
   let exclude: Set<string> | undefined;
   let lastError: unknown;
+  let movedFrom: { name: string; reason: string } | undefined;
   for (;;) {
     let account: PoolAccount;
     try {
@@ -97,6 +98,7 @@ export async function withAccount(
         throw lastError;
       throw error;
     }
+    if (movedFrom !== undefined) app.metrics.failover(movedFrom.name, account.name, movedFrom.reason);
     opened.record.account = account.name;
     if (!http.res.headersSent) http.res.setHeader(ACCOUNT_HEADER, account.name);
     try {
@@ -112,6 +114,7 @@ export async function withAccount(
       exclude ??= new Set();
       exclude.add(account.name);
       lastError = error;
+      movedFrom = { name: account.name, reason: verdict.health?.state ?? "model_not_found" };
       opened.warnings.length = warningsBefore;
       app.logger.warn(
         { account: account.name, reason: verdict.health?.reason ?? "model not in this account's plan" },

@@ -55,6 +55,7 @@ export async function retryWhileOverloaded(
         throw error;
       }
       const waitMs = computeBackoffMs(retry, { baseMs: overloadRetryBaseMs });
+      app.metrics.retry("overloaded");
       app.logger.warn({ retry, waitMs }, "the backend is overloaded; sending the request again");
       await pause(waitMs, clientAbort);
       if (clientAbort.aborted) throw error;

@@ -1,5 +1,6 @@
 import {
   type AbortSignalLike,
+  CodexClientError,
   CodexHttpError,
   type CodexResponse,
   type CreateResponseOptions,
@@ -9,6 +10,7 @@ import type { AccountAuth } from "@cmp/core";
 import { isInstructionsRejection, type SelectedInstructions, selectInstructions } from "@cmp/instructions";
 import type { ModelRequest, ResolvedModel } from "@cmp/models";
 import type { AppContext } from "../app-context.js";
+import { toHttpError } from "../errors/map-error.js";
 import type { PoolAccount } from "../state/account-pool.js";
 import type { RequestRecord } from "../state/request-record.js";
 
@@ -63,6 +65,7 @@ async function callUpstream<T extends UpstreamAnswer>(
     // `/v1/status`'s `quota` is the first account's (as before pools); every account's windows are the pool's.
     if (primary) ctx.quota.record(response.quota);
     ctx.pool.noteQuota(account, response.quota);
+    if (response.quota !== null) ctx.metrics.quota(account.name, response.quota);
     const etag = response.headers["x-models-etag"];
     if (etag !== undefined) void ctx.deps.catalog.noteModelsEtag?.(etag, auth);
     return response;
@@ -71,7 +74,10 @@ async function callUpstream<T extends UpstreamAnswer>(
     if (CodexHttpError.isInstance(error)) {
       if (primary) ctx.quota.record(error.quota);
       ctx.pool.noteQuota(account, error.quota);
+      if (error.quota !== null) ctx.metrics.quota(account.name, error.quota);
     }
+    if (CodexHttpError.isInstance(error) || CodexClientError.isInstance(error))
+      ctx.metrics.upstreamError(toHttpError(error, ctx.now(), ctx.config.clientVersion).code ?? "other");
     throw error;
   }
 }
@@ -214,6 +220,7 @@ export async function prepareUpstreamCall<T extends UpstreamAnswer>(
           fellBack = true;
           mode = "codex";
           ctx.instructionsMode.rememberCodexRequired(auth.accountId);
+          ctx.metrics.retry("instructions_rejected");
           ctx.logger.warn("backend rejected custom instructions; switching this account to codex mode");
           warnings.push(plan.fallbackWarning);
           built = await buildFor(mode);
@@ -221,6 +228,7 @@ export async function prepareUpstreamCall<T extends UpstreamAnswer>(
         }
         if (replayReasoning && current.replayedReasoning === true && isReasoningRejection(error)) {
           replayReasoning = false;
+          ctx.metrics.retry("reasoning_rejected");
           ctx.logger.warn(
             { model: resolved.slug },
             "backend rejected the replayed encrypted reasoning; sending the request once more without it",
