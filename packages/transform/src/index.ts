@@ -56,7 +56,12 @@ export {
   type OllamaNdjsonBody,
   type OllamaNdjsonBodyOptions,
 } from "./ollama/create-ollama-ndjson-body.js";
-export { encodeOllamaLine, toOllamaErrorBody } from "./ollama/encode-ollama-line.js";
+export {
+  encodeOllamaKeepAlive,
+  encodeOllamaLine,
+  type OllamaKeepAliveOptions,
+  toOllamaErrorBody,
+} from "./ollama/encode-ollama-line.js";
 export {
   OllamaAnswerMapper,
   type OllamaAnswerOptions,

@@ -182,12 +182,11 @@ function convertMessages(messages: readonly OllamaMessage[], warnings: string[])
 }
 
 function baseChat(
-  model: string,
+  request: OllamaChatRequest | OllamaGenerateRequest,
   messages: ChatMessage[],
-  think: OllamaThink | null | undefined,
-  format: OllamaChatRequest["format"],
 ): ChatCompletionRequest {
-  const chat: ChatCompletionRequest = { model, messages, stream: true };
+  const { model, think, format } = request;
+  const chat: ChatCompletionRequest = { model, messages, stream: request.stream !== false };
   const effort = reasoningEffort(think);
   if (effort !== null) chat.reasoning_effort = effort;
   const responseFormatValue = responseFormat(format);
@@ -211,7 +210,7 @@ export function convertOllamaChatRequest(request: OllamaChatRequest): ConvertedO
   knownKeysWarnings(request, CHAT_KEYS, warnings);
   optionWarnings(request.options, warnings);
   const messages = convertMessages(request.messages ?? [], warnings);
-  const chat = baseChat(request.model, messages, request.think, request.format);
+  const chat = baseChat(request, messages);
   const tools = request.tools ?? [];
   if (tools.length > 0) {
     chat.tools = tools.map((tool) => ({
@@ -255,7 +254,7 @@ export function convertOllamaGenerateRequest(request: OllamaGenerateRequest): Co
     messages.push({ role: "user", content: userContent(prompt, images, "") });
   }
   return {
-    chat: baseChat(request.model, messages, request.think, request.format),
+    chat: baseChat(request, messages),
     stream: request.stream !== false,
     stop: stopSequences(request.options),
     thinking: request.think !== false,

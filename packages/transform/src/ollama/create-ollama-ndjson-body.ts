@@ -3,7 +3,7 @@ import { createResponsesEventParser, type SseParseStats } from "../sse/responses
 import type { ByteSource } from "../stream/byte-source.js";
 import { PullBody } from "../stream/pull-body.js";
 import { describeReadFailure, type ReadFailureDescriber } from "../stream/read-failure.js";
-import { encodeOllamaLine, toOllamaErrorBody } from "./encode-ollama-line.js";
+import { encodeOllamaKeepAlive, encodeOllamaLine, toOllamaErrorBody } from "./encode-ollama-line.js";
 import { OllamaAnswerMapper, type OllamaAnswerOptions } from "./ollama-answer-mapper.js";
 
 /** Options of {@link createOllamaNdjsonBody}. */
@@ -77,6 +77,6 @@ export function createOllamaNdjsonBody(
     get failure() {
       return chat.error ?? readFailure;
     },
-    keepAliveLine: () => encodeOllamaLine(mapper.keepAlive()),
+    keepAliveLine: () => encodeOllamaKeepAlive(options),
   };
 }

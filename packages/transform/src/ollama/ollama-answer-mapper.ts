@@ -116,11 +116,6 @@ export class OllamaAnswerMapper {
     return this.convert(this.chat.finish());
   }
 
-  /** An object that adds nothing (empty text, `done: false`): the NDJSON keep-alive. */
-  keepAlive(): OllamaAnswerPart {
-    return this.piece("", undefined);
-  }
-
   private createdAt(): string {
     return new Date(this.now()).toISOString();
   }
