@@ -75,6 +75,7 @@ export type {
   OllamaDoneReason,
   OllamaErrorBody,
   OllamaGenerateRequest,
+  OllamaGenerateResponse,
   OllamaMessage,
   OllamaMetrics,
   OllamaThink,

@@ -143,12 +143,10 @@ const validGenerate: Body = { model: "gpt-5.4", prompt: "Hi", stream: false };
 
 /** One malformed request: a path and its JSON text. */
 const malformed = fc.oneof(
-  fc
-    .array(fc.oneof(...chatMutations), { minLength: 1, maxLength: 3 })
-    .map((mutations) => ({
-      path: "/api/chat",
-      text: JSON.stringify(mutations.reduce((b, m) => m(b), validChat)),
-    })),
+  fc.array(fc.oneof(...chatMutations), { minLength: 1, maxLength: 3 }).map((mutations) => ({
+    path: "/api/chat",
+    text: JSON.stringify(mutations.reduce((b, m) => m(b), validChat)),
+  })),
   fc.array(fc.oneof(...generateMutations), { minLength: 1, maxLength: 3 }).map((mutations) => ({
     path: "/api/generate",
     text: JSON.stringify(mutations.reduce((b, m) => m(b), validGenerate)),
