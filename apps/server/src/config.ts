@@ -17,6 +17,11 @@ export interface ServerConfig {
   home: string;
   host: string;
   port: number;
+  /**
+   * `CMP_OLLAMA_PORT`: a second port serving the same app on `CMP_HOST`, for Ollama clients (which
+   * assume 11434); `GET /` answers `Ollama is running` there. `null` (the default): no second port.
+   */
+  ollamaPort: number | null;
   apiKeys: string[];
   dashboardApiKey: string | null;
   bodyLimitBytes: number;
@@ -98,6 +103,7 @@ const envSchema = z.object({
   CMP_HOME: z.string().trim().min(1).optional(),
   CMP_HOST: z.string().trim().min(1).default("127.0.0.1"),
   CMP_PORT: port.default(8083),
+  CMP_OLLAMA_PORT: port.optional(),
   CMP_API_KEYS: z.string().optional().transform(list),
   CMP_API_KEY: optionalText,
   CMP_BODY_LIMIT: z
@@ -232,6 +238,7 @@ export function loadConfig(
     home: e.CMP_HOME ?? join(homedir(), ".cmp"),
     host: e.CMP_HOST,
     port: e.CMP_PORT,
+    ollamaPort: e.CMP_OLLAMA_PORT ?? null,
     apiKeys: e.CMP_API_KEYS,
     dashboardApiKey: e.CMP_API_KEY,
     bodyLimitBytes: e.CMP_BODY_LIMIT,

@@ -7,6 +7,7 @@ import { type AppDeps, DEFAULT_APP_CONFIG } from "./app-deps.js";
 import { createProfileResolver } from "./client-profiles.js";
 import type { ErrorDialect } from "./http/error-dialect.js";
 import { expressErrorHandler, expressRoute } from "./http/express-route.js";
+import { OLLAMA_ERROR_DIALECT } from "./http/ollama-error-dialect.js";
 import { createRequestPipeline } from "./http/request-pipeline.js";
 import type { RouteHandler } from "./http/route-handler.js";
 import { createMetrics, DEFAULT_ACCOUNT } from "./metrics/cmp-metrics.js";
@@ -16,6 +17,14 @@ import { handleManagementEvents } from "./routes/management-route.js";
 import { handleAbout, handleHealth } from "./routes/meta-routes.js";
 import { handleMetrics } from "./routes/metrics-route.js";
 import { handleGetModel, handleListModels } from "./routes/models-routes.js";
+import { handleOllamaChat, handleOllamaGenerate } from "./routes/ollama-chat-route.js";
+import {
+  handleOllamaPs,
+  handleOllamaShow,
+  handleOllamaTags,
+  handleOllamaVersion,
+} from "./routes/ollama-models-route.js";
+import { ollamaRootRoute } from "./routes/ollama-port.js";
 import { handleResponses } from "./routes/responses-route.js";
 import { handleStatus } from "./routes/status-route.js";
 import { registerNotFound, registerRefusals } from "./routes/unsupported-routes.js";
@@ -38,13 +47,18 @@ const JSON_ROUTES = new Map<string, RouteHandler>([
   ["/v1/chat/completions", handleChatCompletions],
   ["/v1/responses", handleResponses],
   ["/v1/responses/compact", handleCompact],
+  ["/api/chat", handleOllamaChat],
+  ["/api/generate", handleOllamaGenerate],
+  ["/api/show", handleOllamaShow],
 ]);
 
 /**
  * The front doors that are not OpenAI's, by path prefix: their errors (also a refused key or an unknown
  * path under the prefix) take that API's shape. Every other path answers OpenAI's.
  */
-const ERROR_DIALECTS: ReadonlyArray<readonly [prefix: string, dialect: ErrorDialect]> = [];
+const ERROR_DIALECTS: ReadonlyArray<readonly [prefix: string, dialect: ErrorDialect]> = [
+  ["/api/", OLLAMA_ERROR_DIALECT],
+];
 
 const errorDialectFor = (path: string): ErrorDialect | undefined => {
   for (const [prefix, dialect] of ERROR_DIALECTS) if (path.startsWith(prefix)) return dialect;
@@ -131,6 +145,7 @@ export function createApp(deps: AppDeps): CmpApp {
   router.disable("x-powered-by");
   router.set("etag", false);
   router.set("query parser", "simple");
+  router.get("/", ollamaRootRoute);
   router.get(["/", "/v1"], expressRoute(ctx, handleAbout));
   router.get(["/health", "/v1/health"], expressRoute(ctx, handleHealth));
   router.get("/v1/models", expressRoute(ctx, handleListModels));
@@ -138,6 +153,9 @@ export function createApp(deps: AppDeps): CmpApp {
   router.get("/v1/status", expressRoute(ctx, handleStatus));
   router.get("/v1/management/events", expressRoute(ctx, handleManagementEvents));
   router.get(METRICS_PATH, expressRoute(ctx, handleMetrics));
+  router.get("/api/tags", expressRoute(ctx, handleOllamaTags));
+  router.get("/api/ps", expressRoute(ctx, handleOllamaPs));
+  router.get("/api/version", expressRoute(ctx, handleOllamaVersion));
   registerRefusals(router, ctx, [
     ["/", ["GET"]],
     ["/v1", ["GET"]],
@@ -151,6 +169,12 @@ export function createApp(deps: AppDeps): CmpApp {
     ["/v1/status", ["GET"]],
     ["/v1/management/events", ["GET"]],
     [METRICS_PATH, ["GET"]],
+    ["/api/chat", ["POST"]],
+    ["/api/generate", ["POST"]],
+    ["/api/show", ["POST"]],
+    ["/api/tags", ["GET"]],
+    ["/api/ps", ["GET"]],
+    ["/api/version", ["GET"]],
   ]);
   registerNotFound(router, ctx);
   router.use(expressErrorHandler(ctx));

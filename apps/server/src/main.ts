@@ -19,6 +19,7 @@ import { loadConfig, type ServerConfig } from "./config.js";
 import { createApp } from "./create-app.js";
 import { handleClientError } from "./http/client-error.js";
 import { LogBatcher } from "./log-batcher.js";
+import { createOllamaListener } from "./routes/ollama-port.js";
 import { secureHome } from "./secure-home.js";
 import {
   type AccountDirectory,
@@ -34,6 +35,9 @@ import { PRODUCT_NAME, SERVER_VERSION } from "./version.js";
 export interface RunningServer {
   url: string;
   server: Server;
+  /** The Ollama port's URL and listener (`CMP_OLLAMA_PORT`), or `null` when it is off. */
+  ollamaUrl: string | null;
+  ollamaServer: Server | null;
   config: ServerConfig;
   /** Stops accepting, lets in-flight requests finish (bounded by `CMP_SHUTDOWN_TIMEOUT_MS`), then closes. */
   shutdown(): Promise<void>;
@@ -204,7 +208,28 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   server.headersTimeout = 66_000;
   const { port } = server.address() as AddressInfo;
   const url = formatUrl(config.host, port);
-  (options.print ?? ((line: string) => process.stdout.write(`${line}\n`)))(`listening on ${url}`);
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  print(`listening on ${url}`);
+  // Ollama clients assume their own port (11434): the same app answers there too, when asked to.
+  let ollamaServer: Server | null = null;
+  let ollamaUrl: string | null = null;
+  if (config.ollamaPort !== null) {
+    const listening = createServer(createOllamaListener(app));
+    ollamaServer = listening;
+    listening.listen(config.ollamaPort, config.host);
+    await new Promise<void>((resolve, reject) => {
+      listening.once("listening", resolve);
+      listening.once("error", reject);
+    }).catch(async (error: unknown) => {
+      server.close();
+      return failStart(error);
+    });
+    listening.on("clientError", handleClientError);
+    listening.keepAliveTimeout = 65_000;
+    listening.headersTimeout = 66_000;
+    ollamaUrl = formatUrl(config.host, (listening.address() as AddressInfo).port);
+    print(`Ollama API on ${ollamaUrl}`);
+  }
   logger.info({ url, upstream: config.upstreamUrl, version: SERVER_VERSION }, "server started");
 
   let stopping: Promise<void> | undefined;
@@ -213,9 +238,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       logger.info({ graceMs: config.shutdownTimeoutMs }, "shutting down: finishing in-flight requests");
       shutdownController.abort();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const ollamaClosed = new Promise<void>((resolve) =>
+        ollamaServer ? ollamaServer.close(() => resolve()) : resolve(),
+      );
       server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+      ollamaServer?.closeIdleConnections();
+      const timer = setTimeout(() => {
+        server.closeAllConnections();
+        ollamaServer?.closeAllConnections();
+      }, config.shutdownTimeoutMs);
       await closed;
+      await ollamaClosed;
       clearTimeout(timer);
       // A refresh that was sent has already used up the old refresh token at the issuer: exiting before
       // its answer is saved would lose the login. It is bounded by the answer timeout (2 minutes).
@@ -230,7 +263,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     })();
     return stopping;
   };
-  return { url, server, config, shutdown, flushLogs };
+  return { url, server, ollamaUrl, ollamaServer, config, shutdown, flushLogs };
 }
 
 /**

@@ -42,6 +42,47 @@ export {
   type OpenAIHttpErrorOptions,
 } from "./errors/openai-http-error.js";
 export { mergeChatChunkStreams, mergeChatCompletions } from "./merge/merge-choices.js";
+// Ollama's API (`/api/chat`, `/api/generate`): its requests go down the chat path, its answers are NDJSON.
+export {
+  type AggregateOllamaOptions,
+  aggregateOllamaResponse,
+} from "./ollama/aggregate-ollama-response.js";
+export {
+  type ConvertedOllamaRequest,
+  convertOllamaChatRequest,
+  convertOllamaGenerateRequest,
+} from "./ollama/convert-ollama-request.js";
+export {
+  createOllamaNdjsonBody,
+  type OllamaNdjsonBody,
+  type OllamaNdjsonBodyOptions,
+} from "./ollama/create-ollama-ndjson-body.js";
+export {
+  encodeOllamaKeepAlive,
+  encodeOllamaLine,
+  type OllamaKeepAliveOptions,
+  toOllamaErrorBody,
+} from "./ollama/encode-ollama-line.js";
+export {
+  OllamaAnswerMapper,
+  type OllamaAnswerOptions,
+  type OllamaAnswerPart,
+  type OllamaApi,
+} from "./ollama/ollama-answer-mapper.js";
+export type {
+  OllamaAnswerMessage,
+  OllamaChatRequest,
+  OllamaChatResponse,
+  OllamaDoneReason,
+  OllamaErrorBody,
+  OllamaGenerateRequest,
+  OllamaGenerateResponse,
+  OllamaMessage,
+  OllamaMetrics,
+  OllamaThink,
+  OllamaToolCall,
+} from "./ollama/ollama-api.js";
+export { parseOllamaChatRequest, parseOllamaGenerateRequest } from "./ollama/parse-ollama-request.js";
 export {
   type AggregatedResponse,
   type AggregateResponseOptions,
@@ -71,7 +112,6 @@ export {
   type SanitizeResponsesResult,
   sanitizeResponsesRequest,
 } from "./responses/sanitize-responses-request.js";
-
 export { createSseEventStream, type SseEventStream } from "./sse/create-sse-event-stream.js";
 export { encodeSse, encodeSseEvent, SSE_DONE } from "./sse/encode-sse.js";
 export { EncodeSseError, type EncodeSseErrorCode } from "./sse/encode-sse-error.js";

@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import { TURN_STATE_HEADER } from "@cmp/codex-client";
 import type { AppContext } from "../app-context.js";
 import { type ProfileSettings, stripProviderPrefix } from "../client-profiles.js";
@@ -29,7 +30,13 @@ export interface OpenedApiRequest {
 export function openApiRequest(
   app: AppContext,
   http: HttpContext,
-  request: { model: string; stream: boolean; api: RequestRecord["api"] },
+  request: {
+    model: string;
+    stream: boolean;
+    api: RequestRecord["api"];
+    /** The writer of a stream that is not SSE (Ollama's NDJSON); an `SseWriter` by default. */
+    createWriter?: (res: ServerResponse, keepAliveMs: number) => SseWriter;
+  },
 ): OpenedApiRequest {
   const profile = app.profiles(http.pathProfile, http.header("x-cmp-profile"));
   const warnings: string[] = [];
@@ -41,8 +48,11 @@ export function openApiRequest(
   const record = app.tracker.start({ model, stream: request.stream, api: request.api });
   http.record = record;
   const clientAbort = new ClientAbort(http.res);
-  const writer = request.stream ? new SseWriter(http.res, app.config.keepAliveMs) : undefined;
-  http.sse = request.stream;
+  const writer = request.stream
+    ? (request.createWriter?.(http.res, app.config.keepAliveMs) ??
+      new SseWriter(http.res, app.config.keepAliveMs))
+    : undefined;
+  http.sse = request.stream && request.createWriter === undefined;
   writer?.armKeepAlive();
   return { profile, model, warnings, record, clientAbort, writer };
 }
