@@ -5,13 +5,16 @@ import pino from "pino";
 import type { AppContext } from "./app-context.js";
 import { type AppDeps, DEFAULT_APP_CONFIG } from "./app-deps.js";
 import { createProfileResolver } from "./client-profiles.js";
+import { ANTHROPIC_ERROR_DIALECT } from "./http/anthropic-error-dialect.js";
 import type { ErrorDialect } from "./http/error-dialect.js";
 import { expressErrorHandler, expressRoute } from "./http/express-route.js";
 import { createRequestPipeline } from "./http/request-pipeline.js";
 import type { RouteHandler } from "./http/route-handler.js";
 import { handleChatCompletions } from "./routes/chat-completions-route.js";
 import { handleCompact } from "./routes/compact-route.js";
+import { handleCountTokens } from "./routes/count-tokens-route.js";
 import { handleManagementEvents } from "./routes/management-route.js";
+import { handleMessages } from "./routes/messages-route.js";
 import { handleAbout, handleHealth } from "./routes/meta-routes.js";
 import { handleGetModel, handleListModels } from "./routes/models-routes.js";
 import { handleResponses } from "./routes/responses-route.js";
@@ -35,13 +38,17 @@ const JSON_ROUTES = new Map<string, RouteHandler>([
   ["/v1/chat/completions", handleChatCompletions],
   ["/v1/responses", handleResponses],
   ["/v1/responses/compact", handleCompact],
+  ["/v1/messages", handleMessages],
+  ["/v1/messages/count_tokens", handleCountTokens],
 ]);
 
 /**
  * The front doors that are not OpenAI's, by path prefix: their errors (also a refused key or an unknown
  * path under the prefix) take that API's shape. Every other path answers OpenAI's.
  */
-const ERROR_DIALECTS: ReadonlyArray<readonly [prefix: string, dialect: ErrorDialect]> = [];
+const ERROR_DIALECTS: ReadonlyArray<readonly [prefix: string, dialect: ErrorDialect]> = [
+  ["/v1/messages", ANTHROPIC_ERROR_DIALECT],
+];
 
 const errorDialectFor = (path: string): ErrorDialect | undefined => {
   for (const [prefix, dialect] of ERROR_DIALECTS) if (path.startsWith(prefix)) return dialect;
@@ -122,6 +129,8 @@ export function createApp(deps: AppDeps): CmpApp {
     ["/v1/chat/completions", ["POST"]],
     ["/v1/responses", ["POST"]],
     ["/v1/responses/compact", ["POST"]],
+    ["/v1/messages", ["POST"]],
+    ["/v1/messages/count_tokens", ["POST"]],
     ["/v1/models", ["GET"]],
     ["/v1/models/*id", ["GET"]],
     ["/v1/status", ["GET"]],
