@@ -5,6 +5,7 @@ import pino from "pino";
 import type { AppContext } from "./app-context.js";
 import { type AppDeps, DEFAULT_APP_CONFIG } from "./app-deps.js";
 import { createProfileResolver } from "./client-profiles.js";
+import { ANTHROPIC_ERROR_DIALECT } from "./http/anthropic-error-dialect.js";
 import type { ErrorDialect } from "./http/error-dialect.js";
 import { expressErrorHandler, expressRoute } from "./http/express-route.js";
 import { OLLAMA_ERROR_DIALECT } from "./http/ollama-error-dialect.js";
@@ -13,7 +14,9 @@ import type { RouteHandler } from "./http/route-handler.js";
 import { createMetrics, DEFAULT_ACCOUNT } from "./metrics/cmp-metrics.js";
 import { handleChatCompletions } from "./routes/chat-completions-route.js";
 import { handleCompact } from "./routes/compact-route.js";
+import { handleCountTokens } from "./routes/count-tokens-route.js";
 import { handleManagementEvents } from "./routes/management-route.js";
+import { handleMessages } from "./routes/messages-route.js";
 import { handleAbout, handleHealth } from "./routes/meta-routes.js";
 import { handleMetrics } from "./routes/metrics-route.js";
 import { handleGetModel, handleListModels } from "./routes/models-routes.js";
@@ -50,6 +53,8 @@ const JSON_ROUTES = new Map<string, RouteHandler>([
   ["/api/chat", handleOllamaChat],
   ["/api/generate", handleOllamaGenerate],
   ["/api/show", handleOllamaShow],
+  ["/v1/messages", handleMessages],
+  ["/v1/messages/count_tokens", handleCountTokens],
 ]);
 
 /**
@@ -58,6 +63,7 @@ const JSON_ROUTES = new Map<string, RouteHandler>([
  */
 const ERROR_DIALECTS: ReadonlyArray<readonly [prefix: string, dialect: ErrorDialect]> = [
   ["/api/", OLLAMA_ERROR_DIALECT],
+  ["/v1/messages", ANTHROPIC_ERROR_DIALECT],
 ];
 
 const errorDialectFor = (path: string): ErrorDialect | undefined => {
@@ -164,6 +170,8 @@ export function createApp(deps: AppDeps): CmpApp {
     ["/v1/chat/completions", ["POST"]],
     ["/v1/responses", ["POST"]],
     ["/v1/responses/compact", ["POST"]],
+    ["/v1/messages", ["POST"]],
+    ["/v1/messages/count_tokens", ["POST"]],
     ["/v1/models", ["GET"]],
     ["/v1/models/*id", ["GET"]],
     ["/v1/status", ["GET"]],

@@ -9,6 +9,55 @@ export {
   type AggregateChatCompletionOptions,
   aggregateChatCompletion,
 } from "./aggregate/aggregate-chat-completion.js";
+// The Anthropic Messages API front door (`POST /v1/messages`).
+export {
+  type AggregateMessageOptions,
+  aggregateMessage,
+} from "./anthropic/aggregate-message.js";
+export {
+  ANTHROPIC_OVERLOADED_STATUS,
+  anthropicErrorStatus,
+  anthropicErrorType,
+  toAnthropicErrorBody,
+} from "./anthropic/anthropic-error.js";
+export type { MessagesInputItem } from "./anthropic/convert-messages-content.js";
+export {
+  type ConvertMessagesRequestOptions,
+  type ConvertMessagesRequestResult,
+  convertMessagesRequestToResponses,
+  type MessagesBackendRequest,
+  messagesPromptCacheKey,
+} from "./anthropic/convert-messages-request-to-responses.js";
+export { CHARS_PER_TOKEN, countMessagesTokens, TOKENS_PER_IMAGE } from "./anthropic/count-messages-tokens.js";
+export {
+  createMessagesSseBody,
+  encodeMessagesEvent,
+  type MessagesSseBody,
+  type MessagesSseBodyOptions,
+} from "./anthropic/create-messages-sse-body.js";
+export type {
+  MessagesBlockDelta,
+  MessagesErrorBody,
+  MessagesMessageObject,
+  MessagesOutputBlock,
+  MessagesStopReason,
+  MessagesStreamEvent,
+  MessagesUsage,
+} from "./anthropic/messages-output-api.js";
+export {
+  messagesReasoningEffort,
+  messagesThinkingOutput,
+  THINKING_BUDGET_EFFORTS,
+  type ThinkingOutput,
+} from "./anthropic/messages-reasoning.js";
+export type { MessagesRequest } from "./anthropic/messages-request-api.js";
+export {
+  createMessagesStreamMapper,
+  type MessagesMapperOptions,
+  type MessagesStreamMapper,
+} from "./anthropic/messages-stream-mapper.js";
+export { collectMessagesSystemPrompts } from "./anthropic/messages-system-prompts.js";
+export { parseMessagesCountTokensRequest, parseMessagesRequest } from "./anthropic/parse-messages-request.js";
 export type {
   ChatCompletion,
   ChatCompletionChunk,

@@ -4,7 +4,9 @@ import { OpenAIHttpError } from "@cmp/transform";
 import type { AppContext } from "../app-context.js";
 import { stripProviderPrefix } from "../client-profiles.js";
 import { echoText } from "../errors/echo-text.js";
+import { ANTHROPIC_ERROR_DIALECT } from "../http/anthropic-error-dialect.js";
 import type { HttpContext } from "../http/http-context.js";
+import { sendAnthropicModelList, toAnthropicModel, wantsAnthropicModels } from "./anthropic-models.js";
 
 const MODEL_PREFIX = "/v1/models/";
 
@@ -20,12 +22,14 @@ const profileOf = (app: AppContext, http: HttpContext) =>
 export async function handleListModels(app: AppContext, http: HttpContext): Promise<void> {
   const profile = profileOf(app, http);
   const entries = toModelEntries(await catalogFor(app), { effortVariants: profile.effortVariants });
+  if (wantsAnthropicModels(http)) return sendAnthropicModelList(http, entries);
   sendJson(http.res, 200, { object: "list", data: entries });
 }
 
 /** `GET /v1/models/{id}` (ids may contain `/`, as provider-prefixed names do). */
 export async function handleGetModel(app: AppContext, http: HttpContext): Promise<void> {
   const profile = profileOf(app, http);
+  if (wantsAnthropicModels(http)) http.errorDialect = ANTHROPIC_ERROR_DIALECT;
   let raw: string;
   try {
     raw = decodeURIComponent(http.path.slice(MODEL_PREFIX.length));
@@ -50,5 +54,5 @@ export async function handleGetModel(app: AppContext, http: HttpContext): Promis
       message: `The model \`${echoText(raw)}\` does not exist or is not available with your ChatGPT plan. Available models: ${available.join(", ")}.`,
     });
   }
-  sendJson(http.res, 200, entry);
+  sendJson(http.res, 200, wantsAnthropicModels(http) ? toAnthropicModel(entry) : entry);
 }

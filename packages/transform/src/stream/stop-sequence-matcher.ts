@@ -4,6 +4,8 @@ export interface StopMatchResult {
   text: string;
   /** True when a stop sequence was found; `text` ends right before it. */
   stopped: boolean;
+  /** The stop sequence that was found (set only when `stopped`). */
+  sequence?: string;
 }
 
 /** Finds stop sequences across streamed text, holding back only a possible-prefix tail. */
@@ -45,6 +47,7 @@ export function createStopSequenceMatcher(stops: readonly string[]): StopSequenc
       // The model stops where a sequence is first complete: earliest end, then earliest start.
       let at = -1;
       let end = -1;
+      let matched = "";
       for (const stop of sequences) {
         const found = buffer.indexOf(stop);
         if (found === -1) continue;
@@ -52,11 +55,12 @@ export function createStopSequenceMatcher(stops: readonly string[]): StopSequenc
         if (at === -1 || stopEnd < end || (stopEnd === end && found < at)) {
           at = found;
           end = stopEnd;
+          matched = stop;
         }
       }
       if (at !== -1) {
         held = "";
-        return { text: buffer.slice(0, at), stopped: true };
+        return { text: buffer.slice(0, at), stopped: true, sequence: matched };
       }
       const keep = partialTail(buffer);
       held = buffer.slice(buffer.length - keep);
