@@ -278,6 +278,7 @@ async function measure({ target, scenario, durationS, model, upstream, idPrefix 
 const EMBEDDED = "cmp server";
 const REDIS = "cmp server (redis)";
 const POOL = "cmp server (3 accounts)";
+const MESSAGES = "cmp server /v1/messages";
 
 async function main() {
   const options = parseOptions();
@@ -374,12 +375,27 @@ async function main() {
         pid: s.server.pid,
         redis: s.store === "redis" ? redis : null,
       })),
+      // The Anthropic front door of the embedded server, for its ratio to the chat route.
+      ...servers
+        .filter((s) => s.store === "embedded")
+        .map((s) => ({
+          name: MESSAGES,
+          api: "messages",
+          url: `${s.server.url}/v1/messages`,
+          headers: { "anthropic-version": "2023-06-01" },
+          pid: s.server.pid,
+          redis: null,
+        })),
     ];
     const names = targets.map((t) => t.name);
     // Ratio rows: each server over the direct baseline, and the shared store over the embedded one.
-    const pairs = servers.map((s) => [s.name, names[0]]);
+    const pairs = [
+      ...servers.map((s) => [s.name, names[0]]),
+      ...(names.includes(MESSAGES) ? [[MESSAGES, names[0]]] : []),
+    ];
     if (names.includes(EMBEDDED) && names.includes(REDIS)) pairs.push([REDIS, EMBEDDED]);
     if (names.includes(EMBEDDED) && names.includes(POOL)) pairs.push([POOL, EMBEDDED]);
+    if (names.includes(EMBEDDED) && names.includes(MESSAGES)) pairs.push([MESSAGES, EMBEDDED]);
     /** Requests each target answered in the whole run, warm-up included (for per-request profiles). */
     const served = Object.fromEntries(names.map((n) => [n, 0]));
     const perRun = options.scenarios.length * targets.length * options.durationS;

@@ -39,6 +39,17 @@ function responsesBody({ model, tag }) {
   });
 }
 
+// The same conversation as an Anthropic Messages request (Claude Code, the Anthropic SDKs).
+function messagesBody({ model, stream, tag }) {
+  return JSON.stringify({
+    model,
+    stream,
+    max_tokens: 4096,
+    system: SYSTEM_PROMPT,
+    messages: [{ role: "user", content: `Reply with the benchmark text. ${tag}` }],
+  });
+}
+
 /** Splits SSE text into `data:` payloads, keeping an unfinished line for the next chunk. */
 function createSseSplitter(onData) {
   let carry = "";
@@ -105,6 +116,11 @@ function readReply(res, { api, stream, readBytesPerS }) {
       if (api === "chat") {
         if (event.error) bad ??= `error event: ${JSON.stringify(event.error).slice(0, 200)}`;
         else content(event.choices?.[0]?.delta?.content);
+      } else if (api === "messages") {
+        if (event.type === "content_block_delta" && event.delta?.type === "text_delta")
+          content(event.delta.text);
+        else if (event.type === "message_stop") done = true;
+        else if (event.type === "error") bad ??= `error event: ${JSON.stringify(event.error).slice(0, 200)}`;
       } else if (event.type === "response.output_text.delta") content(event.delta);
       else if (event.type === "response.completed") done = true;
       else if (event.type === "response.failed" || event.type === "error") bad ??= `upstream ${event.type}`;
@@ -130,7 +146,10 @@ function readReply(res, { api, stream, readBytesPerS }) {
       if (sse) sse.end();
       else {
         try {
-          content(JSON.parse(raw).choices?.[0]?.message?.content);
+          const body = JSON.parse(raw);
+          if (api === "messages")
+            content((body.content ?? []).map((block) => (block.type === "text" ? block.text : "")).join(""));
+          else content(body.choices?.[0]?.message?.content);
           done = true;
         } catch {
           bad ??= `unparsable body: ${raw.slice(0, 200)}`;
@@ -161,7 +180,7 @@ function percentile(sorted, p) {
 
 /**
  * Runs one measurement against a target and returns its figures.
- * `target` is `{ api: "chat" | "responses", url, headers }`; `scenario` is
+ * `target` is `{ api: "chat" | "responses" | "messages", url, headers }`; `scenario` is
  * `{ stream, deltas, delayMs, concurrency }`.
  */
 export async function runLoad({ target, scenario, durationS, model = "gpt-5", timeoutS = 60, idPrefix }) {
@@ -192,7 +211,12 @@ export async function runLoad({ target, scenario, durationS, model = "gpt-5", ti
   async function one() {
     const id = `${idPrefix}${(seq++).toString(36)}`;
     const tag = benchTag({ deltas, delayMs, id });
-    const body = target.api === "chat" ? chatBody({ model, stream, tag }) : responsesBody({ model, tag });
+    const body =
+      target.api === "chat"
+        ? chatBody({ model, stream, tag })
+        : target.api === "messages"
+          ? messagesBody({ model, stream, tag })
+          : responsesBody({ model, tag });
     const started = performance.now();
     try {
       const res = await postOnce({
