@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { quotaStatusSchema } from "./quota-status.js";
 import { quotaStatusWindowSchema } from "./server-status-window.js";
 import { timestampSchema } from "./timestamp.js";
 
@@ -23,6 +24,11 @@ export const accountStatusSchema = z.object({
   primary: quotaStatusWindowSchema.nullable(),
   /** The long (a week) window. */
   secondary: quotaStatusWindowSchema.nullable(),
+  /**
+   * Everything the account's latest answer said of its quota (every limit family, credits, plan);
+   * `null` before one. Absent from servers older than this field.
+   */
+  quota: quotaStatusSchema.nullable().optional(),
   /** When a cooling-down account is tried again; `null` otherwise. */
   cooldown_until: timestampSchema.nullable(),
   /** Why the account is not active (the backend's code and words, never a token); `null` when it is. */

@@ -9,6 +9,7 @@ import { type AccountHealth, AccountHealthBoard, isUsable } from "./account-heal
 import { ExpiringLru } from "./expiring-lru.js";
 import type { ManagementBus } from "./management-bus.js";
 import { type AccountStrategy, type AccountWindows, pickNewAccount } from "./pool-routing.js";
+import { isValidQuotaSnapshot, toStatusQuota } from "./quota-tracker.js";
 import { type SharedMap, sharedKey } from "./shared-map.js";
 
 /** One ChatGPT login of the pool. */
@@ -28,6 +29,8 @@ export interface AccountSource {
 interface Slot {
   account: PoolAccount;
   windows: AccountWindows | null;
+  /** The account's latest quota headers (the status's `quota`). */
+  quota: QuotaSnapshot | null;
   /** Requests this replica sent with the account. */
   requests: number;
   /** When this replica last wrote the account's windows to the store (ms). */
@@ -143,7 +146,13 @@ export class AccountPool {
       const slot =
         kept !== undefined && kept.account === account
           ? kept
-          : { account, windows: kept?.windows ?? null, requests: kept?.requests ?? 0, windowsWrittenAt: 0 };
+          : {
+              account,
+              windows: kept?.windows ?? null,
+              quota: kept?.quota ?? null,
+              requests: kept?.requests ?? 0,
+              windowsWrittenAt: 0,
+            };
       next.push(slot);
       byName.set(account.name, slot);
     }
@@ -288,7 +297,9 @@ export class AccountPool {
   noteQuota(account: PoolAccount, quota: QuotaSnapshot | null): void {
     if (quota === null) return;
     const slot = this.byName.get(account.name);
-    if (slot === undefined || (quota.primary === null && quota.secondary === null)) return;
+    if (slot === undefined) return;
+    if (isValidQuotaSnapshot(quota)) slot.quota = quota;
+    if (quota.primary === null && quota.secondary === null) return;
     slot.windows = { primary: quota.primary, secondary: quota.secondary };
     const now = this.now();
     if (this.options.store === undefined || now - slot.windowsWrittenAt < WINDOWS_WRITE_EVERY_MS) return;
@@ -339,6 +350,7 @@ export class AccountPool {
           state: login === null && state === "active" ? "needs_login" : state,
           primary: window(slot.windows?.primary ?? null),
           secondary: window(slot.windows?.secondary ?? null),
+          quota: slot.quota && toStatusQuota(slot.quota),
           cooldown_until:
             state === "cooling_down" && health?.until != null ? new Date(health.until).toISOString() : null,
           last_error:
