@@ -9,11 +9,13 @@ export { SecretBoxError } from "./secret-box-error.js";
 export { StoreNameError } from "./store-name-error.js";
 export type {
   CompareAndSetOptions,
+  CounterOptions,
   CreateStoreOptions,
   HeldLock,
   LockOptions,
   MessageHandler,
   NamespaceOptions,
+  ReadListOptions,
   Store,
 } from "./store-types.js";
 export { StoreUnavailableError } from "./store-unavailable-error.js";
