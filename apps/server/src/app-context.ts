@@ -4,6 +4,7 @@ import type { ReasoningItem } from "@cmp/transform";
 import type { Logger } from "pino";
 import type { AppConfig, AppDeps } from "./app-deps.js";
 import type { ProfileSettings } from "./client-profiles.js";
+import type { Operations } from "./ops/operations.js";
 import type { ManagementBus } from "./state/management-bus.js";
 import type { QuotaTracker } from "./state/quota-tracker.js";
 import type { ReasoningCache } from "./state/reasoning-cache.js";
@@ -29,4 +30,6 @@ export interface AppContext {
   /** `resolveModel` with the configured aliases, cached per catalog. */
   resolveModel: (request: ModelRequest, catalog: readonly CatalogModel[]) => ResolvedModel;
   profiles: (pathProfile: string | undefined, header: string | undefined) => ProfileSettings;
+  /** Named API keys, their limits and usage, and the request history (see `ops/operations.ts`). */
+  ops: Operations;
 }

@@ -56,6 +56,8 @@ export type AppConfig = AppTuning &
     | "modelAliases"
     | "keepAliveMs"
     | "clientVersion"
+    | "historySize"
+    | "logBodies"
   >;
 
 /**
@@ -77,6 +79,8 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   clientVersion: CODEX_CLIENT_VERSION,
   overloadRetries: 2,
   overloadRetryBaseMs: 500,
+  historySize: 1_000,
+  logBodies: false,
 };
 
 /** Everything `createApp` is built from; upstream access, tokens, clock and logger are injected. */

@@ -54,6 +54,10 @@ export interface ServerConfig {
   storePrefix: string;
   /** `CMP_STORE_SECRET`: 32 bytes that encrypt logins in the shared store (required with `storeUrl`). */
   storeSecret: Uint8Array | null;
+  /** `CMP_HISTORY_SIZE`: how many finished requests the request history keeps (default 1 000). */
+  historySize: number;
+  /** `CMP_LOG_BODIES=1`: the request history also keeps request bodies, with secrets redacted. */
+  logBodies: boolean;
 }
 
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
@@ -168,6 +172,8 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9._-]{1,100}$/, "expected 1 to 100 of A-Z a-z 0-9 . _ -")
     .default(DEFAULT_STORE_PREFIX),
   CMP_STORE_SECRET: optionalText,
+  CMP_HISTORY_SIZE: z.coerce.number().int("expected an integer").min(1).max(100_000).default(1_000),
+  CMP_LOG_BODIES: z.enum(["0", "1"]).default("0"),
   OPENAI_OAUTH_ACCESS_TOKEN: optionalText,
   OPENAI_OAUTH_REFRESH_TOKEN: optionalText,
   OPENAI_CHATGPT_ACCOUNT_ID: optionalText,
@@ -252,5 +258,7 @@ export function loadConfig(
     storeUrl,
     storePrefix: e.CMP_STORE_PREFIX,
     storeSecret,
+    historySize: e.CMP_HISTORY_SIZE,
+    logBodies: e.CMP_LOG_BODIES === "1",
   };
 }

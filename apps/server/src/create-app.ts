@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createInstructionsModeMemory } from "@cmp/instructions";
+import { createMemoryStore } from "@cmp/store";
 import express from "express";
 import pino from "pino";
 import type { AppContext } from "./app-context.js";
@@ -9,8 +10,11 @@ import type { ErrorDialect } from "./http/error-dialect.js";
 import { expressErrorHandler, expressRoute } from "./http/express-route.js";
 import { createRequestPipeline } from "./http/request-pipeline.js";
 import type { RouteHandler } from "./http/route-handler.js";
+import { Operations } from "./ops/operations.js";
 import { handleChatCompletions } from "./routes/chat-completions-route.js";
 import { handleCompact } from "./routes/compact-route.js";
+import { handleCreateKey, handleListKeys, handleRevokeKey } from "./routes/management-keys-route.js";
+import { handleRequestHistory } from "./routes/management-requests-route.js";
 import { handleManagementEvents } from "./routes/management-route.js";
 import { handleAbout, handleHealth } from "./routes/meta-routes.js";
 import { handleGetModel, handleListModels } from "./routes/models-routes.js";
@@ -86,7 +90,18 @@ export function createApp(deps: AppDeps): CmpApp {
     instructionsMode: createInstructionsModeMemory({ now }),
     resolveModel: createModelResolver(config.modelAliases),
     profiles: createProfileResolver(config.clientProfiles),
+    // Keys, usage and history live in the operator store; without one (tests), in this process.
+    ops: new Operations({
+      store: deps.store ?? createMemoryStore(),
+      apiKeys: config.apiKeys,
+      dashboardApiKey: config.dashboardApiKey,
+      historySize: config.historySize,
+      logBodies: config.logBodies,
+      now,
+      logger,
+    }),
   };
+  ctx.ops.start(deps.shutdownSignal);
   for (const type of ["refreshed", "refresh_failed", "logged_out"] as const) {
     deps.tokenManager.on?.(type, () =>
       bus.publish({ type: "auth", data: { type, at: new Date(now()).toISOString() } }),
@@ -114,6 +129,11 @@ export function createApp(deps: AppDeps): CmpApp {
   router.get("/v1/models/*id", expressRoute(ctx, handleGetModel));
   router.get("/v1/status", expressRoute(ctx, handleStatus));
   router.get("/v1/management/events", expressRoute(ctx, handleManagementEvents));
+  // Named keys and the request history (admin keys only: the pipeline's key check).
+  router.get("/v1/management/keys", expressRoute(ctx, handleListKeys));
+  router.post("/v1/management/keys", expressRoute(ctx, handleCreateKey));
+  router.delete("/v1/management/keys/:name", expressRoute(ctx, handleRevokeKey));
+  router.get("/v1/management/requests", expressRoute(ctx, handleRequestHistory));
   registerRefusals(router, ctx, [
     ["/", ["GET"]],
     ["/v1", ["GET"]],
@@ -126,6 +146,9 @@ export function createApp(deps: AppDeps): CmpApp {
     ["/v1/models/*id", ["GET"]],
     ["/v1/status", ["GET"]],
     ["/v1/management/events", ["GET"]],
+    ["/v1/management/keys", ["GET", "POST"]],
+    ["/v1/management/keys/:name", ["DELETE"]],
+    ["/v1/management/requests", ["GET"]],
   ]);
   registerNotFound(router, ctx);
   router.use(expressErrorHandler(ctx));

@@ -1,6 +1,11 @@
 /** @module @cmp/store */
 export { DEFAULT_LOCK_TTL_MS, DEFAULT_LOCK_WAIT_MS } from "./acquire-lock.js";
-export { createStore, DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_STORE_PREFIX } from "./create-store.js";
+export {
+  createMemoryStore,
+  createStore,
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  DEFAULT_STORE_PREFIX,
+} from "./create-store.js";
 export { LockLostError } from "./lock-lost-error.js";
 export { LockTimeoutError } from "./lock-timeout-error.js";
 export { parseStoreSecret, STORE_SECRET_HINT } from "./parse-store-secret.js";
