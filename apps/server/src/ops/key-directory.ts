@@ -29,6 +29,8 @@ export class KeyDirectory {
   private loading: Promise<KeySnapshot> | null = null;
   /** Bumped by each invalidation: a read that started before one does not count as fresh. */
   private generation = 0;
+  /** True from an announced change until a read that started after it: the last copy is known old. */
+  private invalidated = false;
 
   constructor(
     private readonly registry: ApiKeyRegistry,
@@ -52,6 +54,7 @@ export class KeyDirectory {
   /** Forgets that the copy is fresh: the next request reads the registry again. */
   invalidate(): void {
     this.generation += 1;
+    this.invalidated = true;
     this.loadedAt = Number.NEGATIVE_INFINITY;
   }
 
@@ -61,9 +64,13 @@ export class KeyDirectory {
     return this.clock() - this.loadedAt < (this.options.ttlMs ?? KEY_CACHE_TTL_MS) ? this.snapshot : null;
   }
 
-  /** The copy, fresh or not (`null` before the first read). */
+  /**
+   * The copy, fresh or not, unless a change was announced since it was read (`null` then, and before
+   * the first read): a copy that only aged may answer while a read runs behind, a copy known to be old
+   * may not.
+   */
   last(): KeySnapshot | null {
-    return this.snapshot;
+    return this.invalidated ? null : this.snapshot;
   }
 
   /** Reads the registry (one read at a time); rejects only when it fails and there is no copy yet. */
@@ -84,7 +91,10 @@ export class KeyDirectory {
           ? EMPTY
           : { byHash: new Map(keys.map((key) => [key.hash, key])), size: keys.length };
       this.snapshot = snapshot;
-      if (generation === this.generation) this.loadedAt = startedAt;
+      if (generation === this.generation) {
+        this.loadedAt = startedAt;
+        this.invalidated = false;
+      }
       return snapshot;
     } catch (error) {
       this.options.onRefreshFailure?.(error);
