@@ -1,15 +1,16 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { CommandContext } from "./commands/command-context.js";
+import { runKeysCommand } from "./commands/keys.js";
 import { runLoginCommand } from "./commands/login.js";
 import { runLogoutCommand } from "./commands/logout.js";
 import { runStatusCommand } from "./commands/status.js";
 import { loadConfig } from "./config.js";
 import { secureHome } from "./secure-home.js";
 
-/** Runs `cmp-server login|status|logout` with the parsed configuration; returns the exit code. */
+/** Runs `cmp-server login|status|logout|keys` with the parsed configuration; returns the exit code. */
 export async function runCommand(
-  command: "login" | "status" | "logout",
+  command: "login" | "status" | "logout" | "keys",
   args: string[],
   env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
@@ -40,5 +41,7 @@ export async function runCommand(
       return runStatusCommand(args, ctx);
     case "logout":
       return runLogoutCommand(args, ctx);
+    case "keys":
+      return runKeysCommand(args, ctx);
   }
 }

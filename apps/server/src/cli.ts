@@ -10,6 +10,10 @@ Usage:
   cmp-server login [--device | --paste | --import-codex [PATH]]
   cmp-server status                       show the login (exit 1 when not logged in)
   cmp-server logout                       revoke the refresh token and delete auth.json
+  cmp-server keys create NAME [--budget-tokens N [--per day|week|month]] [--rpm N] [--models a,b] [--admin]
+                                          create a named API key (printed once)
+  cmp-server keys list [--json]           named keys: created, last used, usage this period, limits
+  cmp-server keys revoke NAME             revoke a named key (servers refuse it within a second)
   cmp-server --help | --version
 `;
 
@@ -22,6 +26,7 @@ async function run(argv: string[]): Promise<number | undefined> {
     case "login":
     case "status":
     case "logout":
+    case "keys":
       return runAccountCommand(command, args);
     case "help":
     case "--help":
@@ -38,7 +43,10 @@ async function run(argv: string[]): Promise<number | undefined> {
   }
 }
 
-async function runAccountCommand(command: "login" | "status" | "logout", args: string[]): Promise<number> {
+async function runAccountCommand(
+  command: "login" | "status" | "logout" | "keys",
+  args: string[],
+): Promise<number> {
   const { runCommand } = await import("./account-commands.js");
   return runCommand(command, args);
 }

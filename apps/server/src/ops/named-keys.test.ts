@@ -51,6 +51,14 @@ describe("named API keys", () => {
     expect((await request(harness.app).get("/health")).status).toBe(200);
   });
 
+  it("opens a loopback server without CMP_API_KEYS again once its last named key is revoked", async () => {
+    harness = await createHarness();
+    const key = await createKey(harness, { name: "only", admin: true });
+    expect((await request(harness.app).get("/v1/models")).status).toBe(401);
+    expect((await request(harness.app).delete("/v1/management/keys/only").set(bearer(key))).status).toBe(200);
+    expect((await request(harness.app).get("/v1/models")).status).toBe(200);
+  });
+
   it("keeps CMP_API_KEYS and CMP_API_KEY working as full-access keys next to named ones", async () => {
     harness = await createHarness({ config: { apiKeys: ["static-key"], dashboardApiKey: "dash-key" } });
     const named = await createKey(harness, { name: "user" }, "static-key");
