@@ -4,6 +4,8 @@
 // writes bench/results.json. Loopback only; every run is bounded in time.
 // With `--store embedded,redis` (the default when `redis-server` is on PATH) a second server runs
 // with CMP_STORE_URL set to a private local `redis-server`, measured in the same repetitions.
+// `--store …,pool` (in the default) adds an embedded server with a pool of three accounts (auth.json
+// and accounts/b.json, accounts/c.json), so the pool's routing cost is a ratio over one account.
 //
 //   node bench/run.mjs [--quick] [--duration S] [--reps N] [--scenarios a,b] [--model M]
 //                      [--store embedded,redis] [--profile] [--out FILE] [--server-entry PATH]
@@ -72,8 +74,9 @@ const USAGE = `usage: node bench/run.mjs [options]
                        (default: all but slow_c4, the backpressure check)
   --model M            model name sent by the load (default gpt-5.4)
   --store LIST         server targets by state store: embedded (CMP_HOME, in process), redis
-                       (CMP_STORE_URL on a private local redis-server the run starts and stops), or
-                       both (default embedded,redis; without redis-server on PATH the redis target is
+                       (CMP_STORE_URL on a private local redis-server the run starts and stops),
+                       pool (embedded, with three accounts: the pool's routing cost), or a list
+                       (default embedded,redis,pool; without redis-server on PATH the redis target is
                        skipped with a warning, or fails the run when CI is set or redis was asked for)
   --profile            run the server with --cpu-prof and print its self-time summary
   --quiet-wait S       before each measurement wait up to S s for an idle machine (default 20; 0: never)
@@ -116,9 +119,9 @@ function parseOptions() {
     throw new Error(`no scenario matches; ids: ${SCENARIOS.map((s) => s.id).join(", ")}`);
   const quietWaitS = Number(values["quiet-wait"]);
   if (!(quietWaitS >= 0 && quietWaitS <= 600)) throw new Error("--quiet-wait must be 0..600 seconds");
-  const stores = [...new Set((values.store ?? "embedded,redis").split(",").map((s) => s.trim()))];
-  if (stores.length === 0 || stores.some((s) => s !== "embedded" && s !== "redis"))
-    throw new Error("--store takes embedded, redis or embedded,redis");
+  const stores = [...new Set((values.store ?? "embedded,redis,pool").split(",").map((s) => s.trim()))];
+  if (stores.length === 0 || stores.some((s) => s !== "embedded" && s !== "redis" && s !== "pool"))
+    throw new Error("--store takes a list of embedded, redis and pool");
   if (stores.includes("redis") && !redisServerOnPath()) {
     const install = "install it (apt-get install redis-server, brew install redis) or pass --store embedded";
     if (values.store !== undefined)
@@ -170,14 +173,14 @@ function accountIdOf(jwt) {
   return payload["https://api.openai.com/auth"]?.chatgpt_account_id ?? "";
 }
 
-function writeAuthJson(home, tokens) {
-  mkdirSync(home, { recursive: true, mode: 0o700 });
-  const file = {
+function writeAuthJson(home, tokens, file = "auth.json") {
+  mkdirSync(dirname(join(home, file)), { recursive: true, mode: 0o700 });
+  const content = {
     OPENAI_API_KEY: null,
     tokens: { ...tokens, account_id: accountIdOf(tokens.id_token) || accountIdOf(tokens.access_token) },
     last_refresh: new Date().toISOString(),
   };
-  writeFileSync(join(home, "auth.json"), `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(join(home, file), `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
 }
 
 // CPU time all cores spent busy since boot, in ms (/proc/stat).
@@ -274,6 +277,7 @@ async function measure({ target, scenario, durationS, model, upstream, idPrefix 
 
 const EMBEDDED = "cmp server";
 const REDIS = "cmp server (redis)";
+const POOL = "cmp server (3 accounts)";
 
 async function main() {
   const options = parseOptions();
@@ -324,6 +328,16 @@ async function main() {
       writeAuthJson(home, upstream.tokens);
       await launch(EMBEDDED, "embedded", { CMP_HOME: home });
     }
+    if (options.stores.includes("pool")) {
+      // The same embedded server with a pool of three accounts: every request is routed (sticky, by
+      // headroom; each load request is a new conversation, the pool's most expensive case). The fake
+      // backend does not check which account a token is, so the three share one login.
+      const home = join(workDir, "pool", "home");
+      writeAuthJson(home, upstream.tokens);
+      writeAuthJson(home, upstream.tokens, join("accounts", "b.json"));
+      writeAuthJson(home, upstream.tokens, join("accounts", "c.json"));
+      await launch(POOL, "pool", { CMP_HOME: home });
+    }
     if (options.stores.includes("redis")) {
       // CMP_STORE_URL: a private redis-server, a fresh prefix and secret, an empty CMP_HOME. The login
       // reaches the store the way a deployment seeds it: OPENAI_OAUTH_* fill an empty store at start.
@@ -365,6 +379,7 @@ async function main() {
     // Ratio rows: each server over the direct baseline, and the shared store over the embedded one.
     const pairs = servers.map((s) => [s.name, names[0]]);
     if (names.includes(EMBEDDED) && names.includes(REDIS)) pairs.push([REDIS, EMBEDDED]);
+    if (names.includes(EMBEDDED) && names.includes(POOL)) pairs.push([POOL, EMBEDDED]);
     /** Requests each target answered in the whole run, warm-up included (for per-request profiles). */
     const served = Object.fromEntries(names.map((n) => [n, 0]));
     const perRun = options.scenarios.length * targets.length * options.durationS;

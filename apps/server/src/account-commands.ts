@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { runAccountsCommand } from "./commands/accounts.js";
 import type { CommandContext } from "./commands/command-context.js";
 import { runKeysCommand } from "./commands/keys.js";
 import { runLoginCommand } from "./commands/login.js";
@@ -8,9 +9,9 @@ import { runStatusCommand } from "./commands/status.js";
 import { loadConfig } from "./config.js";
 import { secureHome } from "./secure-home.js";
 
-/** Runs `cmp-server login|status|logout|keys` with the parsed configuration; returns the exit code. */
+/** Runs `cmp-server login|status|logout|accounts|keys` with the parsed configuration; returns the exit code. */
 export async function runCommand(
-  command: "login" | "status" | "logout" | "keys",
+  command: "login" | "status" | "logout" | "accounts" | "keys",
   args: string[],
   env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
@@ -41,6 +42,8 @@ export async function runCommand(
       return runStatusCommand(args, ctx);
     case "logout":
       return runLogoutCommand(args, ctx);
+    case "accounts":
+      return runAccountsCommand(args, ctx);
     case "keys":
       return runKeysCommand(args, ctx);
   }

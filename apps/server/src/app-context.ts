@@ -4,7 +4,9 @@ import type { ReasoningItem } from "@cmp/transform";
 import type { Logger } from "pino";
 import type { AppConfig, AppDeps } from "./app-deps.js";
 import type { ProfileSettings } from "./client-profiles.js";
+import type { HttpContext } from "./http/http-context.js";
 import type { Operations } from "./ops/operations.js";
+import type { AccountPool } from "./state/account-pool.js";
 import type { ManagementBus } from "./state/management-bus.js";
 import type { QuotaTracker } from "./state/quota-tracker.js";
 import type { ReasoningCache } from "./state/reasoning-cache.js";
@@ -30,6 +32,10 @@ export interface AppContext {
   /** `resolveModel` with the configured aliases, cached per catalog. */
   resolveModel: (request: ModelRequest, catalog: readonly CatalogModel[]) => ResolvedModel;
   profiles: (pathProfile: string | undefined, header: string | undefined) => ProfileSettings;
+  /** The ChatGPT accounts requests are sent with, and which one a request uses. */
+  pool: AccountPool;
+  /** Whether this request may pin an account with `x-cmp-account`. */
+  mayPinAccount: (http: HttpContext) => boolean;
   /** Named API keys, their limits and usage, and the request history (see `ops/operations.ts`). */
   ops: Operations;
 }

@@ -5,6 +5,7 @@ import type { TokenManager } from "@cmp/oauth";
 import type { Store } from "@cmp/store";
 import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
+import type { AccountSource, PoolAccount } from "./state/account-pool.js";
 import type { SharedMap } from "./state/shared-map.js";
 import { CODEX_CLIENT_VERSION } from "./version.js";
 
@@ -50,6 +51,7 @@ export type AppConfig = AppTuning &
     | "corsOrigins"
     | "bodyLimitBytes"
     | "instructionsMode"
+    | "accountStrategy"
     | "reasoningOutput"
     | "clientProfiles"
     | "backgroundModel"
@@ -71,6 +73,7 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   corsOrigins: [],
   bodyLimitBytes: 50 * 1024 * 1024,
   instructionsMode: "client",
+  accountStrategy: "sticky",
   reasoningOutput: "fields",
   clientProfiles: [],
   backgroundModel: null,
@@ -109,4 +112,10 @@ export interface AppDeps {
    * under `CMP_HOME/store`. Absent (tests): those features keep their state in memory.
    */
   store?: Store;
+  /**
+   * The accounts of the pool (`cmp-server login --account NAME`): the ones at start, `default` (whose
+   * token manager is `tokenManager`) first, and where to re-read them while running. Absent: one
+   * account, `default`, with `tokenManager`.
+   */
+  accounts?: { initial: readonly PoolAccount[]; source?: AccountSource };
 }

@@ -7,9 +7,11 @@ const USAGE = `cmp-server ${SERVER_VERSION}: an OpenAI-compatible API backed by 
 
 Usage:
   cmp-server [serve]                      start the server (configuration: CMP_* environment variables)
-  cmp-server login [--device | --paste | --import-codex [PATH]]
+  cmp-server login [--account NAME] [--device | --paste | --import-codex [PATH]]
   cmp-server status                       show the login (exit 1 when not logged in)
   cmp-server logout                       revoke the refresh token and delete auth.json
+  cmp-server accounts [list]              the pool: name, email, plan, state, quota, last error
+  cmp-server accounts remove|disable|enable NAME
   cmp-server keys create NAME [--budget-tokens N [--per day|week|month]] [--rpm N] [--models a,b] [--admin]
                                           create a named API key (printed once)
   cmp-server keys list [--json]           named keys: created, last used, usage this period, limits
@@ -26,6 +28,7 @@ async function run(argv: string[]): Promise<number | undefined> {
     case "login":
     case "status":
     case "logout":
+    case "accounts":
     case "keys":
       return runAccountCommand(command, args);
     case "help":
@@ -44,7 +47,7 @@ async function run(argv: string[]): Promise<number | undefined> {
 }
 
 async function runAccountCommand(
-  command: "login" | "status" | "logout" | "keys",
+  command: "login" | "status" | "logout" | "accounts" | "keys",
   args: string[],
 ): Promise<number> {
   const { runCommand } = await import("./account-commands.js");

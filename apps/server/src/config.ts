@@ -4,6 +4,7 @@ import { ConfigError } from "@cmp/core";
 import { DEFAULT_STORE_PREFIX, parseStoreSecret, STORE_SECRET_HINT } from "@cmp/store";
 import { z } from "zod";
 import { isLoopbackHost } from "./middleware/host-guard.js";
+import { ACCOUNT_STRATEGIES, type AccountStrategy } from "./state/pool-routing.js";
 import { CODEX_CLIENT_VERSION } from "./version.js";
 
 /** Names of the client profiles a user can opt into (see docs/clients.md). */
@@ -25,6 +26,8 @@ export interface ServerConfig {
   logLevel: "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
   corsOrigins: string[];
   instructionsMode: "client" | "codex";
+  /** `CMP_ACCOUNT_STRATEGY`: how a pool of several accounts spreads new conversations (default `sticky`). */
+  accountStrategy: AccountStrategy;
   reasoningOutput: "fields" | "think" | "none";
   serverUrl: string;
   clientProfiles: ClientProfileName[];
@@ -124,6 +127,9 @@ const envSchema = z.object({
       ),
     ),
   CMP_INSTRUCTIONS_MODE: z.enum(["client", "codex"]).default("client"),
+  CMP_ACCOUNT_STRATEGY: z
+    .enum(ACCOUNT_STRATEGIES as [AccountStrategy, ...AccountStrategy[]])
+    .default("sticky"),
   CMP_REASONING_OUTPUT: z.enum(["fields", "think", "none"]).default("fields"),
   CMP_SERVER_URL: httpUrl.default("http://127.0.0.1:8083"),
   CMP_CLIENT_PROFILE: z
@@ -238,6 +244,7 @@ export function loadConfig(
     logLevel: e.CMP_LOG_LEVEL,
     corsOrigins: e.CMP_CORS_ORIGINS,
     instructionsMode: e.CMP_INSTRUCTIONS_MODE,
+    accountStrategy: e.CMP_ACCOUNT_STRATEGY,
     reasoningOutput: e.CMP_REASONING_OUTPUT,
     serverUrl: e.CMP_SERVER_URL,
     clientProfiles: e.CMP_CLIENT_PROFILE,

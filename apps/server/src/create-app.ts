@@ -11,6 +11,7 @@ import { expressErrorHandler, expressRoute } from "./http/express-route.js";
 import { createRequestPipeline } from "./http/request-pipeline.js";
 import type { RouteHandler } from "./http/route-handler.js";
 import { Operations } from "./ops/operations.js";
+import { mayPinAccount } from "./ops/request-identity.js";
 import { handleChatCompletions } from "./routes/chat-completions-route.js";
 import { handleCompact } from "./routes/compact-route.js";
 import { handleCreateKey, handleListKeys, handleRevokeKey } from "./routes/management-keys-route.js";
@@ -21,6 +22,7 @@ import { handleGetModel, handleListModels } from "./routes/models-routes.js";
 import { handleResponses } from "./routes/responses-route.js";
 import { handleStatus } from "./routes/status-route.js";
 import { registerNotFound, registerRefusals } from "./routes/unsupported-routes.js";
+import { AccountPool } from "./state/account-pool.js";
 import { ManagementBus } from "./state/management-bus.js";
 import { createModelResolver } from "./state/model-resolver.js";
 import { QuotaTracker } from "./state/quota-tracker.js";
@@ -90,6 +92,18 @@ export function createApp(deps: AppDeps): CmpApp {
     instructionsMode: createInstructionsModeMemory({ now }),
     resolveModel: createModelResolver(config.modelAliases),
     profiles: createProfileResolver(config.clientProfiles),
+    pool: new AccountPool({
+      accounts: deps.accounts?.initial ?? [{ name: "default", tokenManager: deps.tokenManager }],
+      source: deps.accounts?.source,
+      strategy: config.accountStrategy,
+      now,
+      bus,
+      logger,
+      store: deps.store,
+      affinity: shared?.namespace("affinity"),
+    }),
+    // Pinning is for debugging: admin keys only (`CMP_API_KEYS`, `--admin` named keys, or an open server).
+    mayPinAccount,
     // Keys, usage and history live in the operator store; without one (tests), in this process.
     ops: new Operations({
       store: deps.store ?? createMemoryStore(),

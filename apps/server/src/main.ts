@@ -6,10 +6,11 @@ import { DEFAULT_ORIGINATOR } from "@cmp/core";
 import { createInstructionsProvider } from "@cmp/instructions";
 import { createModelCatalog } from "@cmp/models";
 import {
-  createFileTokenStore,
   createLoginFromEnvTokens,
   createTokenManager,
+  DEFAULT_ACCOUNT_NAME,
   seedStoreIfEmpty,
+  type TokenManager,
 } from "@cmp/oauth";
 import { createStore, type Store } from "@cmp/store";
 import pino from "pino";
@@ -18,9 +19,14 @@ import { createApp } from "./create-app.js";
 import { handleClientError } from "./http/client-error.js";
 import { LogBatcher } from "./log-batcher.js";
 import { secureHome } from "./secure-home.js";
+import {
+  type AccountDirectory,
+  createFileAccountDirectory,
+  createSharedAccountDirectory,
+} from "./state/account-directory.js";
+import type { AccountPool, PoolAccount } from "./state/account-pool.js";
 import { startManagementRelay } from "./state/management-relay.js";
 import { openSharedStore } from "./state/open-shared-store.js";
-import { createSharedTokenStore } from "./state/shared-token-store.js";
 import { PRODUCT_NAME, SERVER_VERSION } from "./version.js";
 
 /** A started server: its URL and a way to stop it. */
@@ -106,10 +112,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // request path of a single account with no keys never touches it.
   stateStore = sharedStore ?? (await createStore({ folder: join(config.home, "store") }).catch(failStart));
   const operatorStore = stateStore;
-  const store =
+  // The accounts: `default` in the single-account layout (auth.json, or the shared store's `default`),
+  // and the others of `cmp-server login --account NAME` beside it.
+  const directory: AccountDirectory =
     sharedStore === null
-      ? createFileTokenStore({ path: join(config.home, "auth.json") })
-      : createSharedTokenStore(sharedStore);
+      ? createFileAccountDirectory(config.home)
+      : createSharedAccountDirectory(sharedStore);
+  const store = directory.tokenStore(DEFAULT_ACCOUNT_NAME);
   const seed = createLoginFromEnvTokens({
     accessToken: config.oauthSeed.accessToken,
     refreshToken: config.oauthSeed.refreshToken,
@@ -122,6 +131,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     issuer: config.authIssuer,
     loginHint: "run `cmp-server login` (or `pnpm tui`)",
   });
+  let pool: AccountPool | undefined;
+  const accounts = createAccountSource(directory, tokenManager, config.authIssuer, () => pool);
   const userAgent = buildUserAgent({ product: PRODUCT_NAME, version: SERVER_VERSION });
   const catalog = createModelCatalog({
     upstreamUrl: config.upstreamUrl,
@@ -168,7 +179,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     version: SERVER_VERSION,
     ...(sharedStore === null ? {} : { sharedState: sharedStore }),
     store: operatorStore,
+    accounts: { initial: await accounts.list().catch(failStart), source: accounts },
   });
+  pool = app.context.pool;
+  await pool.ready;
   const stopRelay =
     sharedStore === null
       ? null
@@ -203,7 +217,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       clearTimeout(timer);
       // A refresh that was sent has already used up the old refresh token at the issuer: exiting before
       // its answer is saved would lose the login. It is bounded by the answer timeout (2 minutes).
-      await tokenManager.drain();
+      await Promise.all(accounts.managers().map((manager) => manager.drain()));
+      await pool?.close();
       await codexClient.close().catch(() => {});
       await stopRelay?.();
       await operatorStore.close().catch(() => {});
@@ -214,6 +229,54 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     return stopping;
   };
   return { url, server, config, shutdown, flushLogs };
+}
+
+/**
+ * The pool's accounts from the directory, each with one token manager for the life of the server (its
+ * refresh single-flight and lock are per account). `default` always uses `defaultManager`; a directory
+ * with no login at all still has `default`, which then answers "not logged in". A login that can no
+ * longer be refreshed marks its account as needing a login.
+ */
+function createAccountSource(
+  directory: AccountDirectory,
+  defaultManager: TokenManager,
+  issuer: string,
+  pool: () => AccountPool | undefined,
+): { list(): Promise<PoolAccount[]>; managers(): TokenManager[] } {
+  const known = new Map<string, { account: PoolAccount; manager: TokenManager }>();
+  const entry = (name: string) => {
+    let found = known.get(name);
+    if (found === undefined) {
+      const manager =
+        name === DEFAULT_ACCOUNT_NAME
+          ? defaultManager
+          : createTokenManager({
+              store: directory.tokenStore(name),
+              issuer,
+              loginHint: `run \`cmp-server login --account ${name}\``,
+            });
+      manager.on("refresh_failed", (event) => {
+        if (event.retryable) return;
+        const at = Date.now();
+        void pool()?.mark(name, {
+          state: "needs_login",
+          until: null,
+          reason: `${event.code}: ${event.message}`,
+          at,
+        });
+      });
+      found = { account: { name, tokenManager: manager }, manager };
+      known.set(name, found);
+    }
+    return found;
+  };
+  return {
+    list: async () => {
+      const names = await directory.names();
+      return (names.length > 0 ? names : [DEFAULT_ACCOUNT_NAME]).map((name) => entry(name).account);
+    },
+    managers: () => [...known.values()].map((found) => found.manager),
+  };
 }
 
 /** `cmp-server serve`: starts the server and stops it cleanly on SIGTERM/SIGINT (exit 0). */

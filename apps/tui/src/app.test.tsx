@@ -23,7 +23,6 @@ function start(options: { client?: FakeServerClient; driver?: FakeLoginDriver } 
     <App
       client={client}
       loginDriver={driver}
-      authPath="/home/u/.cmp/auth.json"
       codexHome="/home/u/.codex"
       now={clock}
       tickMs={0}
@@ -52,7 +51,9 @@ describe("App: dashboard", () => {
     expect(frame).toContain("✓ user@example.com · pro · token expires in 54m 12s (18:54:12)");
     expect(frame).toContain("42.5% used");
     expect(frame).toContain("77.3% used ▲ near limit");
-    expect(frame).toContain("d dashboard · m models · l login · r refresh · ↑↓ scroll · q quit");
+    expect(frame).toContain(
+      "d dashboard · a accounts · k keys · m models · l login · r refresh · ↑↓ scroll · 1-4 filter",
+    );
   });
 
   it("says when the server is logged out", async () => {
@@ -210,10 +211,91 @@ describe("App: dashboard", () => {
   });
 });
 
+describe("App: request filters and per-key totals", () => {
+  function withTraffic() {
+    const app = start({ size: { columns: 120, rows: 40 } });
+    const records = [
+      requestRecord("a1", { key: "alice", account: "default" }),
+      requestRecord("a2", {
+        key: "alice",
+        account: "b",
+        state: "error",
+        status: 429,
+        errorCode: "usage_limit_reached",
+      }),
+      requestRecord("b1", { key: "bob", account: "default", model: "gpt-5.4" }),
+      requestRecord("n1", { account: "default", state: "error", status: 502, errorCode: "upstream_error" }),
+    ];
+    return { app, records };
+  }
+
+  it("shows requests and tokens per key once a named key was seen", async () => {
+    const { app, records } = withTraffic();
+    await app.until("● live");
+    expect(app.frame()).not.toContain("Totals per key");
+    for (const record of records) app.client.emit({ type: "request", data: record });
+    await app.until("Totals per key");
+    const frame = app.frame();
+    expect(frame).toMatch(/alice\s+2\s+1\s+2\.4k\s+1\.6k\s+680\s+256/);
+    expect(frame).toMatch(/bob\s+1\s+0\s+1\.2k/);
+    expect(frame).toMatch(/\(no key\)\s+1\s+1\s+1\.2k/);
+  });
+
+  it("cycles filters by key, status, model and account with 1-4, shows them, and clears them with 0", async () => {
+    const { app, records } = withTraffic();
+    await app.until("● live");
+    for (const record of records) app.client.emit({ type: "request", data: record });
+    await app.until("Totals per key");
+    expect(app.frame()).not.toContain("Filter ");
+    await app.press("1");
+    await app.until("Filter  key=(no key)");
+    expect(app.frame()).toContain("Matching requests (1 of 4 finished)");
+    await app.press("1");
+    await app.until("Filter  key=alice");
+    expect(app.frame()).toContain("Matching requests (2 of 4 finished)");
+    expect(app.frame()).toContain("0 clear");
+    await app.press("2");
+    await app.press("2");
+    await app.until("Filter  key=alice · status=error");
+    expect(app.frame()).toContain("Matching requests (1 of 4 finished)");
+    expect(app.frame()).toMatch(/Matching requests[\s\S]*gpt-5\.2\s+medium\s+stream\s+429/);
+    await app.press("0");
+    await vi.waitFor(() => expect(app.frame()).not.toContain("Filter "));
+    expect(app.frame()).not.toContain("Matching requests");
+    await app.press("3");
+    await app.press("3");
+    await app.until("Filter  model=gpt-5.4");
+    expect(app.frame()).toContain("Matching requests (1 of 4 finished)");
+    await app.press("0");
+    await app.press("4");
+    await app.press("4");
+    await app.until("Filter  account=default");
+    expect(app.frame()).toContain("Matching requests (3 of 4 finished)");
+  });
+
+  it("filters the requests in flight too", async () => {
+    const { app } = withTraffic();
+    await app.until("● live");
+    const running = { state: "running" as const, status: null, usage: null, durationMs: null, ttftMs: null };
+    app.client.emit({ type: "request", data: requestRecord("r1", { ...running, key: "alice" }) });
+    app.client.emit({ type: "request", data: requestRecord("r2", { ...running, key: "bob" }) });
+    await app.until("In flight (2)");
+    await app.press("1");
+    await app.press("1");
+    await app.until("Filter  key=bob");
+    expect(app.frame()).toContain("In flight (1 of 2)");
+    expect(app.frame()).toContain("Matching requests (0 of 0 finished)");
+  });
+});
+
 describe("App: keyboard and terminal", () => {
-  it("switches screens with d, m and l, and quits with q", async () => {
+  it("switches screens with d, a, k, m and l, and quits with q", async () => {
     const app = start();
     await app.until("● live");
+    await app.press("a");
+    await app.until("[Accounts]");
+    await app.press("k");
+    await app.until("[Keys]");
     await app.press("m");
     await app.until("[Models]");
     await app.press("l");
@@ -235,7 +317,6 @@ describe("App: keyboard and terminal", () => {
       <App
         client={app.client}
         loginDriver={app.driver}
-        authPath="/a"
         codexHome="/c"
         now={clock}
         tickMs={0}

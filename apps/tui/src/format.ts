@@ -66,3 +66,8 @@ export function truncate(text: string, width: number): string {
   if (width <= 0) return "";
   return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
+
+/** A local calendar date `2026-11-27`. */
+export function formatDate(date: Date): string {
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}

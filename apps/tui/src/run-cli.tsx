@@ -20,7 +20,7 @@ function readConfig(): TuiConfig {
 const config = readConfig();
 const client = createServerClient({ baseUrl: config.serverUrl, apiKey: config.apiKey });
 const loginDriver = createOAuthLoginDriver({
-  authPath: config.authPath,
+  home: config.home,
   issuer: config.authIssuer,
   callbackPort: config.callbackPort,
   callbackPortExplicit: config.callbackPortExplicit,
@@ -31,7 +31,6 @@ const instance = render(
   <App
     client={client}
     loginDriver={loginDriver}
-    authPath={config.authPath}
     codexHome={config.codexHome}
     noColor={config.noColor}
     ssh={config.ssh}

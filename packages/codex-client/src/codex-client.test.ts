@@ -105,6 +105,25 @@ describe("createCodexClient", () => {
     expect(upstream.requests.map((r) => r.headers.authorization)).toEqual(["Bearer tok-1", "Bearer tok-2"]);
   });
 
+  it("uses the request's own account (authProvider) for its token and its refresh after a 401", async () => {
+    upstream = await startTinyUpstream((req, res) => {
+      if (req.headers.authorization === "Bearer tok-1") {
+        res.writeHead(401, { "content-type": "application/json" });
+        res.end('{"detail":"token expired"}');
+        return;
+      }
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.end(completed);
+    });
+    const clientAuth = fakeAuth();
+    const account = fakeAuth();
+    const response = await client(upstream.baseUrl, clientAuth).createResponse({}, { authProvider: account });
+    await response.body.cancel();
+    expect(account.refreshes).toEqual(["tok-1"]);
+    expect(clientAuth.refreshes).toEqual([]);
+    expect(upstream.requests.map((r) => r.headers.authorization)).toEqual(["Bearer tok-1", "Bearer tok-2"]);
+  });
+
   it("gives up after a second 401 without looping", async () => {
     upstream = await startTinyUpstream((_req, res) => {
       res.writeHead(401);

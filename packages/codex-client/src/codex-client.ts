@@ -103,6 +103,12 @@ export interface CreateResponseOptions {
   signal?: AbortSignalLike | undefined;
   /** A token already obtained for this request (saves a `getAuth()` call). */
   auth?: AccountAuth | undefined;
+  /**
+   * The token supply of the account this request is sent for, when a caller serves several accounts:
+   * its `getAuth` (when `auth` is absent) and its refresh after a 401 are used instead of the client's
+   * `auth` option, so a 401 refreshes the login that was refused and no other.
+   */
+  authProvider?: CodexAuthProvider | undefined;
 }
 
 /**
@@ -200,7 +206,8 @@ export function createCodexClient(options: CodexClientOptions): CodexClient {
     const clientRequestId = createRequestId();
     let turnState = request.turnState || undefined;
     const payload = typeof body === "string" ? body : JSON.stringify(body);
-    let auth = request.auth ?? (await options.auth.getAuth());
+    const provider = request.authProvider ?? options.auth;
+    let auth = request.auth ?? (await provider.getAuth());
     let refreshed = false;
     let retries = 0;
     let attempts = 0;
@@ -252,7 +259,7 @@ export function createCodexClient(options: CodexClientOptions): CodexClient {
       const bodyText = await readBodyText(reader);
       if (response.status === 401 && !refreshed) {
         refreshed = true;
-        auth = await options.auth.refreshAfterUnauthorized(auth.accessToken);
+        auth = await provider.refreshAfterUnauthorized(auth.accessToken);
         continue;
       }
       if (response.status >= 500 && retries < maxRetries) {

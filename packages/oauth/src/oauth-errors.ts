@@ -21,7 +21,8 @@ export type OAuthErrorCode =
   | "invalid_input"
   | "port_in_use"
   | "codex_auth_not_found"
-  | "codex_agent_identity";
+  | "codex_agent_identity"
+  | "duplicate_account";
 
 /** Options for {@link OAuthError}. */
 export interface OAuthErrorOptions {

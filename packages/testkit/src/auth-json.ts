@@ -50,7 +50,18 @@ export async function writeAuthJson(
   tokens: AuthJsonTokens,
   options: { lastRefresh?: Date } = {},
 ): Promise<string> {
-  const path = join(dir, "auth.json");
+  return writeAuthJsonFile(join(dir, "auth.json"), tokens, options);
+}
+
+/**
+ * Writes a Codex-layout `auth.json` to exactly `path` (any file name, mode 0600, atomically), e.g. one
+ * file per account of a pool. Creates the folder (mode 0700) if needed and returns `path`.
+ */
+export async function writeAuthJsonFile(
+  path: string,
+  tokens: AuthJsonTokens,
+  options: { lastRefresh?: Date } = {},
+): Promise<string> {
   // Temp file, fsync, rename: a server under test never reads half a file.
   await writeFileAtomically(path, `${JSON.stringify(buildAuthJson(tokens, options.lastRefresh), null, 2)}\n`);
   return path;

@@ -2,6 +2,7 @@ import { CLOUDFLARE_BLOCK_HTML, CLOUDFLARE_HEADERS } from "./auth-errors.js";
 import { conformanceScenarios } from "./conformance-scenarios.js";
 import { buildResponseEvents, type OutputItemSpec, type ResponseEventsSpec } from "./response-events.js";
 import type { Scenario, ScenarioRequest } from "./scenario.js";
+import { usageLimitReply } from "./usage-limit.js";
 
 /** Text of the default `text` scenario. */
 export const DEFAULT_REPLY_TEXT = "Hello from the fake Codex backend.";
@@ -43,16 +44,12 @@ function toolCall(req: ScenarioRequest, index: number, deltas?: false): OutputIt
 }
 
 function usageLimit(req: ScenarioRequest, name: string, status: number): Scenario {
-  const resetsIn = 3600;
-  return json(name, status, {
-    error: {
-      type: "usage_limit_reached",
-      message: "The usage limit has been reached",
-      plan_type: req.planType,
-      resets_at: Math.floor(Date.now() / 1000) + resetsIn,
-      resets_in_seconds: resetsIn,
-    },
-  });
+  const nowMs = req.nowMs ?? Date.now();
+  const reply = usageLimitReply(
+    { planType: req.planType, resetsAt: Math.floor(nowMs / 1000) + 3600, nowMs },
+    status,
+  );
+  return json(name, reply.status, reply.body);
 }
 
 const TEXT_ITEM: OutputItemSpec = { type: "message", text: DEFAULT_REPLY_TEXT };

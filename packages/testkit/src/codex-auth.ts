@@ -1,4 +1,5 @@
 import { decodeJwt } from "jose";
+import { tokenRevokedReply } from "./account-refusals.js";
 import type { ErrorReply } from "./codex-validation.js";
 import type { FakeAuthServer } from "./fake-auth-server.js";
 import { OPENAI_AUTH_CLAIM, readAccountId } from "./token-claims.js";
@@ -32,7 +33,7 @@ function decodeOrNull(token: string): Record<string, unknown> | null {
 
 /**
  * Checks `Authorization: Bearer` and `ChatGPT-Account-ID`. With an auth server the JWT must verify against its
- * key and not be expired, and the account header must equal the token's `chatgpt_account_id`; without one any
+ * key, not be expired and not be revoked (`revokeAccount`: 401 `token_revoked`), and the account header must equal the token's `chatgpt_account_id`; without one any
  * non-empty bearer passes (the account must still match when the bearer is a JWT carrying one).
  */
 export async function checkCodexCaller(
@@ -46,6 +47,7 @@ export async function checkCodexCaller(
   if (auth) {
     const checked = await auth.checkAccessToken(token);
     if (checked.claims === null) {
+      if (checked.reason === "revoked") return { caller: null, error: tokenRevokedReply() };
       const error =
         checked.reason === "expired"
           ? unauthorized({

@@ -1,6 +1,4 @@
 import type { ServerResponse } from "node:http";
-import { checkCodexCaller } from "./codex-auth.js";
-import type { FakeAuthServer } from "./fake-auth-server.js";
 import { sendJson } from "./loopback-server.js";
 import type { RecordedRequest } from "./recorded-request.js";
 
@@ -43,23 +41,23 @@ function validateCompactBody(body: unknown): { status: number; body: unknown } |
 }
 
 /**
- * `POST /responses/compact` of the fake backend: checks the caller like `/responses`, refuses the fields
+ * `POST /responses/compact` of the fake backend, for a caller already authorised like `/responses`: refuses the fields
  * the endpoint does not take (`stream`, `store`, `include`, …) and item ids, and answers (unary JSON) the
  * current form: `{"output":[{"type":"compaction","encrypted_content":…}]}`, one item that stands for the
  * whole input (which ends in a `{"type":"compaction_trigger"}` item; an input without one, the older
  * form, gets the same answer).
  * @see [openai/codex `codex-rs/codex-api/src/endpoint/compact.rs`](https://github.com/openai/codex/blob/main/codex-rs/codex-api/src/endpoint/compact.rs)
  */
-export async function serveCompact(
+export function serveCompact(
   request: RecordedRequest,
   res: ServerResponse,
   headers: Record<string, string>,
-  auth: FakeAuthServer | undefined,
-): Promise<void> {
-  const { error } = await checkCodexCaller(request.headers, auth);
-  if (error) return sendJson(res, error.status, error.body, headers);
+): void {
   const invalid = validateCompactBody(request.body);
-  if (invalid) return sendJson(res, invalid.status, invalid.body, headers);
+  if (invalid) {
+    sendJson(res, invalid.status, invalid.body, headers);
+    return;
+  }
   const input = (request.body as { input: unknown[] }).input;
   const summary = `compacted ${input.length} item(s)`;
   sendJson(

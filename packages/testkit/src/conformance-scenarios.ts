@@ -1,3 +1,5 @@
+import { deactivatedWorkspaceReply, tokenRevokedReply } from "./account-refusals.js";
+import type { ErrorReply } from "./codex-validation.js";
 import { buildFullResponseEvents, type FullItemSpec } from "./full-response-events.js";
 import { buildResponseEvents } from "./response-events.js";
 import type { Scenario, ScenarioRequest } from "./scenario.js";
@@ -15,6 +17,10 @@ function full(
 
 function json(name: string, status: number, body: unknown): Scenario {
   return { name, status, headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+}
+
+function reply(name: string, error: ErrorReply): Scenario {
+  return json(name, error.status, error.body);
 }
 
 /** A 200 stream that fails before any output, with a `response.failed` or an `error` event. */
@@ -134,17 +140,8 @@ export const conformanceScenarios: Record<string, (req: ScenarioRequest) => Scen
       "This request was flagged under our cybersecurity policy.",
       "failed",
     ),
-  "token-revoked": () =>
-    json("token-revoked", 401, {
-      error: {
-        type: "invalid_request_error",
-        code: "token_revoked",
-        message: "Your authentication token has been revoked.",
-        param: null,
-      },
-    }),
-  "deactivated-workspace": () =>
-    json("deactivated-workspace", 402, { detail: { code: "deactivated_workspace" } }),
+  "token-revoked": () => reply("token-revoked", tokenRevokedReply()),
+  "deactivated-workspace": () => reply("deactivated-workspace", deactivatedWorkspaceReply()),
   /** Refuses any replayed encrypted reasoning (as after a key rotation), else answers `text`. */
   "reasoning-rejected": (req) =>
     replaysReasoning(req)

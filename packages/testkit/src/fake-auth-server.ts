@@ -15,7 +15,15 @@ import { type ListenOptions, sendJson, sendText, startLoopbackServer } from "./l
 import { type RecordedRequest, recordRequest } from "./recorded-request.js";
 import { createSigningKey, type SigningKey } from "./signing-key.js";
 import { type AuthCounters, handleTokenRequest, type PendingCode } from "./token-endpoint.js";
-import { type FakeTokenSet, type IssueTokensOptions, TokenIssuer } from "./token-issuer.js";
+import {
+  type FakeTokenSet,
+  type IssueTokensOptions,
+  type RevokedTokens,
+  TokenIssuer,
+} from "./token-issuer.js";
+
+/** Why {@link FakeAuthServer.checkAccessToken} refused a token. */
+export type AccessTokenRefusal = "expired" | "invalid" | "revoked";
 
 /** Options of {@link startFakeAuthServer}. */
 export interface FakeAuthServerOptions extends ListenOptions {
@@ -48,16 +56,27 @@ export interface FakeAuthServer {
    * Leaving the `timeout` mode resets the requests it held.
    */
   configure(update: FakeAuthConfigUpdate): void;
-  /** Issues a login directly (no HTTP), as if a browser login had just succeeded. */
+  /**
+   * Issues a login directly (no HTTP), as if a browser login had just succeeded. The account fields given
+   * (`accountId`, `planType`, `email`, `userId`) replace the configured account's, so one server logs in
+   * any number of accounts (see `FAKE_POOL_ACCOUNTS`); a refresh grant later issues tokens for the account
+   * its refresh token belongs to.
+   */
   issueTokens(options?: IssueTokensOptions): Promise<FakeTokenSet>;
   /** Verifies an access token from this server; resolves to its claims, or `null` if invalid or expired. */
   verifyAccessToken(token: string): Promise<JWTPayload | null>;
-  /** Like `verifyAccessToken`, but says why a token was refused. */
+  /** Like `verifyAccessToken`, but says why a token was refused (`revoked` after `revokeAccount`). */
   checkAccessToken(
     token: string,
-  ): Promise<{ claims: JWTPayload } | { claims: null; reason: "expired" | "invalid" }>;
+  ): Promise<{ claims: JWTPayload } | { claims: null; reason: AccessTokenRefusal }>;
   /** Marks a refresh token revoked, as `/oauth/revoke` does. */
   revokeRefreshToken(token: string): boolean;
+  /**
+   * Revokes every token issued to one account so far (its login was revoked upstream): its refresh grants
+   * get 401 `refresh_token_invalidated`, and the fake Codex backend answers its access tokens 401
+   * `token_revoked`. Other accounts are untouched; a new login of the account works again.
+   */
+  revokeAccount(accountId: string): RevokedTokens;
   /** Approves a pending device login by its user code; false if none is pending. */
   approveDevice(userCode: string): boolean;
   /** Denies a pending device login by its user code; false if none is pending. */
@@ -221,7 +240,9 @@ export async function startFakeAuthServer(options: FakeAuthServerOptions = {}): 
 
   const checkAccessToken: FakeAuthServer["checkAccessToken"] = async (token) => {
     const result = await tokenIssuer.verify(token);
-    return result.payload ? { claims: result.payload } : { claims: null, reason: result.error };
+    if (!result.payload) return { claims: null, reason: result.error };
+    if (tokenIssuer.isAccessRevoked(result.payload.jti)) return { claims: null, reason: "revoked" };
+    return { claims: result.payload };
   };
 
   return {
@@ -248,6 +269,7 @@ export async function startFakeAuthServer(options: FakeAuthServerOptions = {}): 
     verifyAccessToken: async (token) => (await checkAccessToken(token)).claims,
     checkAccessToken,
     revokeRefreshToken: (token) => tokenIssuer.markRefresh(token, "revoked"),
+    revokeAccount: (accountId) => tokenIssuer.revokeAccount(accountId),
     approveDevice: (userCode) => deviceAuth.decide(userCode, "approved"),
     denyDevice: (userCode) => deviceAuth.decide(userCode, "denied"),
     pendingDeviceCodes: () => deviceAuth.pendingUserCodes(),

@@ -1,4 +1,11 @@
 /** @module @cmp/testkit */
+
+export { deactivatedWorkspaceReply, tokenRevokedReply } from "./account-refusals.js";
+export type {
+  FakeUsageLimit,
+  FakeUsageLimitState,
+  QuotaWindowName,
+} from "./account-switches.js";
 export {
   CODEX_CLIENT_ID,
   type FakeAuthConfig,
@@ -6,7 +13,13 @@ export {
   type TokenEndpointMode,
 } from "./auth-config.js";
 export { type RefreshRefusal, refreshRefusalBody } from "./auth-errors.js";
-export { type AuthJsonFile, type AuthJsonTokens, buildAuthJson, writeAuthJson } from "./auth-json.js";
+export {
+  type AuthJsonFile,
+  type AuthJsonTokens,
+  buildAuthJson,
+  writeAuthJson,
+  writeAuthJsonFile,
+} from "./auth-json.js";
 export {
   BUILTIN_SCENARIO_NAMES,
   builtinScenarios,
@@ -29,18 +42,31 @@ export {
   RESPONSES_LITE_HEADER,
 } from "./catalog-request-rules.js";
 export { compareClientVersions } from "./client-version.js";
+export type { CodexCaller } from "./codex-auth.js";
+export type { CodexRecordedRequest } from "./codex-recorded-request.js";
 export { ACCEPTED_BODY_FIELDS, type ErrorReply, validateCodexRequest } from "./codex-validation.js";
 export { COMPACT_BODY_FIELDS } from "./compact-endpoint.js";
 export { conformanceScenarios } from "./conformance-scenarios.js";
-export { type FakeAuthServer, type FakeAuthServerOptions, startFakeAuthServer } from "./fake-auth-server.js";
+export {
+  type AccessTokenRefusal,
+  type FakeAuthServer,
+  type FakeAuthServerOptions,
+  startFakeAuthServer,
+} from "./fake-auth-server.js";
 export {
   CODEX_BASE_PATH,
+  type FakeCodexAccountState,
   type FakeCodexServer,
   type FakeCodexServerOptions,
   type RequestClosedInfo,
   startFakeCodexServer,
 } from "./fake-codex-server.js";
-export { type FakeUpstream, type FakeUpstreamOptions, startFakeUpstream } from "./fake-upstream.js";
+export {
+  type AccountLogin,
+  type FakeUpstream,
+  type FakeUpstreamOptions,
+  startFakeUpstream,
+} from "./fake-upstream.js";
 export {
   buildFullResponseEvents,
   type CitationSpec,
@@ -58,6 +84,8 @@ export {
 export type { ListenOptions } from "./loopback-server.js";
 export { loadBundledCatalog, loadBundledCatalogText } from "./model-catalog.js";
 export { computeS256Challenge } from "./pkce.js";
+export { type PlanModelRules, planHasModel } from "./plan-models.js";
+export { FAKE_POOL_ACCOUNTS } from "./pool-accounts.js";
 export {
   buildQuotaHeaders,
   type FakeQuota,
@@ -66,6 +94,7 @@ export {
   type FakeQuotaWindow,
 } from "./quota-headers.js";
 export type { RecordedRequest } from "./recorded-request.js";
+export { connectTestRedis, type RedisReply, type TestRedisClient } from "./redis-client.js";
 export {
   findFreePort,
   redisServerAvailable,
@@ -119,7 +148,7 @@ export {
   OPENAI_PROFILE_CLAIM,
 } from "./token-claims.js";
 export type { AuthCounters } from "./token-endpoint.js";
-export type { FakeTokenSet, IssueTokensOptions } from "./token-issuer.js";
+export type { FakeTokenSet, IssueTokensOptions, RevokedTokens } from "./token-issuer.js";
 export {
   continuesTurn,
   createFakeTurnStates,
@@ -128,3 +157,9 @@ export {
   type TurnStateRecord,
   type TurnStateVerdict,
 } from "./turn-state.js";
+export {
+  USAGE_LIMIT_MESSAGE,
+  type UsageLimitInfo,
+  usageLimitReply,
+  usageLimitStreamEvents,
+} from "./usage-limit.js";

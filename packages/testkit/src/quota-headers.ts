@@ -27,6 +27,8 @@ export interface FakeQuota {
   activeLimit: string | null;
   /** `x-codex-rate-limit-reached-type`; `null` (default) leaves it out. */
   rateLimitReachedType: string | null;
+  /** `x-codex-plan-type` (e.g. `plus`); `null` (default) leaves it out. */
+  planType: string | null;
 }
 
 /** Partial update of the quota; window fields merge, the other fields replace. */
@@ -37,6 +39,7 @@ export interface FakeQuotaUpdate {
   families?: FakeQuotaFamily[];
   activeLimit?: string | null;
   rateLimitReachedType?: string | null;
+  planType?: string | null;
 }
 
 /**
@@ -59,6 +62,7 @@ export function defaultQuota(nowMs: number): FakeQuota {
     ],
     activeLimit: "codex",
     rateLimitReachedType: null,
+    planType: null,
   };
 }
 
@@ -72,6 +76,7 @@ export function mergeQuota(quota: FakeQuota, update: FakeQuotaUpdate): FakeQuota
     activeLimit: update.activeLimit === undefined ? quota.activeLimit : update.activeLimit,
     rateLimitReachedType:
       update.rateLimitReachedType === undefined ? quota.rateLimitReachedType : update.rateLimitReachedType,
+    planType: update.planType === undefined ? quota.planType : update.planType,
   };
 }
 
@@ -90,7 +95,7 @@ function windowHeaders(
 /**
  * The quota headers: for `x-codex-*` and every other family, used percent, window minutes and both
  * reset forms (`reset-at` and the older `reset-after-seconds`), each family's `limit-name`, then
- * `x-codex-active-limit`, `x-codex-rate-limit-reached-type` and the credits.
+ * `x-codex-active-limit`, `x-codex-rate-limit-reached-type`, `x-codex-plan-type` and the credits.
  * @see [openai/codex `codex-rs/codex-api/src/rate_limits.rs`](https://github.com/openai/codex/blob/main/codex-rs/codex-api/src/rate_limits.rs)
  */
 export function buildQuotaHeaders(quota: FakeQuota, nowMs: number): Record<string, string> {
@@ -106,6 +111,7 @@ export function buildQuotaHeaders(quota: FakeQuota, nowMs: number): Record<strin
   if (quota.activeLimit !== null) headers["x-codex-active-limit"] = quota.activeLimit;
   if (quota.rateLimitReachedType !== null)
     headers["x-codex-rate-limit-reached-type"] = quota.rateLimitReachedType;
+  if (quota.planType !== null) headers["x-codex-plan-type"] = quota.planType;
   if (quota.credits) {
     headers["x-codex-credits-has-credits"] = String(quota.credits.hasCredits);
     headers["x-codex-credits-unlimited"] = String(quota.credits.unlimited);

@@ -59,6 +59,10 @@ export interface ScenarioRequest {
   planType: string;
   /** Position of this request in `codex.requests`. */
   requestIndex: number;
+  /** The fake backend's clock (its `now` option) when the request arrived, in ms; unset means `Date.now()`. */
+  nowMs?: number;
+  /** The account the request was authorised as (`ChatGPT-Account-ID`), when the fake backend knows it. */
+  accountId?: string;
 }
 
 /** A scenario, a built-in scenario's name, or a function choosing one per request. */

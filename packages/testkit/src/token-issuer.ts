@@ -28,9 +28,20 @@ interface RefreshRecord {
   account: FakeAccount;
 }
 
-/** Issues JWT pairs and tracks refresh-token rotation. */
+/** How many tokens {@link TokenIssuer.revokeAccount} revoked. */
+export interface RevokedTokens {
+  /** Refresh tokens (active or already used) now refused with `refresh_token_invalidated`. */
+  refreshTokens: number;
+  /** Access tokens (by `jti`) now refused by the fake backend with `token_revoked`. */
+  accessTokens: number;
+}
+
+/** Issues JWT pairs, tracks refresh-token rotation and remembers which account each token belongs to. */
 export class TokenIssuer {
   private readonly refreshTokens = new Map<string, RefreshRecord>();
+  /** `jti` of every access token issued, with its account, so one account's logins can be revoked. */
+  private readonly accessTokens = new Map<string, string>();
+  private readonly revokedAccess = new Set<string>();
 
   constructor(
     private readonly key: SigningKey,
@@ -53,10 +64,12 @@ export class TokenIssuer {
       accessTokenTtlSeconds: ttlSeconds,
       extraClaims,
     };
+    const accessClaims = buildAccessTokenClaims(input);
     const [idToken, accessToken] = await Promise.all([
       this.key.sign(buildIdTokenClaims(input)),
-      this.key.sign(buildAccessTokenClaims(input)),
+      this.key.sign(accessClaims),
     ]);
+    if (typeof accessClaims.jti === "string") this.accessTokens.set(accessClaims.jti, account.accountId);
     const refreshToken = `rt_${randomBytes(32).toString("base64url")}`;
     this.refreshTokens.set(refreshToken, { state: "active", account });
     return {
@@ -81,6 +94,32 @@ export class TokenIssuer {
     if (!record) return false;
     record.state = state;
     return true;
+  }
+
+  /**
+   * Revokes every token issued to `accountId` so far, as when the user signs out everywhere or the login
+   * is revoked upstream: its refresh tokens become `revoked`, its access tokens are refused. Logins issued
+   * afterwards are valid again.
+   */
+  revokeAccount(accountId: string): RevokedTokens {
+    let refreshTokens = 0;
+    for (const record of this.refreshTokens.values()) {
+      if (record.account.accountId !== accountId || record.state === "revoked") continue;
+      record.state = "revoked";
+      refreshTokens += 1;
+    }
+    let accessTokens = 0;
+    for (const [jti, owner] of this.accessTokens) {
+      if (owner !== accountId || this.revokedAccess.has(jti)) continue;
+      this.revokedAccess.add(jti);
+      accessTokens += 1;
+    }
+    return { refreshTokens, accessTokens };
+  }
+
+  /** True when the access token with this `jti` was revoked by {@link revokeAccount}. */
+  isAccessRevoked(jti: unknown): boolean {
+    return typeof jti === "string" && this.revokedAccess.has(jti);
   }
 
   /** Verifies an access token; returns its claims or why it failed. */

@@ -22,6 +22,7 @@ export { continuesTurn } from "./convert/continues-turn.js";
 export {
   type ConvertChatRequestOptions,
   type ConvertChatRequestResult,
+  chatPromptCacheKey,
   convertChatRequestToResponses,
 } from "./convert/convert-chat-request-to-responses.js";
 export { usesLegacyFunctions } from "./convert/convert-chat-tools.js";
@@ -65,6 +66,7 @@ export type { ResponsesRequest } from "./responses/responses-request-api.js";
 export {
   collectResponsesSystemPrompts,
   parseResponsesRequest,
+  responsesPromptCacheKey,
   type SanitizeResponsesOptions,
   type SanitizeResponsesResult,
   sanitizeResponsesRequest,

@@ -1,7 +1,14 @@
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { createFileTokenStore, OAuthError, type TokenStore } from "@cmp/oauth";
+import { createStore, type Store } from "@cmp/store";
 import type { ServerConfig } from "../config.js";
+import {
+  type AccountDirectory,
+  createFileAccountDirectory,
+  createSharedAccountDirectory,
+} from "../state/account-directory.js";
+import { AccountHealthBoard } from "../state/account-health.js";
 import { openSharedStore } from "../state/open-shared-store.js";
 import { createSharedTokenStore } from "../state/shared-token-store.js";
 
@@ -57,6 +64,33 @@ export async function openCommandStore(ctx: CommandContext): Promise<CommandStor
     where: file.path,
     quarantineCorrupt: () => file.quarantineCorrupt(),
     close: async () => undefined,
+  };
+}
+
+/** The accounts of the pool as a command sees them, with the operator store their state is kept in. */
+export interface CommandAccounts {
+  directory: AccountDirectory;
+  /** The operator store: the shared one, or the embedded files under `CMP_HOME/store`, as the server. */
+  operator: Store;
+  /** The accounts' health (cooling down, needing a login, disabled), shared with running servers. */
+  health: AccountHealthBoard;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the pool's accounts where the server keeps them: the shared store when `CMP_STORE_URL` is set,
+ * else `CMP_HOME` (logins in `auth.json` and `accounts/`, state in `CMP_HOME/store`).
+ */
+export async function openCommandAccounts(ctx: CommandContext): Promise<CommandAccounts> {
+  const shared = ctx.sharedStore ? await openSharedStore(ctx.sharedStore) : null;
+  const operator = shared ?? (await createStore({ folder: join(ctx.home, "store") }));
+  const directory =
+    shared === null ? createFileAccountDirectory(ctx.home) : createSharedAccountDirectory(shared);
+  return {
+    directory,
+    operator,
+    health: new AccountHealthBoard({ store: operator }),
+    close: () => operator.close(),
   };
 }
 

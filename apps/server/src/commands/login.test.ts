@@ -140,10 +140,10 @@ describe("cmp-server login", () => {
     expect(await runLoginCommand(["somewhere"], context())).toBe(2);
     expect(await runLoginCommand(["--paste=yes"], context())).toBe(2);
     expect(err).toEqual([
-      'unknown option "--verbose"; usage: cmp-server login [--device | --paste | --import-codex [PATH]]',
-      'unknown option "-x"; usage: cmp-server login [--device | --paste | --import-codex [PATH]]',
-      'unexpected argument "somewhere"; usage: cmp-server login [--device | --paste | --import-codex [PATH]]',
-      "--paste takes no value; usage: cmp-server login [--device | --paste | --import-codex [PATH]]",
+      'unknown option "--verbose"; usage: cmp-server login [--account NAME] [--device | --paste | --import-codex [PATH]]',
+      'unknown option "-x"; usage: cmp-server login [--account NAME] [--device | --paste | --import-codex [PATH]]',
+      'unexpected argument "somewhere"; usage: cmp-server login [--account NAME] [--device | --paste | --import-codex [PATH]]',
+      "--paste takes no value; usage: cmp-server login [--account NAME] [--device | --paste | --import-codex [PATH]]",
     ]);
     expect(auth.requests).toEqual([]);
   });
@@ -153,7 +153,7 @@ describe("cmp-server login", () => {
     expect(await runLoginCommand([`--import-codex=${elsewhere}`], context())).toBe(0);
     expect(await runLoginCommand(["--import-codex", "--device"], context())).toBe(2);
     expect(err).toEqual([
-      "choose one of --device, --paste, --import-codex; usage: cmp-server login [--device | --paste | --import-codex [PATH]]",
+      "choose one of --device, --paste, --import-codex; usage: cmp-server login [--account NAME] [--device | --paste | --import-codex [PATH]]",
     ]);
   });
 });

@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
 import {
+  ACCOUNT_NAME_PATTERN,
+  DEFAULT_ACCOUNT_NAME,
   FALLBACK_CALLBACK_PORT,
   importCodexAuth,
   type LoginResult,
@@ -9,26 +11,29 @@ import {
   OAuthError,
 } from "@cmp/oauth";
 import {
+  type CommandAccounts,
   type CommandContext,
-  type CommandStore,
   describeCommandError,
-  openCommandStore,
+  openCommandAccounts,
   readLineFromStdin,
 } from "./command-context.js";
 
-const usage = "usage: cmp-server login [--device | --paste | --import-codex [PATH]]";
+const usage = "usage: cmp-server login [--account NAME] [--device | --paste | --import-codex [PATH]]";
 
-type LoginMode =
+type LoginFlow =
   | { kind: "browser" }
   | { kind: "device" }
   | { kind: "paste" }
   | { kind: "import"; path: string | null };
+
+type LoginMode = LoginFlow & { account: string };
 
 const loginOptions = {
   device: { type: "boolean" },
   paste: { type: "boolean" },
   // A boolean to parseArgs: its optional PATH is the positional right after it, or `--import-codex=PATH`.
   "import-codex": { type: "boolean" },
+  account: { type: "string" },
 } as const;
 
 /**
@@ -44,7 +49,8 @@ function parseLoginArgs(args: string[]): LoginMode | string {
     allowPositionals: true,
     tokens: true,
   });
-  const modes: LoginMode[] = [];
+  const modes: LoginFlow[] = [];
+  let account = DEFAULT_ACCOUNT_NAME;
   for (const [index, token] of tokens.entries()) {
     if (token.kind === "option-terminator") continue;
     if (token.kind === "positional") {
@@ -53,6 +59,14 @@ function parseLoginArgs(args: string[]): LoginMode | string {
         previous?.kind === "option" && previous.name === "import-codex" && previous.value === undefined;
       if (!isImportPath) return `unexpected argument ${JSON.stringify(token.value)}`;
       modes[modes.length - 1] = { kind: "import", path: token.value };
+      continue;
+    }
+    if (token.name === "account") {
+      if (token.value === undefined || token.value === "") return "--account takes a NAME";
+      if (!ACCOUNT_NAME_PATTERN.test(token.value)) {
+        return `"${token.value.slice(0, 40)}" is not a valid account name (1-32 of a-z, 0-9, ".", "_", "-")`;
+      }
+      account = token.value;
       continue;
     }
     if (token.name === "import-codex") {
@@ -66,7 +80,7 @@ function parseLoginArgs(args: string[]): LoginMode | string {
     modes.push(token.name === "device" ? { kind: "device" } : { kind: "paste" });
   }
   if (modes.length > 1) return "choose one of --device, --paste, --import-codex";
-  return modes[0] ?? { kind: "browser" };
+  return { ...(modes[0] ?? { kind: "browser" }), account };
 }
 
 function describeLogin(result: LoginResult): string {
@@ -76,7 +90,9 @@ function describeLogin(result: LoginResult): string {
 
 /**
  * `cmp-server login`: logs in with the browser (default), `--device`, `--paste`, or copies the Codex
- * CLI's login with `--import-codex [PATH]`. Returns the exit code: 0 logged in, 1 failed, 2 bad usage.
+ * CLI's login with `--import-codex [PATH]`; `--account NAME` adds (or logs in again) a named account of
+ * the pool, and a ChatGPT account that another name holds is refused. Returns the exit code: 0 logged
+ * in, 1 failed, 2 bad usage.
  */
 export async function runLoginCommand(args: string[], ctx: CommandContext): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) {
@@ -88,13 +104,24 @@ export async function runLoginCommand(args: string[], ctx: CommandContext): Prom
     ctx.stderr(`${mode}; ${usage}`);
     return 2;
   }
-  let opened: CommandStore | undefined;
+  let opened: CommandAccounts | undefined;
   try {
-    opened = await openCommandStore(ctx);
-    const { store, where } = opened;
+    opened = await openCommandAccounts(ctx);
+    const { directory } = opened;
+    const name = mode.account;
+    const store = directory.loginStore(name);
+    const target = directory.tokenStore(name);
+    const where =
+      "path" in target && typeof target.path === "string"
+        ? target.path
+        : name === DEFAULT_ACCOUNT_NAME
+          ? directory.where
+          : `${directory.where}, account "${name}"`;
     const common = { store, issuer: ctx.authIssuer, fetch: ctx.fetch, print: ctx.stdout };
-    const moved = await opened.quarantineCorrupt();
-    if (moved) ctx.stderr(`The existing ${where} was unreadable; kept it as ${moved}.`);
+    if ("quarantineCorrupt" in target && typeof target.quarantineCorrupt === "function") {
+      const moved: string | null = await target.quarantineCorrupt();
+      if (moved) ctx.stderr(`The existing ${where} was unreadable; kept it as ${moved}.`);
+    }
     const result =
       mode.kind === "device"
         ? await loginWithDeviceCode(common)
@@ -112,8 +139,12 @@ export async function runLoginCommand(args: string[], ctx: CommandContext): Prom
                 fallbackPort: ctx.callbackPortIsDefault ? FALLBACK_CALLBACK_PORT : null,
                 openBrowser: ctx.openBrowser,
               });
+    await directory.register(name);
+    // A new login is what a "needs login" mark waited for; a disabled account stays disabled.
+    await opened.health.load([name]);
+    if (opened.health.get(name)?.state === "needs_login") await opened.health.set(name, null);
     ctx.stdout(describeLogin(result));
-    ctx.stdout(`Saved to ${where}.`);
+    ctx.stdout(`Saved to ${where}${name === DEFAULT_ACCOUNT_NAME ? "" : ` as account "${name}"`}.`);
     return 0;
   } catch (error) {
     ctx.stderr(`Login failed: ${describeCommandError(error)}`);

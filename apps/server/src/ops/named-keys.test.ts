@@ -247,6 +247,21 @@ describe("named API keys", () => {
     expect(page.body.data[0]).toMatchObject({ api: "chat", status: 200, key: null, model: "gpt-5.4" });
   });
 
+  it("counts every finished request per pool account and per model (UTC days), keys or not", async () => {
+    const now = Date.parse("2026-12-05T08:00:00Z");
+    harness = await createHarness({ now: () => now });
+    expect((await request(harness.app).post("/v1/chat/completions").send(chat())).status).toBe(200);
+    const { usage } = harness.app.context.ops;
+    await eventually(async () => (await usage.dayUsage("model", "gpt-5.4", now)).requests === 1, "model usage");
+    const history = (await request(harness.app).get("/v1/management/requests")).body.data;
+    const account = history[0]?.account as string;
+    expect(account).toBeTruthy();
+    const perAccount = await usage.dayUsage("account", account, now);
+    expect(perAccount.requests).toBe(1);
+    expect(perAccount.input).toBeGreaterThan(0);
+    expect((await usage.dayUsage("account", account, now + 86_400_000)).requests).toBe(0);
+  });
+
   it("reads the key registry at most about twice a second without named keys, never per request", async () => {
     harness = await createHarness();
     const list = vi.spyOn(harness.app.context.ops.registry, "list");

@@ -6,6 +6,7 @@ import {
   type ChatCompletionRequest,
   type ChatCompletionSseBodyOptions,
   type ChatCompletionUsage,
+  chatPromptCacheKey,
   createChatChunkStream,
   createChatCompletionSseBody,
   createSseEventStream,
@@ -23,6 +24,7 @@ import type { HttpContext } from "../http/http-context.js";
 import type { SseWriter } from "../http/sse-writer.js";
 import { streamToClient } from "../http/stream-to-client.js";
 import type { RecordUsage, RequestRecord } from "../state/request-record.js";
+import { withAccount } from "./account-failover.js";
 import { answerHeaders, openApiRequest } from "./open-api-request.js";
 import { applyProfile, prepareChat, type SendUpstream } from "./prepare-chat.js";
 import { retryWhileOverloaded } from "./retry-overload.js";
@@ -53,23 +55,26 @@ export async function handleChatCompletions(app: AppContext, http: HttpContext):
     opened.profile,
     warnings,
   );
-  const send = await prepareChat(app, request, record, warnings);
-  // The whole request is sent again while the backend says it is overloaded and nothing went out yet.
-  await retryWhileOverloaded(
-    app,
-    opened.clientAbort,
-    () => writer === undefined || !writer.started,
-    async () => {
-      const responses = await sendAll(send, request.n ?? 1, opened.clientAbort);
-      try {
-        await answer(app, http, request, responses, warnings, writer, record);
-      } catch (error) {
-        // Whatever was not read to its end is closed, so no upstream connection stays busy.
-        for (const response of responses) response.cancel();
-        throw error;
-      }
-    },
-  );
+  const key = chatPromptCacheKey(request);
+  await withAccount(app, http, opened, key, async (account) => {
+    const send = await prepareChat(app, request, record, warnings, account, key);
+    // The whole request is sent again while the backend says it is overloaded and nothing went out yet.
+    await retryWhileOverloaded(
+      app,
+      opened.clientAbort,
+      () => writer === undefined || !writer.started,
+      async () => {
+        const responses = await sendAll(send, request.n ?? 1, opened.clientAbort);
+        try {
+          await answer(app, http, request, responses, warnings, writer, record);
+        } catch (error) {
+          // Whatever was not read to its end is closed, so no upstream connection stays busy.
+          for (const response of responses) response.cancel();
+          throw error;
+        }
+      },
+    );
+  });
 }
 
 /** Sends the `n` upstream requests; when one fails, the others are cancelled and its error is thrown. */

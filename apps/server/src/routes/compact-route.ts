@@ -4,6 +4,7 @@ import { sendJson } from "@cmp/core";
 import { OpenAIHttpError, parseResponsesRequest } from "@cmp/transform";
 import type { AppContext } from "../app-context.js";
 import type { HttpContext } from "../http/http-context.js";
+import { withAccount } from "./account-failover.js";
 import { answerHeaders, openApiRequest } from "./open-api-request.js";
 import { responsesUpstreamPlan } from "./responses-upstream-plan.js";
 import { retryWhileOverloaded } from "./retry-overload.js";
@@ -77,27 +78,29 @@ function toCompactionObject(result: CodexCompaction, nowMs: number): Record<stri
  */
 export async function handleCompact(app: AppContext, http: HttpContext): Promise<void> {
   const request = parseResponsesRequest(http.body);
-  const { model, warnings, record, clientAbort } = openApiRequest(app, http, {
+  const opened = openApiRequest(app, http, {
     model: request.model,
     stream: false,
     api: "compact",
   });
+  const { model, warnings, record, clientAbort } = opened;
   if (request.stream === true) warnings.push("stream ignored: compaction answers with one JSON object");
   const { codexClient } = app.deps;
-  const send = await prepareUpstreamCall(
-    app,
-    responsesUpstreamPlan(request, { model, record, warnings }, toCompactBody),
-    (body, options) => codexClient.compact(body, options),
-  );
-  await retryWhileOverloaded(
-    app,
-    clientAbort,
-    () => true,
-    async () => {
-      const result = await send(clientAbort);
-      const answer = toCompactionObject(result, app.now());
-      app.tracker.markFirstToken(record);
-      sendJson(http.res, 200, answer, answerHeaders(app, result.headers, warnings));
-    },
-  );
+  const plan = responsesUpstreamPlan(request, { model, record, warnings }, toCompactBody);
+  await withAccount(app, http, opened, plan.promptCacheKey, async (account) => {
+    const send = await prepareUpstreamCall(app, plan, account, (body, options) =>
+      codexClient.compact(body, options),
+    );
+    await retryWhileOverloaded(
+      app,
+      clientAbort,
+      () => true,
+      async () => {
+        const result = await send(clientAbort);
+        const answer = toCompactionObject(result, app.now());
+        app.tracker.markFirstToken(record);
+        sendJson(http.res, 200, answer, answerHeaders(app, result.headers, warnings));
+      },
+    );
+  });
 }

@@ -6,6 +6,7 @@ import {
 } from "@cmp/transform";
 import type { AppContext } from "../app-context.js";
 import { isBackgroundTaskPrompt, type ProfileSettings } from "../client-profiles.js";
+import type { PoolAccount } from "../state/account-pool.js";
 import type { RequestRecord } from "../state/request-record.js";
 import { prepareUpstream } from "./upstream-send.js";
 
@@ -66,7 +67,8 @@ function toolCallIds(request: ChatCompletionRequest): string[] {
 }
 
 /**
- * Resolves login, catalog, model and instructions for a chat request and returns its `send` function.
+ * Resolves login, catalog, model and instructions of `account` for a chat request and returns its
+ * `send` function. `promptCacheKey` is the request's `chatPromptCacheKey`, which chose the account.
  * Throws (before any output) for no login, an unknown model, or an invalid request.
  */
 export function prepareChat(
@@ -74,43 +76,51 @@ export function prepareChat(
   request: ChatCompletionRequest,
   record: RequestRecord,
   warnings: string[],
+  account: PoolAccount,
+  promptCacheKey: string,
 ): Promise<SendUpstream> {
-  return prepareUpstream(ctx, {
-    model: {
-      model: request.model,
-      reasoningEffort: request.reasoning_effort ?? null,
-      verbosity: request.verbosity ?? null,
-      serviceTier: request.service_tier ?? null,
+  return prepareUpstream(
+    ctx,
+    {
+      promptCacheKey,
+      model: {
+        model: request.model,
+        reasoningEffort: request.reasoning_effort ?? null,
+        verbosity: request.verbosity ?? null,
+        serviceTier: request.service_tier ?? null,
+      },
+      record,
+      warnings,
+      systemPrompts: collectSystemPrompts(request),
+      fallbackWarning:
+        "the backend rejected custom instructions; sent the Codex prompt with your system prompt as a developer message",
+      build: async (selected, resolved, { auth, replayReasoning, promptCacheKey }) => {
+        const scope = { accountId: auth.accountId, slug: resolved.slug };
+        // Another replica may have served the turn that made these calls (shared store only).
+        if (replayReasoning && ctx.reasoningCache.shared)
+          await ctx.reasoningCache.load(scope, toolCallIds(request));
+        let replayed = false;
+        const result = convertChatRequestToResponses(request, {
+          model: resolved,
+          instructions: selected.instructions,
+          systemMessages: selected.systemMessages,
+          promptCacheKey,
+          lookupReasoningItems: (callId) => {
+            if (!replayReasoning) return undefined;
+            const items = ctx.reasoningCache.get(scope, callId);
+            if (items !== undefined) replayed = true;
+            return items;
+          },
+        });
+        return {
+          value: result.value,
+          promptCacheKey: result.promptCacheKey,
+          continuesTurn: result.continuesTurn,
+          warnings: result.warnings,
+          replayedReasoning: replayed,
+        };
+      },
     },
-    record,
-    warnings,
-    systemPrompts: collectSystemPrompts(request),
-    fallbackWarning:
-      "the backend rejected custom instructions; sent the Codex prompt with your system prompt as a developer message",
-    build: async (selected, resolved, { auth, replayReasoning }) => {
-      const scope = { accountId: auth.accountId, slug: resolved.slug };
-      // Another replica may have served the turn that made these calls (shared store only).
-      if (replayReasoning && ctx.reasoningCache.shared)
-        await ctx.reasoningCache.load(scope, toolCallIds(request));
-      let replayed = false;
-      const result = convertChatRequestToResponses(request, {
-        model: resolved,
-        instructions: selected.instructions,
-        systemMessages: selected.systemMessages,
-        lookupReasoningItems: (callId) => {
-          if (!replayReasoning) return undefined;
-          const items = ctx.reasoningCache.get(scope, callId);
-          if (items !== undefined) replayed = true;
-          return items;
-        },
-      });
-      return {
-        value: result.value,
-        promptCacheKey: result.promptCacheKey,
-        continuesTurn: result.continuesTurn,
-        warnings: result.warnings,
-        replayedReasoning: replayed,
-      };
-    },
-  });
+    account,
+  );
 }

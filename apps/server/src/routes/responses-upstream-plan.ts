@@ -1,6 +1,7 @@
 import {
   collectResponsesSystemPrompts,
   type ResponsesRequest,
+  responsesPromptCacheKey,
   sanitizeResponsesRequest,
 } from "@cmp/transform";
 import type { RequestRecord } from "../state/request-record.js";
@@ -25,16 +26,18 @@ export function responsesUpstreamPlan(
       verbosity: request.text?.verbosity ?? null,
       serviceTier: request.service_tier ?? null,
     },
+    promptCacheKey: responsesPromptCacheKey(request),
     record: opened.record,
     warnings: opened.warnings,
     systemPrompts: collectResponsesSystemPrompts(request),
     fallbackWarning:
       "the backend rejected custom instructions; sent the Codex prompt with your instructions as a developer message",
-    build: (selected, resolved) => {
+    build: (selected, resolved, { promptCacheKey }) => {
       const sanitised = sanitizeResponsesRequest(request, {
         model: resolved,
         instructions: selected.instructions,
         systemMessages: selected.systemMessages,
+        promptCacheKey,
       });
       return {
         value: shapeBody(sanitised.value),

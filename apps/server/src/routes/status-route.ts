@@ -5,9 +5,13 @@ import type { HttpContext } from "../http/http-context.js";
 
 /** Builds the `/v1/status` body (also the `status` of the management snapshot). */
 export async function buildStatus(ctx: AppContext): Promise<ServerStatus> {
-  const login = await ctx.deps.tokenManager.getStatus().catch(() => null);
+  const [login, accounts] = await Promise.all([
+    ctx.deps.tokenManager.getStatus().catch(() => null),
+    ctx.pool.status(),
+  ]);
   return {
-    logged_in: login !== null,
+    // Any account that is logged in can serve (a cooling-down one again after its reset).
+    logged_in: login !== null || accounts.some((account) => account.state !== "needs_login"),
     account: login && { email: login.email, plan: login.plan, account_id: login.accountId },
     token: login && {
       expires_at: login.expiresAt.toISOString(),
@@ -16,6 +20,7 @@ export async function buildStatus(ctx: AppContext): Promise<ServerStatus> {
     },
     login_error: ctx.deps.tokenManager.getLoginError?.() ?? null,
     quota: await ctx.quota.newest(),
+    accounts,
     server: {
       version: ctx.version,
       uptime_seconds: Math.round((ctx.now() - ctx.startedAt) / 1000),
@@ -25,7 +30,7 @@ export async function buildStatus(ctx: AppContext): Promise<ServerStatus> {
   };
 }
 
-/** `GET /v1/status`: login, plan, token expiry and the latest quota snapshot. */
+/** `GET /v1/status`: login, plan, token expiry, the latest quota snapshot and every account of the pool. */
 export async function handleStatus(app: AppContext, http: HttpContext): Promise<void> {
   sendJson(http.res, 200, await buildStatus(app));
 }

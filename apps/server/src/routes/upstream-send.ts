@@ -9,6 +9,7 @@ import type { AccountAuth } from "@cmp/core";
 import { isInstructionsRejection, type SelectedInstructions, selectInstructions } from "@cmp/instructions";
 import type { ModelRequest, ResolvedModel } from "@cmp/models";
 import type { AppContext } from "../app-context.js";
+import type { PoolAccount } from "../state/account-pool.js";
 import type { RequestRecord } from "../state/request-record.js";
 
 /** What every backend answer carries that the server keeps: its headers and parsed quota. */
@@ -37,23 +38,40 @@ async function callUpstream<T extends UpstreamAnswer>(
   built: BuiltUpstreamRequest,
   signal: AbortSignalLike,
   auth: AccountAuth,
+  account: PoolAccount,
 ): Promise<T> {
   const sessionId = built.promptCacheKey;
-  const turnState = await ctx.turnStates.forRequest(sessionId, built.continuesTurn);
+  // A turn state routes within one account's backend session: with several accounts it is kept per
+  // account, so a request that failed over never replays another account's state.
+  const conversation = ctx.pool.size > 1 ? `${account.name}\u0000${sessionId}` : sessionId;
+  const turnState = await ctx.turnStates.forRequest(conversation, built.continuesTurn);
+  const primary = ctx.pool.isPrimary(account);
+  ctx.pool.served(account);
   try {
-    const response = await call(built.value, { sessionId, turnState, signal, auth });
+    const response = await call(built.value, {
+      sessionId,
+      turnState,
+      signal,
+      auth,
+      authProvider: account.tokenManager,
+    });
     // Only a tool call continues a turn, and only a request with tools can get one: the state of any
     // other answer stays in this replica's memory, and other replicas are not told about it.
     const share = built.continuesTurn || declaresTools(built.value);
-    if (response.turnState) ctx.turnStates.remember(sessionId, response.turnState, share);
-    else if (!built.continuesTurn && share) ctx.turnStates.noneIssued(sessionId);
-    ctx.quota.record(response.quota);
+    if (response.turnState) ctx.turnStates.remember(conversation, response.turnState, share);
+    else if (!built.continuesTurn && share) ctx.turnStates.noneIssued(conversation);
+    // `/v1/status`'s `quota` is the first account's (as before pools); every account's windows are the pool's.
+    if (primary) ctx.quota.record(response.quota);
+    ctx.pool.noteQuota(account, response.quota);
     const etag = response.headers["x-models-etag"];
     if (etag !== undefined) void ctx.deps.catalog.noteModelsEtag?.(etag, auth);
     return response;
   } catch (error) {
-    if (!built.continuesTurn && declaresTools(built.value)) ctx.turnStates.noneIssued(sessionId);
-    if (CodexHttpError.isInstance(error)) ctx.quota.record(error.quota);
+    if (!built.continuesTurn && declaresTools(built.value)) ctx.turnStates.noneIssued(conversation);
+    if (CodexHttpError.isInstance(error)) {
+      if (primary) ctx.quota.record(error.quota);
+      ctx.pool.noteQuota(account, error.quota);
+    }
     throw error;
   }
 }
@@ -78,6 +96,8 @@ export interface BuiltUpstreamRequest {
 
 /** What a route's `build` is told besides the instructions and the model. */
 export interface BuildContext {
+  /** The conversation's key, computed by the route before an account was chosen (`UpstreamPlan.promptCacheKey`). */
+  promptCacheKey: string;
   /** The login the request is sent with (its account keys the reasoning cache). */
   auth: AccountAuth;
   /**
@@ -101,11 +121,12 @@ function isReasoningRejection(error: CodexHttpError): boolean {
  */
 async function resolveRequestModel(
   ctx: AppContext,
+  account: PoolAccount,
   model: ModelRequest,
   record: RequestRecord,
   warnings: string[],
 ): Promise<{ auth: AccountAuth; resolved: ResolvedModel }> {
-  const auth = await ctx.deps.tokenManager.getAuth();
+  const auth = await account.tokenManager.getAuth();
   const catalog = await ctx.deps.catalog.get(auth);
   const resolved = ctx.resolveModel(model, catalog);
   record.slug = resolved.slug;
@@ -118,6 +139,11 @@ async function resolveRequestModel(
 export interface UpstreamPlan {
   /** The model the client named, with its reasoning and verbosity settings. */
   model: ModelRequest;
+  /**
+   * The conversation's key (`chatPromptCacheKey`, `responsesPromptCacheKey`): the pool routes by it
+   * before anything is built, and `build` passes it on to the converter.
+   */
+  promptCacheKey: string;
   record: RequestRecord;
   /** What the proxy changed, for `x-cmp-warnings`; resolution and conversion warnings are added. */
   warnings: string[];
@@ -134,8 +160,8 @@ export interface UpstreamPlan {
 }
 
 /**
- * The part of every API route between its parsed request and the backend: resolves login, catalog and
- * model (throws, before any output, for no login or an unknown model), builds the backend request in
+ * The part of every API route between its parsed request and the backend, for one account of the pool
+ * (see `withAccount`): resolves its login, its catalog and the model (throws, before any output, for no login or an unknown model), builds the backend request in
  * the account's instructions mode, and returns `send`: one upstream call, made again once in codex mode
  * when the backend rejects custom instructions (the account is then remembered as needing codex mode,
  * and `fallbackWarning` is added), and once without the replayed encrypted reasoning when the backend
@@ -145,24 +171,29 @@ export interface UpstreamPlan {
 export function prepareUpstream(
   ctx: AppContext,
   plan: UpstreamPlan,
+  account: PoolAccount,
 ): Promise<(signal: AbortSignalLike) => Promise<CodexResponse>> {
   const { codexClient } = ctx.deps;
-  return prepareUpstreamCall(ctx, plan, (body, options) => codexClient.createResponse(body, options));
+  return prepareUpstreamCall(ctx, plan, account, (body, options) =>
+    codexClient.createResponse(body, options),
+  );
 }
 
 /** {@link prepareUpstream} for any backend call of codex-client (the compaction route's `compact`). */
 export async function prepareUpstreamCall<T extends UpstreamAnswer>(
   ctx: AppContext,
   plan: UpstreamPlan,
+  account: PoolAccount,
   call: UpstreamCall<T>,
 ): Promise<(signal: AbortSignalLike) => Promise<T>> {
   const { systemPrompts, warnings, build } = plan;
-  const { auth, resolved } = await resolveRequestModel(ctx, plan.model, plan.record, warnings);
+  const { auth, resolved } = await resolveRequestModel(ctx, account, plan.model, plan.record, warnings);
   let replayReasoning = true;
   const buildFor = async (mode: "client" | "codex"): Promise<BuiltUpstreamRequest> => {
     const needsBase = mode === "codex" || systemPrompts.every((p) => p.trim() === "");
     const baseInstructions = needsBase ? await ctx.deps.instructions.getBaseInstructions(resolved.model) : "";
     return build(selectInstructions({ mode, systemPrompts, baseInstructions }), resolved, {
+      promptCacheKey: plan.promptCacheKey,
       auth,
       replayReasoning,
     });
@@ -176,7 +207,7 @@ export async function prepareUpstreamCall<T extends UpstreamAnswer>(
     for (;;) {
       const current = built;
       try {
-        return await callUpstream(ctx, call, current, signal, auth);
+        return await callUpstream(ctx, call, current, signal, auth, account);
       } catch (error) {
         if (!CodexHttpError.isInstance(error)) throw error;
         if (!fellBack && isInstructionsRejection(error.status, error.bodyText)) {

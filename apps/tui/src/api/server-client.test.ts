@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { ManagementEvent } from "@cmp/protocol";
 import { chunkEvery } from "@cmp/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { loggedInStatus, quotaAt, requestRecord } from "../testing/fixtures.js";
+import { apiKey, loggedInStatus, quotaAt, requestRecord } from "../testing/fixtures.js";
 import { createServerClient } from "./server-client.js";
 import { ServerError } from "./server-error.js";
 
@@ -205,5 +205,77 @@ describe("createServerClient", () => {
       .getStatus()
       .catch((e: unknown) => e);
     expect(ServerError.isInstance(down) && down.code).toBe("unreachable");
+  });
+
+  it("lists, creates and revokes named keys on the management API, with the key as Bearer", async () => {
+    const seen: { method?: string; url?: string; auth?: string; body: string }[] = [];
+    const info = apiKey("ci-bot", { admin: true });
+    const url = await serve((req, res) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      req.on("end", () => {
+        seen.push({ method: req.method, url: req.url, auth: req.headers.authorization, body });
+        const json = (status: number, value: unknown) =>
+          res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
+        if (req.method === "GET") json(200, { object: "list", data: [info] });
+        else if (req.method === "POST") json(201, { key: "cmp-sk-secret", info });
+        else json(200, { object: "api_key.deleted", name: "ci-bot", deleted: true });
+      });
+    });
+    const client = createServerClient({ baseUrl: url, apiKey: "admin-key" });
+    expect(await client.listKeys()).toEqual([info]);
+    const request = { name: "ci-bot", budget_tokens: 500_000, per: "day" as const, admin: true };
+    expect(await client.createKey(request)).toEqual({ key: "cmp-sk-secret", info });
+    await client.revokeKey("ci bot/1");
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      "GET /v1/management/keys",
+      "POST /v1/management/keys",
+      "DELETE /v1/management/keys/ci%20bot%2F1",
+    ]);
+    expect(seen.every((s) => s.auth === "Bearer admin-key")).toBe(true);
+    expect(JSON.parse(seen[1]?.body ?? "")).toEqual(request);
+  });
+
+  it("tells a key that is not an admin key (403) from a server without named keys (404)", async () => {
+    let status = 403;
+    const url = await serve((_req, res) => {
+      const body =
+        status === 403
+          ? {
+              error: {
+                message: "This needs an admin key.",
+                type: "permission_error",
+                code: "admin_required",
+              },
+            }
+          : status === 404
+            ? {
+                error: {
+                  message: "Unsupported endpoint",
+                  type: "invalid_request_error",
+                  code: "unsupported_endpoint",
+                },
+              }
+            : { nothing: true };
+      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    });
+    const client = createServerClient({ baseUrl: url, apiKey: "plain-key" });
+    const forbidden = await client.listKeys().catch((e: unknown) => e);
+    expect(
+      ServerError.isInstance(forbidden) && [forbidden.code, forbidden.apiCode, forbidden.status],
+    ).toEqual(["forbidden", "admin_required", 403]);
+    expect((forbidden as Error).message).toContain("This needs an admin key.");
+    expect((forbidden as Error).message).not.toContain("plain-key");
+    status = 404;
+    const missing = await client.createKey({ name: "x" }).catch((e: unknown) => e);
+    expect(ServerError.isInstance(missing) && missing.code).toBe("not_found");
+    status = 200;
+    const odd = await client.listKeys().catch((e: unknown) => e);
+    expect(ServerError.isInstance(odd) && odd.code).toBe("bad_response");
+    status = 401;
+    const refused = await client.revokeKey("x").catch((e: unknown) => e);
+    expect(ServerError.isInstance(refused) && refused.code).toBe("unauthorized");
   });
 });

@@ -1,4 +1,9 @@
 import {
+  type ApiKeyInfo,
+  apiKeyListSchema,
+  type BudgetPeriod,
+  type CreatedApiKey,
+  createdApiKeySchema,
   type ManagementEvent,
   parseManagementEvent,
   type ServerStatus,
@@ -9,6 +14,20 @@ import type { z } from "zod";
 import { type ModelInfo, modelListSchema } from "./model-list.js";
 import { ServerError } from "./server-error.js";
 
+/** The body of `POST /v1/management/keys`: a new named key and its limits (absent = none). */
+export interface CreateKeyRequest {
+  name: string;
+  /** Tokens (input + output) the key may use per `per`. */
+  budget_tokens?: number;
+  per?: BudgetPeriod;
+  /** Requests per minute. */
+  rpm?: number;
+  /** The models the key may use; absent for any. */
+  models?: string[];
+  /** May manage keys and read the management API. */
+  admin?: boolean;
+}
+
 /** What the dashboard asks of the proxy server. */
 export interface ServerClient {
   /** The server's base URL, for display. */
@@ -17,6 +36,15 @@ export interface ServerClient {
   getStatus(signal?: AbortSignal): Promise<ServerStatus>;
   /** `GET /v1/models`. */
   getModels(signal?: AbortSignal): Promise<ModelInfo[]>;
+  /**
+   * `GET /v1/management/keys`. Rejects with a `ServerError` `forbidden` for a key that is not an admin key
+   * and `not_found` for a server without named keys.
+   */
+  listKeys(signal?: AbortSignal): Promise<ApiKeyInfo[]>;
+  /** `POST /v1/management/keys`: the answer holds the new key, which the server never shows again. */
+  createKey(request: CreateKeyRequest, signal?: AbortSignal): Promise<CreatedApiKey>;
+  /** `DELETE /v1/management/keys/:name`. */
+  revokeKey(name: string, signal?: AbortSignal): Promise<void>;
   /**
    * Opens `GET /v1/management/events` and calls `onEvent` for each event that fits `@cmp/protocol`. Resolves when the
    * server ends the stream, rejects with a `ServerError` when it cannot connect; abort with `signal`.
@@ -116,10 +144,111 @@ export function createServerClient({
     return parsed.data;
   }
 
+  /** The `error` of an OpenAI-shaped error body; nulls when the body is something else. */
+  async function readApiError(response: Response): Promise<{ message: string | null; code: string | null }> {
+    try {
+      const body = (await response.json()) as { error?: { message?: unknown; code?: unknown } } | null;
+      const error = body?.error;
+      return {
+        message: typeof error?.message === "string" ? error.message : null,
+        code: typeof error?.code === "string" ? error.code : null,
+      };
+    } catch {
+      return { message: null, code: null };
+    }
+  }
+
+  /**
+   * One call of the management API. Unlike `request`, a 403 is not "the key was refused" (the key got in,
+   * it may only not do this) and a 404 means the server has no such route; both keep the server's words.
+   */
+  async function manage<T>(
+    method: "GET" | "POST" | "DELETE",
+    path: string,
+    options: { body?: unknown; schema: z.ZodType<T> | null; signal?: AbortSignal },
+  ): Promise<T | null> {
+    const json = await withTimeout(options.signal, async (bounded) => {
+      let response: Response;
+      try {
+        response = await fetch(`${base}${path}`, {
+          method,
+          headers: {
+            ...headers,
+            accept: "application/json",
+            ...(options.body === undefined ? {} : { "content-type": "application/json" }),
+          },
+          body: options.body === undefined ? undefined : JSON.stringify(options.body),
+          signal: bounded,
+        });
+      } catch (error) {
+        if (bounded.aborted) throw error;
+        throw new ServerError("unreachable", `cannot reach the server at ${base}`, { cause: error });
+      }
+      if (!response.ok) {
+        const { message, code } = await readApiError(response);
+        const status = response.status;
+        const said = message ? `: ${message}` : "";
+        if (status === 401) {
+          throw new ServerError(
+            "unauthorized",
+            apiKey
+              ? `the server at ${base} refused CMP_API_KEY (HTTP 401)`
+              : `the server at ${base} needs an API key: set CMP_API_KEY (HTTP 401)`,
+            { status, apiCode: code },
+          );
+        }
+        if (status === 403) {
+          throw new ServerError("forbidden", `the server refused ${method} ${path} (HTTP 403${said})`, {
+            status,
+            apiCode: code,
+          });
+        }
+        if (status === 404) {
+          throw new ServerError("not_found", `${path} is not on this server (HTTP 404)`, {
+            status,
+            apiCode: code,
+          });
+        }
+        throw new ServerError("http_error", `${method} ${path} answered HTTP ${status}${said}`, {
+          status,
+          apiCode: code,
+        });
+      }
+      if (options.schema === null) {
+        await response.body?.cancel();
+        return null;
+      }
+      try {
+        return (await response.json()) as unknown;
+      } catch (error) {
+        if (bounded.aborted) throw error;
+        throw new ServerError("bad_response", `${path} did not answer JSON`, { cause: error });
+      }
+    });
+    if (options.schema === null) return null;
+    const parsed = options.schema.safeParse(json);
+    if (!parsed.success) throw new ServerError("bad_response", `${path} answered an unexpected shape`);
+    return parsed.data;
+  }
+
+  const keysPath = "/v1/management/keys";
+
   return {
     baseUrl: base,
     getStatus: (signal) => getJson("/v1/status", serverStatusSchema, signal),
     getModels: (signal) => getJson("/v1/models", modelListSchema, signal),
+    async listKeys(signal) {
+      const list = await manage("GET", keysPath, { schema: apiKeyListSchema, signal });
+      return list?.data ?? [];
+    },
+    async createKey(request, signal) {
+      const created = await manage("POST", keysPath, { body: request, schema: createdApiKeySchema, signal });
+      if (created === null) throw new ServerError("bad_response", `${keysPath} answered no key`);
+      return created;
+    },
+    async revokeKey(name, signal) {
+      await manage("DELETE", `${keysPath}/${encodeURIComponent(name)}`, { schema: null, signal });
+    },
     async watchEvents({ signal, onOpen, onEvent }) {
       // Only the wait for the headers is bounded by requestTimeoutMs; the stream itself by idleTimeoutMs.
       const stream = new AbortController();

@@ -27,6 +27,6 @@ describe("Footer and Header", () => {
 
   it("brackets the current screen so it reads without colour", () => {
     const { lastFrame } = render(<Header screen="models" width={80} />);
-    expect(plain(lastFrame())).toContain(" Dashboard  [Models]  Login");
+    expect(plain(lastFrame())).toContain(" Dashboard   Accounts   Keys  [Models]  Login");
   });
 });

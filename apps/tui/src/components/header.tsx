@@ -1,11 +1,13 @@
 import { Box, Text } from "ink";
 import { useTheme } from "../theme.js";
 
-/** The three screens. */
-export type Screen = "dashboard" | "models" | "login";
+/** The screens, each on its own key. */
+export type Screen = "dashboard" | "accounts" | "keys" | "models" | "login";
 
 const tabs: { screen: Screen; label: string }[] = [
   { screen: "dashboard", label: "Dashboard" },
+  { screen: "accounts", label: "Accounts" },
+  { screen: "keys", label: "Keys" },
   { screen: "models", label: "Models" },
   { screen: "login", label: "Login" },
 ];

@@ -7,7 +7,7 @@ import { createFakeServerClient } from "../testing/fake-server-client.js";
 import { testNow } from "../testing/fixtures.js";
 import { plain, tick } from "../testing/frame.js";
 
-const keys = { down: "\u001b[B", enter: "\r", escape: "\u001b" };
+const keys = { down: "\u001b[B", enter: "\r", escape: "\u001b", backspace: "\u007f" };
 const user: LoginInfo = {
   email: "user@example.com",
   plan: "pro",
@@ -28,7 +28,6 @@ function start(options: { driver?: FakeLoginDriver; ssh?: boolean } = {}) {
     <App
       client={createFakeServerClient()}
       loginDriver={driver}
-      authPath="/home/u/.cmp/auth.json"
       codexHome="/home/u/.codex"
       initialScreen="login"
       ssh={options.ssh ?? false}
@@ -70,7 +69,7 @@ describe("LoginScreen", () => {
     expect(frame).toContain(
       "Over SSH or without a browser here, Device code and Paste are the ones that work.",
     );
-    expect(frame).toContain("↑↓ enter log in · 1-4 pick · d dashboard");
+    expect(frame).toContain("↑↓ enter log in · 1-4 pick · n account name · d dashboard");
     expect(frame).not.toContain("x log out");
   });
 
@@ -100,7 +99,7 @@ describe("LoginScreen", () => {
     expect(frame).toMatch(/╔═+╗/);
     expect(frame).toContain("The code expires in 15m 00s.");
     expect(frame).toContain("Waiting for you to approve the code…");
-    expect(frame).toContain("esc cancel · d dashboard · m models · q quit");
+    expect(frame).toContain("esc cancel · d dashboard · a accounts · k keys · m models · q quit");
   });
 
   it("shows who logged in, the plan and the token expiry", async () => {
@@ -180,12 +179,90 @@ describe("LoginScreen", () => {
     expect(app.frame()).toContain("deletes /home/u/.cmp/auth.json");
     await app.press("n");
     await app.until("How do you want to log in?");
-    expect(driver.loggedOut).toBe(0);
+    expect(driver.loggedOut).toEqual([]);
     await app.press("x");
     await app.until("Log out user@example.com?");
     await app.press("y");
     await app.until("Logged out: the stored login was deleted.");
-    expect(driver.loggedOut).toBe(1);
+    expect(driver.loggedOut).toEqual(["default"]);
     expect(app.frame()).toContain("Not logged in.");
+  });
+
+  it("asks for an account name: default first, checked as it is typed, used for the login and its file", async () => {
+    const app = start();
+    await app.until("Not logged in.");
+    expect(app.frame()).toMatch(/Account\s+default\s+\(n changes it\)/);
+    await app.press("n");
+    await app.until("Account name for the next login");
+    expect(app.frame()).toContain("enter use this name · esc cancel");
+    // Global keys are text here: "d" and "m" must not switch screens.
+    for (let i = 0; i < "default".length; i++) await app.press(keys.backspace);
+    await app.press("Work Dm");
+    await app.until('✗ "Work Dm" is not a valid account name');
+    expect(app.frame()).toContain("[Login]");
+    await app.press(keys.enter);
+    expect(app.frame()).toContain("Account name for the next login");
+    for (let i = 0; i < "Work Dm".length; i++) await app.press(keys.backspace);
+    await app.press("work");
+    await app.until("✓ valid name");
+    await app.press(keys.enter);
+    await app.until("How do you want to log in?");
+    expect(app.frame()).toMatch(/Account\s+work\s+\(n changes it\)/);
+    expect(app.frame()).toContain("Login file: /home/u/.cmp/accounts/work.json");
+
+    await app.press("2");
+    const attempt = await app.attempt();
+    expect(attempt.name).toBe("work");
+    attempt.resolve(user);
+    await app.until("✓ Logged in as user@example.com");
+    expect(app.frame()).toContain('Saved as account "work" to /home/u/.cmp/accounts/work.json');
+  });
+
+  it("keeps the old name when the name field is left with esc", async () => {
+    const app = start();
+    await app.until("Not logged in.");
+    await app.press("n");
+    await app.until("Account name for the next login");
+    await app.press("x");
+    await app.press(keys.escape);
+    await app.until("How do you want to log in?");
+    expect(app.frame()).toMatch(/Account\s+default\s+\(n changes it\)/);
+  });
+
+  it("shows @cmp/oauth's refusal of a ChatGPT account already saved under another name", async () => {
+    const app = start();
+    await app.until("Not logged in.");
+    await app.press("2");
+    const attempt = await app.attempt();
+    attempt.reject(
+      Object.assign(
+        new Error(
+          'This ChatGPT account is already logged in as "work"; log in with another account, or run `cmp-server accounts remove work` first.',
+        ),
+        { code: "duplicate_account" },
+      ),
+    );
+    await app.until('✗ Login failed: This ChatGPT account is already logged in as "work"');
+    expect(app.frame()).toContain("What to do: Log in with a different ChatGPT account");
+  });
+
+  it("logs out a named account and lists the other saved logins", async () => {
+    const driver = createFakeLoginDriver(user);
+    driver.logins.set("work", { ...user, email: "work@example.com" });
+    const app = start({ driver });
+    await app.until("also saved: work");
+    await app.press("n");
+    for (let i = 0; i < "default".length; i++) await app.press(keys.backspace);
+    await app.press("work");
+    await app.press(keys.enter);
+    await app.until("✓ Logged in as work@example.com");
+    expect(app.frame()).toContain("also saved: default");
+    await app.press("x");
+    await app.until('Log out work@example.com (account "work")?');
+    expect(app.frame()).toContain("deletes /home/u/.cmp/accounts/work.json; the server's pool stops");
+    await app.press("y");
+    await app.until("Logged out: the stored login was deleted.");
+    expect(driver.loggedOut).toEqual(["work"]);
+    expect(driver.logins.has("default")).toBe(true);
   });
 });

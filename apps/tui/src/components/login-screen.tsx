@@ -24,6 +24,7 @@ export const loginMethods: { method: LoginMethod; label: string; note: string; s
 /** Props of `LoginScreen`. */
 export interface LoginScreenProps {
   login: LoginController;
+  /** The login file of the account name `login.name`. */
   authPath: string;
   codexHome: string;
   /** True when running over SSH: the browser flow cannot reach this machine's callback. */
@@ -42,20 +43,52 @@ function describe(info: LoginInfo, now: number): string {
   return `${who} · ${when} ${formatRelative(info.expiresAt, now)} (${formatClock(info.expiresAt)})`;
 }
 
+function AccountLine({
+  name,
+  saved,
+  canChange,
+}: {
+  name: string;
+  saved: string[] | undefined;
+  canChange: boolean;
+}) {
+  const theme = useTheme();
+  const others = saved?.filter((n) => n !== name) ?? [];
+  return (
+    <Text wrap="truncate-end">
+      {"Account ".padEnd(9)}
+      <Text bold color={theme.accent}>
+        {name}
+      </Text>
+      <Text color={theme.muted}>
+        {canChange ? "  (n changes it)" : ""}
+        {others.length > 0 ? `  · also saved: ${others.join(", ")}` : ""}
+      </Text>
+    </Text>
+  );
+}
+
 function CurrentLogin({
   current,
   showState,
   authPath,
   now,
+  name,
+  saved,
+  canChange,
 }: {
   current: LoginInfo | null | undefined;
   showState: boolean;
   authPath: string;
   now: number;
+  name: string;
+  saved: string[] | undefined;
+  canChange: boolean;
 }) {
   const theme = useTheme();
   return (
     <Box flexDirection="column" marginBottom={1}>
+      <AccountLine name={name} saved={saved} canChange={canChange} />
       {!showState ? null : current === undefined ? (
         <Text color={theme.muted}>Reading the stored login…</Text>
       ) : current === null ? (
@@ -90,7 +123,7 @@ export function LoginScreen({ login, authPath, codexHome, ssh, now, width, input
   const [pasted, setPasted] = useState("");
   const { view } = login;
   // Keys can arrive faster than React re-subscribes the handler; read the latest values from refs.
-  const latest = useRef({ view, selected, login, pasted });
+  const latest = useRef({ view, selected, login, pasted, draft: "" });
   latest.current.view = view;
   latest.current.login = login;
 
@@ -108,6 +141,20 @@ export function LoginScreen({ login, authPath, codexHome, ssh, now, width, input
     (input, key) => {
       const { view: current, selected: chosen, login: actions } = latest.current;
       const count = loginMethods.length;
+      if (current.phase === "naming") {
+        const draft = latest.current.draft;
+        const type = (next: string) => {
+          latest.current.draft = next;
+          actions.typeName(next);
+        };
+        if (key.escape) actions.back();
+        else if (key.return) actions.submitName(draft);
+        else if (key.backspace || key.delete) type(draft.slice(0, -1));
+        else if (!key.ctrl && !key.meta && !key.tab && !key.upArrow && !key.downArrow && input) {
+          type((draft + input.replace(/[\r\n]/g, "")).slice(0, 40));
+        }
+        return;
+      }
       if (current.phase === "menu" || current.phase === "logged_out" || current.phase === "logout_failed") {
         if (key.upArrow) select((chosen + count - 1) % count);
         else if (key.downArrow) select((chosen + 1) % count);
@@ -115,6 +162,10 @@ export function LoginScreen({ login, authPath, codexHome, ssh, now, width, input
           setPastedValue("");
           actions.start(loginMethods[key.return ? chosen : Number(input) - 1]?.method ?? "browser");
         } else if (input === "x" && actions.current) actions.askLogout();
+        else if (input === "n") {
+          latest.current.draft = actions.name;
+          actions.editName();
+        }
         return;
       }
       if (current.phase === "working" && key.escape) {
@@ -147,7 +198,28 @@ export function LoginScreen({ login, authPath, codexHome, ssh, now, width, input
         showState={view.phase !== "success"}
         authPath={authPath}
         now={now}
+        name={login.name}
+        saved={login.saved}
+        canChange={view.phase === "menu" || view.phase === "logged_out" || view.phase === "logout_failed"}
       />
+      {view.phase === "naming" ? (
+        <Box flexDirection="column">
+          <Text bold>Account name for the next login</Text>
+          <Text color={theme.muted} wrap="wrap">
+            default is the first login (auth.json); other names add accounts to the server's pool.
+          </Text>
+          <Text>
+            {"› "}
+            <Text color={theme.accent}>{view.draft}</Text>
+            <Text inverse> </Text>
+          </Text>
+          {view.problem ? (
+            <Text color={theme.danger} wrap="wrap">{`✗ ${view.problem}`}</Text>
+          ) : (
+            <Text color={theme.ok}>{view.draft ? "✓ valid name" : " "}</Text>
+          )}
+        </Box>
+      ) : null}
       {view.phase === "menu" || view.phase === "logged_out" || view.phase === "logout_failed" ? (
         <Box flexDirection="column">
           {view.phase === "logged_out" ? (
@@ -218,7 +290,11 @@ export function LoginScreen({ login, authPath, codexHome, ssh, now, width, input
       ) : null}
       {view.phase === "success" ? (
         <Notice tone="ok" bold title={`✓ Logged in as ${describe(view.info, now)}`}>
-          <Text wrap="truncate-end">{`Saved to ${authPath}; the server uses it from its next request.`}</Text>
+          <Text wrap="truncate-end">
+            {login.name === "default"
+              ? `Saved to ${authPath}; the server uses it from its next request.`
+              : `Saved as account "${login.name}" to ${authPath}; a server with an account pool adds it to the pool.`}
+          </Text>
         </Notice>
       ) : null}
       {view.phase === "error" ? (
@@ -230,9 +306,13 @@ export function LoginScreen({ login, authPath, codexHome, ssh, now, width, input
       {view.phase === "confirm_logout" ? (
         <Box flexDirection="column">
           <Text color={theme.warn} bold wrap="truncate-end">
-            {`Log out ${login.current?.email ?? "this account"}?`}
+            {`Log out ${login.current?.email ?? "this account"}${login.name === "default" ? "" : ` (account "${login.name}")`}?`}
           </Text>
-          <Text wrap="truncate-end">{`This revokes the login at OpenAI and deletes ${authPath}; the server stops working until you log in again.`}</Text>
+          <Text wrap="truncate-end">
+            {login.name === "default"
+              ? `This revokes the login at OpenAI and deletes ${authPath}; the server stops working until you log in again.`
+              : `This revokes the login at OpenAI and deletes ${authPath}; the server's pool stops using this account.`}
+          </Text>
           <Text>
             <Text bold color={theme.accent}>
               y

@@ -38,7 +38,6 @@ function startApp(client: FakeServerClient, rows = 30) {
     <App
       client={client}
       loginDriver={createFakeLoginDriver()}
-      authPath="/a"
       codexHome="/c"
       initialScreen="models"
       now={() => testNow}

@@ -31,10 +31,12 @@ export interface RunningRequestsProps {
   now: number;
   /** Most lines below the column header, including the "… more" line. */
   maxRows: number;
+  /** All requests in flight when `running` is filtered (the title then says "n of total"). */
+  total?: number;
 }
 
 /** The live part of the request table: requests still in flight. */
-export function RunningRequests({ running, width, now, maxRows }: RunningRequestsProps) {
+export function RunningRequests({ running, width, now, maxRows, total }: RunningRequestsProps) {
   const theme = useTheme();
   const columns = useMemo(() => fitRequestColumns(width), [width]);
   const limit = Math.max(1, maxRows);
@@ -43,7 +45,9 @@ export function RunningRequests({ running, width, now, maxRows }: RunningRequest
   return (
     <Box flexDirection="column">
       <Text bold color={theme.accent}>
-        {`In flight (${running.length})`}
+        {total === undefined || total === running.length
+          ? `In flight (${running.length})`
+          : `In flight (${running.length} of ${total})`}
       </Text>
       {running.length === 0 ? (
         <Text color={theme.muted}>no requests running</Text>
@@ -55,6 +59,49 @@ export function RunningRequests({ running, width, now, maxRows }: RunningRequest
           {hidden > 0 ? <Text color={theme.muted}>{`… ${hidden} more started earlier`}</Text> : null}
           {shown.map((record) => (
             <RequestRow key={record.id} record={record} columns={columns} now={now} />
+          ))}
+        </>
+      )}
+    </Box>
+  );
+}
+
+/** Props of `MatchingRequests`. */
+export interface MatchingRequestsProps {
+  /** Finished requests that pass the filters, oldest first. */
+  matching: RequestRecord[];
+  /** How many finished requests there are in all. */
+  total: number;
+  width: number;
+  /** Most lines below the column header, including the "… more" line. */
+  maxRows: number;
+}
+
+/**
+ * The newest finished requests that pass the filters. The log above (`FinishedRequests`) is written
+ * once and stays complete; this table is the filtered view of it, redrawn when a filter changes.
+ */
+export function MatchingRequests({ matching, total, width, maxRows }: MatchingRequestsProps) {
+  const theme = useTheme();
+  const columns = useMemo(() => fitRequestColumns(width), [width]);
+  const limit = Math.max(1, maxRows);
+  const shown = matching.length > limit ? matching.slice(-Math.max(1, limit - 1)) : matching;
+  const hidden = matching.length - shown.length;
+  return (
+    <Box flexDirection="column">
+      <Text bold color={theme.accent}>
+        {`Matching requests (${matching.length} of ${total} finished)`}
+      </Text>
+      {matching.length === 0 ? (
+        <Text color={theme.muted}>none match the filters</Text>
+      ) : (
+        <>
+          <Text color={theme.muted} wrap="truncate-end">
+            {formatRequestLine(columns, null, 0)}
+          </Text>
+          {hidden > 0 ? <Text color={theme.muted}>{`… ${hidden} earlier`}</Text> : null}
+          {shown.map((record) => (
+            <RequestRow key={record.id} record={record} columns={columns} now={0} />
           ))}
         </>
       )}

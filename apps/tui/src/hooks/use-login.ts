@@ -1,10 +1,14 @@
+import { DEFAULT_ACCOUNT_NAME } from "@cmp/oauth";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { explainLoginError, type LoginProblem } from "../login/explain-login-error.js";
 import type { LoginDriver, LoginInfo, LoginMethod, LoginPrompt } from "../login/login-driver.js";
+import { accountNameProblem } from "../login/validate-account-name.js";
 
 /** Where the login screen is. */
 export type LoginView =
   | { phase: "menu" }
+  /** Typing the account name the next login is saved as; `problem` says why the draft is not valid. */
+  | { phase: "naming"; draft: string; problem: string | null }
   | { phase: "working"; method: LoginMethod; prompt: LoginPrompt | null; pasteSubmitted: boolean }
   | { phase: "success"; method: LoginMethod; info: LoginInfo }
   | { phase: "error"; method: LoginMethod; problem: LoginProblem }
@@ -16,9 +20,19 @@ export type LoginView =
 /** The login screen's state and actions. */
 export interface LoginController {
   view: LoginView;
-  /** The stored login; `undefined` while it is being read. */
+  /** The account name logins are saved as and logouts remove (default `default`). */
+  name: string;
+  /** The account names with a saved login; `undefined` while they are being read. */
+  saved: string[] | undefined;
+  /** The stored login of `name`; `undefined` while it is being read. */
   current: LoginInfo | null | undefined;
   start(method: LoginMethod): void;
+  /** Opens the account-name field. */
+  editName(): void;
+  /** Replaces the draft name (checked as it is typed). */
+  typeName(draft: string): void;
+  /** Keeps `draft` as the account name when it is valid, else says why not. */
+  submitName(draft: string): void;
   cancel(): void;
   submitPaste(url: string): void;
   askLogout(): void;
@@ -29,25 +43,40 @@ export interface LoginController {
 /** Runs login flows through `driver` and tracks what the login screen shows. */
 export function useLogin(driver: LoginDriver, context: { codexHome: string }): LoginController {
   const [view, setView] = useState<LoginView>({ phase: "menu" });
+  const [name, setName] = useState(DEFAULT_ACCOUNT_NAME);
+  const [saved, setSaved] = useState<string[] | undefined>(undefined);
   const [current, setCurrent] = useState<LoginInfo | null | undefined>(undefined);
   const attempt = useRef<AbortController | null>(null);
   const paste = useRef<((url: string) => void) | null>(null);
   const mounted = useRef(true);
+  const nameRef = useRef(name);
+  nameRef.current = name;
 
   const reloadCurrent = useCallback(() => {
-    driver.current().then(
-      (info) => mounted.current && setCurrent(info),
-      () => mounted.current && setCurrent(null),
+    // A read for a name that was changed meanwhile is dropped.
+    const mine = () => mounted.current && nameRef.current === name;
+    driver.current(name).then(
+      (info) => mine() && setCurrent(info),
+      () => mine() && setCurrent(null),
     );
-  }, [driver]);
+    driver.names().then(
+      (names) => mounted.current && setSaved(names),
+      () => mounted.current && setSaved([]),
+    );
+  }, [driver, name]);
 
   useEffect(() => {
     mounted.current = true;
-    reloadCurrent();
     return () => {
       mounted.current = false;
       attempt.current?.abort();
     };
+  }, []);
+
+  // Apart from the effect above: a new account name re-reads its login but must not abort a login
+  // that started in the same moment.
+  useEffect(() => {
+    reloadCurrent();
   }, [reloadCurrent]);
 
   const start = useCallback(
@@ -57,7 +86,7 @@ export function useLogin(driver: LoginDriver, context: { codexHome: string }): L
       attempt.current = controller;
       setView({ phase: "working", method, prompt: null, pasteSubmitted: false });
       driver
-        .login(method, {
+        .login(name, method, {
           signal: controller.signal,
           onPrompt: (prompt) => {
             if (!controller.signal.aborted && mounted.current) {
@@ -77,6 +106,10 @@ export function useLogin(driver: LoginDriver, context: { codexHome: string }): L
             if (controller.signal.aborted || !mounted.current) return;
             setCurrent(info);
             setView({ phase: "success", method, info });
+            driver.names().then(
+              (names) => mounted.current && setSaved(names),
+              () => {},
+            );
           },
           (error: unknown) => {
             if (controller.signal.aborted || !mounted.current) return;
@@ -88,8 +121,28 @@ export function useLogin(driver: LoginDriver, context: { codexHome: string }): L
           paste.current = null;
         });
     },
-    [driver, context],
+    [driver, context, name],
   );
+
+  const editName = useCallback(() => setView({ phase: "naming", draft: name, problem: null }), [name]);
+
+  const typeName = useCallback((draft: string) => {
+    setView((v) =>
+      v.phase === "naming" ? { ...v, draft, problem: draft === "" ? null : accountNameProblem(draft) } : v,
+    );
+  }, []);
+
+  const submitName = useCallback((draft: string) => {
+    const problem = accountNameProblem(draft);
+    if (problem !== null) {
+      setView((v) => (v.phase === "naming" ? { ...v, draft, problem } : v));
+      return;
+    }
+    // Another account's login must not show under the new name while its own is read.
+    if (nameRef.current !== draft) setCurrent(undefined);
+    setName(draft);
+    setView({ phase: "menu" });
+  }, []);
 
   const cancel = useCallback(() => {
     attempt.current?.abort();
@@ -110,11 +163,12 @@ export function useLogin(driver: LoginDriver, context: { codexHome: string }): L
 
   const confirmLogout = useCallback(() => {
     setView({ phase: "logging_out" });
-    driver.logout().then(
+    driver.logout(name).then(
       () => {
         if (!mounted.current) return;
         setCurrent(null);
         setView({ phase: "logged_out" });
+        reloadCurrent();
       },
       (error: unknown) => {
         if (!mounted.current) return;
@@ -123,12 +177,26 @@ export function useLogin(driver: LoginDriver, context: { codexHome: string }): L
         reloadCurrent();
       },
     );
-  }, [driver, context, reloadCurrent]);
+  }, [driver, context, name, reloadCurrent]);
 
   const back = useCallback(() => {
     setView({ phase: "menu" });
     reloadCurrent();
   }, [reloadCurrent]);
 
-  return { view, current, start, cancel, submitPaste, askLogout, confirmLogout, back };
+  return {
+    view,
+    name,
+    saved,
+    current,
+    start,
+    editName,
+    typeName,
+    submitName,
+    cancel,
+    submitPaste,
+    askLogout,
+    confirmLogout,
+    back,
+  };
 }

@@ -83,7 +83,8 @@ export function useServerConnection(
             },
             onEvent: (event) => {
               dispatch(event);
-              if (event.type === "auth") void loadStatus();
+              // A login or pool change moves more than the event says (quota, which account is first).
+              if (event.type === "auth" || event.type === "account") void loadStatus();
             },
           });
           failure = new ServerError("unreachable", "the server closed the connection");

@@ -71,6 +71,12 @@ export function explainLoginError(
           "That Codex login is an agent identity (signed AgentAssertion requests), not a ChatGPT login.",
         hint: "Log this proxy in with its own ChatGPT login: Browser, Device code or Paste redirect URL.",
       };
+    case "duplicate_account":
+      // @cmp/oauth's words name the account that already holds this ChatGPT login.
+      return {
+        message: raw ? redactSecrets(raw) : "This ChatGPT account is already logged in under another name.",
+        hint: "Log in with a different ChatGPT account, or remove the other login first.",
+      };
     case "store_write_failed":
       return {
         message: "The login worked but could not be saved.",

@@ -26,14 +26,21 @@ export interface LoginAttempt {
 }
 
 /**
- * The login operations the dashboard needs; the real one wraps `@cmp/oauth` and writes
- * `$CMP_HOME/auth.json`, tests pass a fake.
+ * The login operations the dashboard needs, per account name (`default` is `$CMP_HOME/auth.json`,
+ * others `$CMP_HOME/accounts/<name>.json`); the real one wraps `@cmp/oauth`, tests pass a fake.
  */
 export interface LoginDriver {
-  /** The stored login, or `null` when logged out. */
-  current(): Promise<LoginInfo | null>;
-  /** Runs one login flow to the end; rejects when it fails or is aborted. */
-  login(method: LoginMethod, attempt: LoginAttempt): Promise<LoginInfo>;
-  /** Revokes the refresh token (best effort) and deletes the stored login. */
-  logout(): Promise<void>;
+  /** The file the login of account `name` is saved to. */
+  pathOf(name: string): string;
+  /** The account names that have a saved login, `default` first. */
+  names(): Promise<string[]>;
+  /** The stored login of account `name`, or `null` when it has none. */
+  current(name: string): Promise<LoginInfo | null>;
+  /**
+   * Runs one login flow to the end and saves it as account `name`; rejects when it fails or is aborted,
+   * or (code `duplicate_account`) when that ChatGPT account is already saved under another name.
+   */
+  login(name: string, method: LoginMethod, attempt: LoginAttempt): Promise<LoginInfo>;
+  /** Revokes the refresh token of account `name` (best effort) and deletes its stored login. */
+  logout(name: string): Promise<void>;
 }

@@ -23,7 +23,7 @@ function driverFor(
   overrides: { codexHome?: string; callbackPort?: number; openBrowser?: (url: string) => Promise<void> } = {},
 ) {
   return createOAuthLoginDriver({
-    authPath: join(home, "cmp", "auth.json"),
+    home: join(home, "cmp"),
     issuer: auth.issuer,
     callbackPort: overrides.callbackPort ?? 1455,
     callbackPortExplicit: overrides.callbackPort !== undefined,
@@ -48,9 +48,10 @@ function attemptWith(onPrompt: (prompt: LoginPrompt) => void, signal = new Abort
 describe("createOAuthLoginDriver", () => {
   it("logs in with a device code, writes auth.json (0600) and reports the account", async () => {
     const driver = driverFor();
-    expect(await driver.current()).toBeNull();
+    expect(await driver.current("default")).toBeNull();
     const prompts: LoginPrompt[] = [];
     const info = await driver.login(
+      "default",
       "device",
       attemptWith((prompt) => {
         prompts.push(prompt);
@@ -64,10 +65,10 @@ describe("createOAuthLoginDriver", () => {
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     const saved = JSON.parse(await readFile(file, "utf8")) as { tokens: { account_id: string } };
     expect(saved.tokens.account_id).toBe("acc_test");
-    expect(await driver.current()).toMatchObject({ email: "user@example.com", plan: "pro" });
+    expect(await driver.current("default")).toMatchObject({ email: "user@example.com", plan: "pro" });
 
-    await driver.logout();
-    expect(await driver.current()).toBeNull();
+    await driver.logout("default");
+    expect(await driver.current("default")).toBeNull();
     await expect(stat(file)).rejects.toThrow();
   });
 
@@ -81,6 +82,7 @@ describe("createOAuthLoginDriver", () => {
       },
     });
     const info = await driver.login(
+      "default",
       "browser",
       attemptWith((prompt) => prompts.push(prompt)),
     );
@@ -92,7 +94,7 @@ describe("createOAuthLoginDriver", () => {
   it("passes a pasted redirect URL to the paste flow", async () => {
     let authorizeUrl = "";
     const driver = driverFor();
-    const info = await driver.login("paste", {
+    const info = await driver.login("default", "paste", {
       signal: new AbortController().signal,
       onPrompt: (prompt) => {
         if (prompt.kind === "paste_url") authorizeUrl = prompt.url;
@@ -109,6 +111,7 @@ describe("createOAuthLoginDriver", () => {
     auth.configure({ deviceAuth: "disabled" });
     const error = await driverFor()
       .login(
+        "default",
         "device",
         attemptWith(() => {}),
       )
@@ -129,15 +132,41 @@ describe("createOAuthLoginDriver", () => {
       }),
     );
     const info = await driverFor({ codexHome }).login(
+      "default",
       "import",
       attemptWith(() => {}),
     );
     expect(info.email).toBe("user@example.com");
   });
 
+  it("saves a named login in accounts/<name>.json, refuses the same ChatGPT account under a second name, and logs a name out", async () => {
+    const driver = driverFor();
+    const approve = attemptWith((prompt) => {
+      if (prompt.kind === "device_code") auth.approveDevice(prompt.userCode);
+    });
+    expect(driver.pathOf("work")).toBe(join(home, "cmp", "accounts", "work.json"));
+    await driver.login("work", "device", approve);
+    expect((await stat(join(home, "cmp", "accounts", "work.json"))).mode & 0o777).toBe(0o600);
+    await expect(stat(join(home, "cmp", "auth.json"))).rejects.toThrow();
+    expect(await driver.names()).toEqual(["work"]);
+    expect(await driver.current("work")).toMatchObject({ email: "user@example.com" });
+    expect(await driver.current("default")).toBeNull();
+
+    // The fake issuer logs everyone in as the same ChatGPT account: a second name is refused.
+    const refused = await driver.login("default", "device", approve).catch((e: unknown) => e);
+    expect((refused as { code?: string }).code).toBe("duplicate_account");
+    expect(String((refused as Error).message)).toContain('"work"');
+    expect(await driver.names()).toEqual(["work"]);
+
+    await driver.logout("work");
+    expect(await driver.names()).toEqual([]);
+    await expect(stat(join(home, "cmp", "accounts", "work.json"))).rejects.toThrow();
+  });
+
   it("says plainly when there is no Codex CLI login to import", async () => {
     const error = await driverFor()
       .login(
+        "default",
         "import",
         attemptWith(() => {}),
       )

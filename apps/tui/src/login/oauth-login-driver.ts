@@ -1,5 +1,5 @@
 import {
-  createFileTokenStore,
+  createLoginDirectory,
   createTokenManager,
   importCodexAuth,
   type LoginResult,
@@ -12,8 +12,8 @@ import type { LoginDriver, LoginInfo } from "./login-driver.js";
 
 /** Options of `createOAuthLoginDriver`. */
 export interface OAuthLoginDriverOptions {
-  /** `$CMP_HOME/auth.json`, the file the server reads. */
-  authPath: string;
+  /** `$CMP_HOME`: `auth.json` (account `default`) and `accounts/<name>.json`, the files the server reads. */
+  home: string;
   issuer: string;
   callbackPort: number;
   /** Only the default port may fall back to 1457. */
@@ -34,13 +34,19 @@ function toInfo(result: LoginResult): LoginInfo {
   };
 }
 
-/** The real login driver: the `@cmp/oauth` flows, storing the login in `authPath`. */
+/**
+ * The real login driver: the `@cmp/oauth` flows, saving each login under its account name in
+ * `@cmp/oauth`'s login directory of `home`, which refuses a ChatGPT account already saved under
+ * another name (`duplicate_account`).
+ */
 export function createOAuthLoginDriver(options: OAuthLoginDriverOptions): LoginDriver {
-  const store = createFileTokenStore({ path: options.authPath });
-  const base = { store, issuer: options.issuer, fetch: options.fetch };
+  const directory = createLoginDirectory({ home: options.home });
+  const base = { issuer: options.issuer, fetch: options.fetch };
   return {
-    async current() {
-      const manager = createTokenManager({ ...base, lockPath: null });
+    pathOf: (name) => directory.pathOf(name),
+    names: () => directory.names(),
+    async current(name) {
+      const manager = createTokenManager({ ...base, store: directory.store(name), lockPath: null });
       const status = await manager.getStatus();
       if (!status) return null;
       return {
@@ -51,8 +57,8 @@ export function createOAuthLoginDriver(options: OAuthLoginDriverOptions): LoginD
         lastRefresh: status.lastRefresh,
       };
     },
-    async login(method, attempt) {
-      const flow = { ...base, signal: attempt.signal };
+    async login(name, method, attempt) {
+      const flow = { ...base, store: directory.loginStore(name), signal: attempt.signal };
       switch (method) {
         case "browser": {
           const { openBrowser } = options;
@@ -101,8 +107,10 @@ export function createOAuthLoginDriver(options: OAuthLoginDriverOptions): LoginD
           return toInfo(await importCodexAuth({ ...flow, codexHome: options.codexHome }));
       }
     },
-    async logout() {
-      await logout(base);
+    async logout(name) {
+      await logout({ ...base, store: directory.store(name) });
+      // logout deleted the login; remove() also takes its refresh lock and forgets the cached store.
+      await directory.remove(name);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loggedInStatus, quotaAt, requestRecord, testNow } from "../testing/fixtures.js";
+import { account, loggedInStatus, poolStatus, quotaAt, requestRecord, testNow } from "../testing/fixtures.js";
 import { type DashboardAction, initialDashboardState, reduceDashboard } from "./dashboard-state.js";
 
 const apply = (...actions: DashboardAction[]) => actions.reduce(reduceDashboard, initialDashboardState);
@@ -70,5 +70,82 @@ describe("reduceDashboard", () => {
     );
     expect(state.status?.logged_in).toBe(false);
     expect(state.authEvents.map((e) => e.type)).toEqual(["logged_out"]);
+  });
+
+  it("keeps the pool from the status and snapshot, and forgets it for a server without one", () => {
+    const pooled = apply({ type: "snapshot", data: { status: poolStatus(), recent: [] } });
+    expect(pooled.accounts?.map((a) => a.name)).toEqual(["default", "b", "c"]);
+    expect(
+      apply({ type: "status", status: poolStatus() }, { type: "status", status: loggedInStatus() }).accounts,
+    ).toBeNull();
+  });
+
+  it("moves an account on an account event: cooldown, recovery, a new account", () => {
+    const at = new Date(testNow).toISOString();
+    const until = new Date(testNow + 60_000).toISOString();
+    const state = apply(
+      { type: "status", status: poolStatus() },
+      {
+        type: "account",
+        data: { name: "default", state: "cooling_down", until, reason: "usage_limit_reached", at },
+      },
+      { type: "account", data: { name: "b", state: "active", until: null, reason: null, at } },
+      { type: "account", data: { name: "c", state: "disabled", until: null, reason: null, at } },
+      {
+        type: "account",
+        data: { name: "new", state: "needs_login", until: null, reason: "login_revoked", at },
+      },
+    );
+    const byName = Object.fromEntries((state.accounts ?? []).map((a) => [a.name, a]));
+    expect(byName["default"]).toMatchObject({
+      state: "cooling_down",
+      cooldown_until: until,
+      last_error: "usage_limit_reached",
+      requests: 12,
+    });
+    expect(byName["b"]).toMatchObject({
+      state: "active",
+      cooldown_until: null,
+      last_error: null,
+      email: "b@example.com",
+    });
+    // Disabled without a reason keeps the last one.
+    expect(byName["c"]).toMatchObject({ state: "disabled", last_error: "refresh_token_reused" });
+    expect(byName["new"]).toEqual(
+      account("new", { email: null, plan: null, state: "needs_login", last_error: "login_revoked" }),
+    );
+    expect(state.errors.map((e) => e.message)).toEqual([
+      "account default is cooling down: usage_limit_reached",
+      "account new needs a login: login_revoked (cmp-server login --account new)",
+    ]);
+  });
+
+  it("adds each finished request to its key's totals, without a key under null", () => {
+    const state = apply(
+      { type: "request", data: requestRecord("a", { key: "alice" }) },
+      {
+        type: "request",
+        data: requestRecord("b", { key: "alice", state: "error", status: 429, usage: null }),
+      },
+      { type: "request", data: requestRecord("c") },
+    );
+    expect(state.keyTotals).toEqual([
+      { key: "alice", requests: 2, errors: 1, input: 1200, cached: 800, output: 340, reasoning: 128 },
+      { key: null, requests: 1, errors: 0, input: 1200, cached: 800, output: 340, reasoning: 128 },
+    ]);
+  });
+
+  it("names the key, account and error code of a failure in the feed", () => {
+    const state = apply({
+      type: "request",
+      data: requestRecord("a", {
+        state: "error",
+        status: 429,
+        key: "alice",
+        account: "b",
+        errorCode: "usage_limit_reached",
+      }),
+    });
+    expect(state.errors[0]?.message).toBe("gpt-5.2 HTTP 429: usage_limit_reached (key alice, account b)");
   });
 });

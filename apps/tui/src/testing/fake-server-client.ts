@@ -1,8 +1,8 @@
-import type { ManagementEvent, ServerStatus } from "@cmp/protocol";
+import type { ApiKeyInfo, ManagementEvent, ServerStatus } from "@cmp/protocol";
 import type { ModelInfo } from "../api/model-list.js";
-import type { ServerClient } from "../api/server-client.js";
+import type { CreateKeyRequest, ServerClient } from "../api/server-client.js";
 import { ServerError } from "../api/server-error.js";
-import { loggedOutStatus } from "./fixtures.js";
+import { loggedOutStatus, testNow } from "./fixtures.js";
 
 /** A scriptable `ServerClient` for component tests. */
 export interface FakeServerClient extends ServerClient {
@@ -12,13 +12,21 @@ export interface FakeServerClient extends ServerClient {
   failWith: ServerError | null;
   status: ServerStatus;
   models: ModelInfo[];
+  /** The named keys `listKeys` answers. */
+  keys: ApiKeyInfo[];
+  /** When set, every keys call fails with this error (a 403 or a 404). */
+  keysError: ServerError | null;
+  /** The bodies `createKey` received. */
+  created: CreateKeyRequest[];
+  /** The names `revokeKey` received. */
+  revoked: string[];
   /** Sends an event to the open management stream (if any). */
   emit(event: ManagementEvent): void;
   /** True while a management stream is open. */
   readonly watching: boolean;
   /** Ends the open management stream as if the server stopped. */
   drop(): void;
-  calls: { status: number; models: number; watch: number };
+  calls: { status: number; models: number; watch: number; keys: number };
 }
 
 /** Creates a fake server client; starts up, logged out, with no models. */
@@ -35,7 +43,11 @@ export function createFakeServerClient(
     failWith: null,
     status: initial.status ?? loggedOutStatus(),
     models: initial.models ?? [],
-    calls: { status: 0, models: 0, watch: 0 },
+    keys: [],
+    keysError: null,
+    created: [],
+    revoked: [],
+    calls: { status: 0, models: 0, watch: 0, keys: 0 },
     get watching() {
       return listener !== null;
     },
@@ -50,6 +62,39 @@ export function createFakeServerClient(
       if (fake.failWith) throw fake.failWith;
       if (!fake.up) throw unreachable();
       return fake.models;
+    },
+    async listKeys() {
+      fake.calls.keys += 1;
+      if (fake.failWith) throw fake.failWith;
+      if (!fake.up) throw unreachable();
+      if (fake.keysError) throw fake.keysError;
+      return fake.keys;
+    },
+    async createKey(request) {
+      if (fake.keysError) throw fake.keysError;
+      fake.created.push(request);
+      const at = new Date(testNow).toISOString();
+      const info: ApiKeyInfo = {
+        name: request.name,
+        created_at: at,
+        last_used_at: null,
+        admin: request.admin ?? false,
+        models: request.models ?? null,
+        rpm: request.rpm ?? null,
+        budget:
+          request.budget_tokens === undefined
+            ? null
+            : { tokens: request.budget_tokens, per: request.per ?? "day", used: 0, resets_at: at },
+        usage: { requests: 0, input: 0, cached: 0, output: 0, reasoning: 0 },
+        period_start: at,
+      };
+      fake.keys = [...fake.keys, info];
+      return { key: `cmp-sk-${request.name}-0123456789abcdef`, info };
+    },
+    async revokeKey(name) {
+      if (fake.keysError) throw fake.keysError;
+      fake.revoked.push(name);
+      fake.keys = fake.keys.filter((k) => k.name !== name);
     },
     watchEvents({ signal, onOpen, onEvent }) {
       fake.calls.watch += 1;

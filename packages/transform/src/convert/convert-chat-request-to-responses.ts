@@ -28,6 +28,11 @@ export interface ConvertChatRequestOptions {
   systemMessages: "instructions" | "developer";
   /** Reasoning items kept from an earlier turn, replayed before the matching `function_call`. */
   lookupReasoningItems?: (callId: string) => readonly ReasoningItem[] | undefined;
+  /**
+   * The request's {@link chatPromptCacheKey}, when the caller already computed it (the server routes
+   * a conversation to an account by it before converting); computed here otherwise.
+   */
+  promptCacheKey?: string;
 }
 
 /** A converter result: the backend body, what was changed, and the conversation's cache key. */
@@ -73,6 +78,23 @@ function convertResponseFormat(request: ChatCompletionRequest): ResponsesTextFor
 }
 
 /**
+ * The conversation key of a Chat Completions request: its `prompt_cache_key`, else its `user`, else
+ * derived from the leading system messages and the first user message. It is the backend body's
+ * `prompt_cache_key` and `session-id`, and the key a server routes a conversation by.
+ */
+export function chatPromptCacheKey(request: ChatCompletionRequest): string {
+  return resolvePromptCacheKey({
+    clientKey: request.prompt_cache_key,
+    user: request.user,
+    leadingSystemPrompts: collectSystemPrompts(request),
+    firstUserText: () => {
+      const first = request.messages.find((message) => message.role === "user");
+      return first === undefined ? "" : userText(first);
+    },
+  });
+}
+
+/**
  * Converts a validated Chat Completions request into the Codex backend's Responses request:
  * messages, tools and `response_format` in the backend's forms, then the rules shared with
  * `sanitizeResponsesRequest` (`buildBackendRequest`): allowlisted fields only, `store: false`,
@@ -94,15 +116,7 @@ export function convertChatRequestToResponses(
     warnings,
   );
   const { tools, toolChoice, parallelToolCalls } = convertChatTools(request);
-  const promptCacheKey = resolvePromptCacheKey({
-    clientKey: request.prompt_cache_key,
-    user: request.user,
-    leadingSystemPrompts: collectSystemPrompts(request),
-    firstUserText: () => {
-      const first = request.messages.find((message) => message.role === "user");
-      return first === undefined ? "" : userText(first);
-    },
-  });
+  const promptCacheKey = options.promptCacheKey ?? chatPromptCacheKey(request);
   const value: BackendRequest = buildBackendRequest(
     {
       model: options.model,

@@ -26,6 +26,11 @@ export interface SanitizeResponsesOptions {
    * left out (later ones stay in place as `developer` items). `developer`: every one is a `developer` item.
    */
   systemMessages: "instructions" | "developer";
+  /**
+   * The request's {@link responsesPromptCacheKey}, when the caller already computed it (the server
+   * routes a conversation to an account by it before converting); computed here otherwise.
+   */
+  promptCacheKey?: string;
 }
 
 /** The backend body for a `/v1/responses` request, what was changed, and the cache key. */
@@ -168,6 +173,25 @@ function sanitizeInput(items: Item[], options: SanitizeResponsesOptions, warning
 }
 
 /**
+ * The conversation key of a Responses request: its `prompt_cache_key`, else its `user`, else derived
+ * from the leading system prompts and the first user message. It is the backend body's
+ * `prompt_cache_key` and `session-id`, and the key a server routes a conversation by.
+ */
+export function responsesPromptCacheKey(request: ResponsesRequest): string {
+  return resolvePromptCacheKey({
+    clientKey: request.prompt_cache_key,
+    user: request.user,
+    leadingSystemPrompts: collectResponsesSystemPrompts(request),
+    firstUserText: () => {
+      if (typeof request.input === "string") return request.input;
+      // Read in place: copying every item (as the sanitiser does) only to find the first is waste.
+      const first = (request.input as readonly Item[]).find((item) => item["role"] === "user");
+      return first === undefined ? "" : itemText(first);
+    },
+  });
+}
+
+/**
  * Sanitises a client's Responses request for the backend: item ids and `item_reference` items
  * stripped; string `input` → one user message; leading system/developer messages handled per
  * `systemMessages` (later ones become `developer` items in place); `web_search_preview` →
@@ -186,15 +210,7 @@ export function sanitizeResponsesRequest(
   const warnings: string[] = [];
   collectDroppedParameterWarnings(request, DROPPED, knownResponsesRequestKeys, warnings);
   const items = asItems(request.input);
-  const promptCacheKey = resolvePromptCacheKey({
-    clientKey: request.prompt_cache_key,
-    user: request.user,
-    leadingSystemPrompts: collectResponsesSystemPrompts(request),
-    firstUserText: () => {
-      const first = items.find((item) => item["role"] === "user");
-      return first === undefined ? "" : itemText(first);
-    },
-  });
+  const promptCacheKey = options.promptCacheKey ?? responsesPromptCacheKey(request);
   const input = sanitizeInput(items, options, warnings);
   // In developer mode the client's own `instructions` travel like its system messages do.
   if (options.systemMessages === "developer" && request.instructions) {

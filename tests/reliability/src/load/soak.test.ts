@@ -1,5 +1,5 @@
 import { Agent } from "node:http";
-import type { RecordedRequest } from "@cmp/testkit";
+import type { CodexRecordedRequest } from "@cmp/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chatTextOf } from "../harness/chat-request.js";
 import { type RawResponse, readSseData, sendRequest } from "../harness/http-request.js";
@@ -64,7 +64,7 @@ function responsesText(res: RawResponse, stream: boolean): string {
 
 let fixture: ProxyFixture;
 const revoked = new Set<string>();
-const TRIMMED: RecordedRequest = {
+const TRIMMED: CodexRecordedRequest = {
   method: "",
   path: "",
   query: {},
@@ -72,6 +72,10 @@ const TRIMMED: RecordedRequest = {
   rawBody: "",
   body: null,
   receivedAt: 0,
+  accountId: null,
+  authorized: false,
+  sessionId: null,
+  promptCacheKey: null,
 };
 
 beforeAll(async () => {

@@ -1,65 +1,29 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findFreePort } from "@cmp/testkit";
+import { connectTestRedis, findFreePort, type RedisReply, type TestRedisClient } from "@cmp/testkit";
 
 /** An error reply of Redis (`-ERR …`). */
 export interface RespError {
   error: string;
 }
 
-/** A decoded RESP2 reply: simple string, integer, bulk string (bytes), null, error or array. */
-export type RespValue = string | number | Buffer | null | RespError | RespValue[];
+/** A reply of {@link redisCommand}: what Redis answered, with an error reply as a value. */
+export type RespValue = RedisReply | RespError;
 
-/** Encodes one command as a RESP array of bulk strings. */
-function encodeCommand(args: readonly string[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
-  for (const arg of args) {
-    const bytes = Buffer.from(arg, "utf8");
-    parts.push(Buffer.from(`$${bytes.length}\r\n`), bytes, Buffer.from("\r\n"));
+const withClient = async <T>(
+  port: number,
+  timeoutMs: number,
+  use: (client: TestRedisClient) => Promise<T>,
+) => {
+  const client = await connectTestRedis(`redis://127.0.0.1:${port}`, timeoutMs);
+  try {
+    return await use(client);
+  } finally {
+    await client.close();
   }
-  return Buffer.concat(parts);
-}
-
-/** Parses one reply at `pos`; `undefined` while the buffer does not hold all of it yet. */
-function parseReply(buf: Buffer, pos: number): { value: RespValue; next: number } | undefined {
-  const lineEnd = buf.indexOf("\r\n", pos);
-  if (lineEnd === -1) return undefined;
-  const type = String.fromCharCode(buf[pos] ?? 0);
-  const line = buf.subarray(pos + 1, lineEnd).toString("utf8");
-  const after = lineEnd + 2;
-  switch (type) {
-    case "+":
-      return { value: line, next: after };
-    case "-":
-      return { value: { error: line }, next: after };
-    case ":":
-      return { value: Number(line), next: after };
-    case "$": {
-      const length = Number(line);
-      if (length < 0) return { value: null, next: after };
-      if (buf.length < after + length + 2) return undefined;
-      return { value: Buffer.from(buf.subarray(after, after + length)), next: after + length + 2 };
-    }
-    case "*": {
-      const count = Number(line);
-      if (count < 0) return { value: null, next: after };
-      const items: RespValue[] = [];
-      let next = after;
-      for (let i = 0; i < count; i += 1) {
-        const item = parseReply(buf, next);
-        if (!item) return undefined;
-        items.push(item.value);
-        next = item.next;
-      }
-      return { value: items, next };
-    }
-    default:
-      throw new Error(`unexpected RESP reply type ${JSON.stringify(type)}`);
-  }
-}
+};
 
 /**
  * Sends one command to the Redis on `127.0.0.1:port` over a connection of its own and resolves with the
@@ -67,44 +31,26 @@ function parseReply(buf: Buffer, pos: number): { value: RespValue; next: number 
  * within `timeoutMs`. A test's own view of Redis, independent of the server's client.
  */
 export function redisCommand(port: number, args: readonly string[], timeoutMs = 5_000): Promise<RespValue> {
-  return new Promise((resolve, reject) => {
-    const socket = new Socket();
-    let buf = Buffer.alloc(0);
-    let settled = false;
-    const finish = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      outcome();
-    };
-    const timer = setTimeout(
-      () => finish(() => reject(new Error(`redis ${args[0]}: no reply within ${timeoutMs} ms`))),
-      timeoutMs,
-    );
-    socket.on("error", (error) => finish(() => reject(error)));
-    socket.on("close", () => finish(() => reject(new Error(`redis ${args[0]}: connection closed`))));
-    socket.on("data", (chunk: Buffer) => {
-      buf = Buffer.concat([buf, chunk]);
-      try {
-        const reply = parseReply(buf, 0);
-        if (reply) finish(() => resolve(reply.value));
-      } catch (error) {
-        finish(() => reject(error));
-      }
-    });
-    socket.connect(port, "127.0.0.1", () => socket.write(encodeCommand(args)));
+  return withClient(port, timeoutMs, async (client) => {
+    try {
+      return await client.command(...args);
+    } catch (error) {
+      // An error reply is an answer; a connection failure (no `ErrorReply`) stays a rejection.
+      if (error instanceof Error && error.constructor.name.endsWith("ErrorReply"))
+        return { error: error.message };
+      throw error;
+    }
   });
 }
 
 const isError = (value: RespValue): value is RespError =>
-  typeof value === "object" && value !== null && !Buffer.isBuffer(value) && !Array.isArray(value);
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** A string value (`GET`), or `null` when the key does not exist. Throws on an error reply. */
 export async function redisGet(port: number, key: string): Promise<string | null> {
   const value = await redisCommand(port, ["GET", key]);
   if (isError(value)) throw new Error(`redis GET: ${value.error}`);
-  return Buffer.isBuffer(value) ? value.toString("utf8") : null;
+  return typeof value === "string" ? value : null;
 }
 
 /** The remaining lease of a key in ms (`PTTL`): -2 when it does not exist, -1 without expiry. */
@@ -118,7 +64,7 @@ export async function redisPttl(port: number, key: string): Promise<number> {
 export async function redisKeys(port: number, pattern: string): Promise<string[]> {
   const value = await redisCommand(port, ["KEYS", pattern]);
   if (!Array.isArray(value)) throw new Error(`redis KEYS: unexpected reply ${String(value)}`);
-  return value.map((item) => (Buffer.isBuffer(item) ? item.toString("utf8") : String(item))).sort();
+  return value.map((item) => String(item)).sort();
 }
 
 /**
@@ -132,8 +78,8 @@ export async function redisSnapshot(port: number, pattern: string): Promise<Reco
     if (type === "string") {
       snapshot[key] = `string:${(await redisGet(port, key)) ?? "(gone)"}`;
     } else {
-      const dumped = await redisCommand(port, ["DUMP", key]);
-      snapshot[key] = `${String(type)}:${Buffer.isBuffer(dumped) ? dumped.toString("hex") : "(gone)"}`;
+      const dumped = await withClient(port, 5_000, (client) => client.commandBytes("DUMP", key));
+      snapshot[key] = `${String(type)}:${dumped === null ? "(gone)" : dumped.toString("hex")}`;
     }
   }
   return snapshot;
@@ -193,8 +139,8 @@ async function waitUntilReady(port: number, child: ChildProcess, timeoutMs: numb
       throw new Error(`redis-server exited (${child.exitCode ?? child.signalCode}) before answering`);
     }
     const info = await redisCommand(port, ["INFO"], 1_000).catch(() => null);
-    if (Buffer.isBuffer(info)) {
-      const text = info.toString("utf8");
+    if (typeof info === "string") {
+      const text = info;
       const pid = /process_id:(\d+)\r\n/.exec(text);
       if (pid && Number(pid[1]) === child.pid && /\r\nloading:0\r\n/.test(text)) return;
     }

@@ -1,117 +1,5 @@
 import { createDecipheriv } from "node:crypto";
-import { connect } from "node:net";
-
-/** A Redis error reply (`-ERR …`). */
-export class RespError extends Error {}
-
-/** A RESP2 reply: simple or bulk string, integer, nil, array, or (inside an array) an error. */
-export type RespValue = string | number | null | RespError | RespValue[];
-
-/** A minimal Redis connection: one command at a time is enough to read a test's data. */
-export interface RespClient {
-  command(...args: string[]): Promise<RespValue>;
-  close(): Promise<void>;
-}
-
-function encodeCommand(args: readonly string[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
-  for (const arg of args) {
-    const bytes = Buffer.from(arg, "utf8");
-    parts.push(Buffer.from(`$${bytes.length}\r\n`), bytes, Buffer.from("\r\n"));
-  }
-  return Buffer.concat(parts);
-}
-
-/** Parses one reply at `offset`; `undefined` when the buffer does not hold all of it yet. */
-function parseReply(buffer: Buffer, offset: number): { value: RespValue; next: number } | undefined {
-  if (offset >= buffer.length) return undefined;
-  const lineEnd = buffer.indexOf("\r\n", offset);
-  if (lineEnd === -1) return undefined;
-  const type = String.fromCharCode(buffer[offset] ?? 0);
-  const line = buffer.toString("utf8", offset + 1, lineEnd);
-  const after = lineEnd + 2;
-  switch (type) {
-    case "+":
-      return { value: line, next: after };
-    case "-":
-      return { value: new RespError(line), next: after };
-    case ":":
-      return { value: Number(line), next: after };
-    case "$": {
-      const length = Number(line);
-      if (length < 0) return { value: null, next: after };
-      if (buffer.length < after + length + 2) return undefined;
-      return { value: buffer.toString("utf8", after, after + length), next: after + length + 2 };
-    }
-    case "*": {
-      const count = Number(line);
-      if (count < 0) return { value: null, next: after };
-      const items: RespValue[] = [];
-      let next = after;
-      for (let i = 0; i < count; i += 1) {
-        const item = parseReply(buffer, next);
-        if (item === undefined) return undefined;
-        items.push(item.value);
-        next = item.next;
-      }
-      return { value: items, next };
-    }
-    default:
-      throw new Error(`unexpected RESP type byte ${JSON.stringify(type)}`);
-  }
-}
-
-/**
- * Connects a bare RESP2 client to Redis on loopback: the test reads exactly what the server wrote,
- * through no library that could decode, decrypt or hide anything.
- */
-export async function connectResp(port: number, host = "127.0.0.1"): Promise<RespClient> {
-  const socket = connect({ port, host });
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", resolve);
-    socket.once("error", reject);
-  });
-  let buffer = Buffer.alloc(0);
-  const waiting: Array<{ resolve: (value: RespValue) => void; reject: (error: Error) => void }> = [];
-  const failAll = (error: Error) => {
-    for (const waiter of waiting.splice(0)) waiter.reject(error);
-  };
-  socket.on("data", (chunk: Buffer) => {
-    buffer = Buffer.concat([buffer, chunk]);
-    for (;;) {
-      let parsed: ReturnType<typeof parseReply>;
-      try {
-        parsed = parseReply(buffer, 0);
-      } catch (error) {
-        failAll(error as Error);
-        socket.destroy();
-        return;
-      }
-      if (parsed === undefined) return;
-      buffer = buffer.subarray(parsed.next);
-      const waiter = waiting.shift();
-      if (waiter === undefined) continue;
-      if (parsed.value instanceof RespError) waiter.reject(parsed.value);
-      else waiter.resolve(parsed.value);
-    }
-  });
-  socket.on("error", failAll);
-  socket.on("close", () => failAll(new Error("Redis connection closed")));
-  return {
-    command: (...args) =>
-      new Promise<RespValue>((resolve, reject) => {
-        waiting.push({ resolve, reject });
-        socket.write(encodeCommand(args));
-      }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (socket.destroyed) return resolve();
-        socket.once("close", () => resolve());
-        socket.end();
-        setTimeout(() => socket.destroy(), 2_000).unref();
-      }),
-  };
-}
+import { connectTestRedis, type RedisReply } from "@cmp/testkit";
 
 /** One Redis key with its type and its whole value as text (collections as JSON). */
 export interface RedisEntry {
@@ -120,10 +8,8 @@ export interface RedisEntry {
   value: string;
 }
 
-function asText(value: RespValue): string {
-  return typeof value === "string"
-    ? value
-    : JSON.stringify(value, (_k, v) => (v instanceof RespError ? v.message : v));
+function asText(value: RedisReply): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 /** The command that reads a whole value of each Redis type. */
@@ -142,7 +28,7 @@ const READ_BY_TYPE: Record<string, (key: string) => string[]> = {
  * with an empty value and its type, so the caller sees it.
  */
 export async function dumpRedis(port: number, match = "*"): Promise<RedisEntry[]> {
-  const client = await connectResp(port);
+  const client = await connectTestRedis(`redis://127.0.0.1:${port}`);
   try {
     const keys = new Set<string>();
     let cursor = "0";

@@ -21,6 +21,7 @@ import { type RawResponse, sendRequest } from "../harness/http-request.js";
 import { SecretRegistry } from "../harness/secrets.js";
 import { createTempHome, removeTempHome } from "../harness/temp-home.js";
 import { recordCategory } from "../summary.js";
+import { until } from "./fault-replicas.js";
 import { dumpRedis, openSealedValue, type RedisEntry } from "./redis-dump.js";
 import { type Replica, type ReplicaDeployment, startReplicaDeployment } from "./replica-deployment.js";
 import { openSseStream, type SseEvent, type SseStream } from "./sse-events.js";
@@ -289,8 +290,11 @@ describe.skipIf(!available)("three replicas, one Redis", () => {
       const d = deployment();
       const { upstream, replicas, seed } = d;
       expect(replicas.map((r) => r.name)).toEqual(["A", "B", "C"]);
-      expect(replicas[0]?.server.output(), "replica A seeded the shared login").toContain(
-        "seeded the token store",
+      // Log lines leave in batches (at least once a second): wait for the line, not for a quiet machine.
+      await until(
+        () => replicas[0]?.server.output().includes("seeded the token store") === true,
+        15_000,
+        "replica A logged that it seeded the shared login",
       );
       for (const replica of replicas.slice(1)) {
         expect(
