@@ -2,15 +2,16 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { runAccountsCommand } from "./commands/accounts.js";
 import type { CommandContext } from "./commands/command-context.js";
+import { runKeysCommand } from "./commands/keys.js";
 import { runLoginCommand } from "./commands/login.js";
 import { runLogoutCommand } from "./commands/logout.js";
 import { runStatusCommand } from "./commands/status.js";
 import { loadConfig } from "./config.js";
 import { secureHome } from "./secure-home.js";
 
-/** Runs `cmp-server login|status|logout|accounts` with the parsed configuration; returns the exit code. */
+/** Runs `cmp-server login|status|logout|accounts|keys` with the parsed configuration; returns the exit code. */
 export async function runCommand(
-  command: "login" | "status" | "logout" | "accounts",
+  command: "login" | "status" | "logout" | "accounts" | "keys",
   args: string[],
   env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
@@ -43,5 +44,7 @@ export async function runCommand(
       return runLogoutCommand(args, ctx);
     case "accounts":
       return runAccountsCommand(args, ctx);
+    case "keys":
+      return runKeysCommand(args, ctx);
   }
 }

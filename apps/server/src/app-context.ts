@@ -6,6 +6,7 @@ import type { AppConfig, AppDeps } from "./app-deps.js";
 import type { ProfileSettings } from "./client-profiles.js";
 import type { HttpContext } from "./http/http-context.js";
 import type { CmpMetrics } from "./metrics/cmp-metrics.js";
+import type { Operations } from "./ops/operations.js";
 import type { AccountPool } from "./state/account-pool.js";
 import type { ManagementBus } from "./state/management-bus.js";
 import type { QuotaTracker } from "./state/quota-tracker.js";
@@ -38,4 +39,6 @@ export interface AppContext {
   mayPinAccount: (http: HttpContext) => boolean;
   /** The Prometheus metrics behind `GET /metrics`; the account pool reports retries, failovers, refreshes and quotas to them. */
   metrics: CmpMetrics;
+  /** Named API keys, their limits and usage, and the request history (see `ops/operations.ts`). */
+  ops: Operations;
 }

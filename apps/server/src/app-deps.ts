@@ -60,6 +60,8 @@ export type AppConfig = AppTuning &
     | "keepAliveMs"
     | "clientVersion"
     | "metricsPublic"
+    | "historySize"
+    | "logBodies"
   >;
 
 /**
@@ -83,6 +85,8 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   overloadRetries: 2,
   overloadRetryBaseMs: 500,
   metricsPublic: false,
+  historySize: 1_000,
+  logBodies: false,
 };
 
 /** Everything `createApp` is built from; upstream access, tokens, clock and logger are injected. */

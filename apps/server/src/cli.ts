@@ -12,6 +12,10 @@ Usage:
   cmp-server logout                       revoke the refresh token and delete auth.json
   cmp-server accounts [list]              the pool: name, email, plan, state, quota, last error
   cmp-server accounts remove|disable|enable NAME
+  cmp-server keys create NAME [--budget-tokens N [--per day|week|month]] [--rpm N] [--models a,b] [--admin]
+                                          create a named API key (printed once)
+  cmp-server keys list [--json]           named keys: created, last used, usage this period, limits
+  cmp-server keys revoke NAME             revoke a named key (servers refuse it within a second)
   cmp-server --help | --version
 `;
 
@@ -25,6 +29,7 @@ async function run(argv: string[]): Promise<number | undefined> {
     case "status":
     case "logout":
     case "accounts":
+    case "keys":
       return runAccountCommand(command, args);
     case "help":
     case "--help":
@@ -42,7 +47,7 @@ async function run(argv: string[]): Promise<number | undefined> {
 }
 
 async function runAccountCommand(
-  command: "login" | "status" | "logout" | "accounts",
+  command: "login" | "status" | "logout" | "accounts" | "keys",
   args: string[],
 ): Promise<number> {
   const { runCommand } = await import("./account-commands.js");

@@ -64,6 +64,10 @@ export interface ServerConfig {
   storeSecret: Uint8Array | null;
   /** `CMP_METRICS_PUBLIC=1`: `GET /metrics` needs no API key (default: protected like the management API). */
   metricsPublic: boolean;
+  /** `CMP_HISTORY_SIZE`: how many finished requests the request history keeps (default 1 000). */
+  historySize: number;
+  /** `CMP_LOG_BODIES=1`: the request history also keeps request bodies, with secrets redacted. */
+  logBodies: boolean;
 }
 
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
@@ -183,6 +187,8 @@ const envSchema = z.object({
     .default(DEFAULT_STORE_PREFIX),
   CMP_STORE_SECRET: optionalText,
   CMP_METRICS_PUBLIC: z.enum(["0", "1", "false", "true"]).default("0"),
+  CMP_HISTORY_SIZE: z.coerce.number().int("expected an integer").min(1).max(100_000).default(1_000),
+  CMP_LOG_BODIES: z.enum(["0", "1"]).default("0"),
   OPENAI_OAUTH_ACCESS_TOKEN: optionalText,
   OPENAI_OAUTH_REFRESH_TOKEN: optionalText,
   OPENAI_CHATGPT_ACCOUNT_ID: optionalText,
@@ -270,5 +276,7 @@ export function loadConfig(
     storePrefix: e.CMP_STORE_PREFIX,
     storeSecret,
     metricsPublic: e.CMP_METRICS_PUBLIC === "1" || e.CMP_METRICS_PUBLIC === "true",
+    historySize: e.CMP_HISTORY_SIZE,
+    logBodies: e.CMP_LOG_BODIES === "1",
   };
 }

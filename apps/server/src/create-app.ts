@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createInstructionsModeMemory } from "@cmp/instructions";
+import { createMemoryStore } from "@cmp/store";
 import express from "express";
 import pino from "pino";
 import type { AppContext } from "./app-context.js";
@@ -12,9 +13,13 @@ import { OLLAMA_ERROR_DIALECT } from "./http/ollama-error-dialect.js";
 import { createRequestPipeline } from "./http/request-pipeline.js";
 import type { RouteHandler } from "./http/route-handler.js";
 import { createMetrics, DEFAULT_ACCOUNT } from "./metrics/cmp-metrics.js";
+import { Operations } from "./ops/operations.js";
+import { mayPinAccount } from "./ops/request-identity.js";
 import { handleChatCompletions } from "./routes/chat-completions-route.js";
 import { handleCompact } from "./routes/compact-route.js";
 import { handleCountTokens } from "./routes/count-tokens-route.js";
+import { handleCreateKey, handleListKeys, handleRevokeKey } from "./routes/management-keys-route.js";
+import { handleRequestHistory } from "./routes/management-requests-route.js";
 import { handleManagementEvents } from "./routes/management-route.js";
 import { handleMessages } from "./routes/messages-route.js";
 import { handleAbout, handleHealth } from "./routes/meta-routes.js";
@@ -121,10 +126,21 @@ export function createApp(deps: AppDeps): CmpApp {
       store: deps.store,
       affinity: shared?.namespace("affinity"),
     }),
-    // Pinning is for debugging: any client that passed the API-key check may pin (named keys narrow it).
-    mayPinAccount: () => true,
     metrics: deps.metrics ?? createMetrics(),
+    // Pinning is for debugging: admin keys only (`CMP_API_KEYS`, `--admin` named keys, or an open server).
+    mayPinAccount,
+    // Keys, usage and history live in the operator store; without one (tests), in this process.
+    ops: new Operations({
+      store: deps.store ?? createMemoryStore(),
+      apiKeys: config.apiKeys,
+      dashboardApiKey: config.dashboardApiKey,
+      historySize: config.historySize,
+      logBodies: config.logBodies,
+      now,
+      logger,
+    }),
   };
+  ctx.ops.start(deps.shutdownSignal);
   // The single login's quota, read when scraped, until the account pool reports each account's.
   ctx.metrics.readQuotaAtScrape(DEFAULT_ACCOUNT, () => ctx.quota.current());
   for (const type of ["refreshed", "refresh_failed", "logged_out"] as const) {
@@ -162,6 +178,11 @@ export function createApp(deps: AppDeps): CmpApp {
   router.get("/api/tags", expressRoute(ctx, handleOllamaTags));
   router.get("/api/ps", expressRoute(ctx, handleOllamaPs));
   router.get("/api/version", expressRoute(ctx, handleOllamaVersion));
+  // Named keys and the request history (admin keys only: the pipeline's key check).
+  router.get("/v1/management/keys", expressRoute(ctx, handleListKeys));
+  router.post("/v1/management/keys", expressRoute(ctx, handleCreateKey));
+  router.delete("/v1/management/keys/:name", expressRoute(ctx, handleRevokeKey));
+  router.get("/v1/management/requests", expressRoute(ctx, handleRequestHistory));
   registerRefusals(router, ctx, [
     ["/", ["GET"]],
     ["/v1", ["GET"]],
@@ -183,6 +204,9 @@ export function createApp(deps: AppDeps): CmpApp {
     ["/api/tags", ["GET"]],
     ["/api/ps", ["GET"]],
     ["/api/version", ["GET"]],
+    ["/v1/management/keys", ["GET", "POST"]],
+    ["/v1/management/keys/:name", ["DELETE"]],
+    ["/v1/management/requests", ["GET"]],
   ]);
   registerNotFound(router, ctx);
   router.use(expressErrorHandler(ctx));

@@ -7,10 +7,12 @@ import { assertFreeName, assertSafeName } from "./store-name.js";
 import { StoreNameError } from "./store-name-error.js";
 import type {
   CompareAndSetOptions,
+  CounterOptions,
   HeldLock,
   LockOptions,
   MessageHandler,
   NamespaceOptions,
+  ReadListOptions,
   Store,
 } from "./store-types.js";
 import { StoreUnavailableError } from "./store-unavailable-error.js";
@@ -25,6 +27,17 @@ export interface NamespaceRef {
   /** Whether the namespace lives in files (embedded stores with a folder, unless `memoryOnly`). */
   durable: boolean;
 }
+
+/** A counter or list namespace as a backend sees it. */
+export interface CollectionRef {
+  /** The name given to `increment`, `pushCapped`…. */
+  name: string;
+  /** `<prefix>:counter:<name>` or `<prefix>:list:<name>`: the Redis key prefix and the lock names' part. */
+  id: string;
+}
+
+/** The counter hash field `store.increment` uses. */
+const SINGLE_COUNTER_FIELD = "value";
 
 /**
  * What both kinds of store share: names are checked, namespaces are made once per name, locks get their
@@ -57,6 +70,22 @@ export abstract class BaseStore implements Store {
     next: unknown,
     ttlMs: number | undefined,
   ): Promise<boolean>;
+  /** Adds `fields` to the counter hash `key` atomically; resolves with all its fields afterwards. */
+  protected abstract incrementIn(
+    ref: CollectionRef,
+    key: string,
+    fields: Record<string, number>,
+    ttlMs: number | undefined,
+  ): Promise<Record<string, number>>;
+  protected abstract readCountersIn(ref: CollectionRef, key: string): Promise<Record<string, number>>;
+  /** Pushes one JSON text at the head of the list and keeps the newest `max`. */
+  protected abstract pushIn(ref: CollectionRef, key: string, text: string, max: number): Promise<void>;
+  /** The list's JSON texts, newest first, at most `limit`. */
+  protected abstract readListIn(
+    ref: CollectionRef,
+    key: string,
+    limit: number | undefined,
+  ): Promise<string[]>;
   protected abstract publishText(channel: string, text: string): Promise<void>;
   protected abstract subscribeText(channel: string, handler: MessageHandler): Promise<() => Promise<void>>;
   protected abstract pingBackend(): Promise<void>;
@@ -143,6 +172,64 @@ export abstract class BaseStore implements Store {
     }
     this.assertOpen();
     return this.compareAndSetIn(keyv, ref, key, expected, next, options.ttlMs);
+  }
+
+  private collection(kind: "counter" | "list", namespace: string, key: string): CollectionRef {
+    assertSafeName("namespace", namespace);
+    if (typeof key !== "string" || key.length === 0) throw new TypeError("key must be a non-empty string");
+    return { name: namespace, id: `${this.prefix}:${kind}:${namespace}` };
+  }
+
+  async increment(namespace: string, key: string, by: number, options: CounterOptions = {}): Promise<number> {
+    const fields = await this.incrementFields(namespace, key, { [SINGLE_COUNTER_FIELD]: by }, options);
+    return fields[SINGLE_COUNTER_FIELD] ?? 0;
+  }
+
+  async incrementFields(
+    namespace: string,
+    key: string,
+    fields: Readonly<Record<string, number>>,
+    options: CounterOptions = {},
+  ): Promise<Record<string, number>> {
+    const ref = this.collection("counter", namespace, key);
+    const changes: Record<string, number> = {};
+    for (const [field, by] of Object.entries(fields)) {
+      if (field.length === 0) throw new TypeError("counter fields must be non-empty strings");
+      if (!Number.isSafeInteger(by)) throw new RangeError("a counter changes by a safe integer");
+      changes[field] = by;
+    }
+    if (options.ttlMs !== undefined && !(Number.isFinite(options.ttlMs) && options.ttlMs > 0)) {
+      throw new RangeError("ttlMs must be a positive number");
+    }
+    this.assertOpen();
+    return this.incrementIn(ref, key, changes, options.ttlMs);
+  }
+
+  async readCounters(namespace: string, key: string): Promise<Record<string, number>> {
+    const ref = this.collection("counter", namespace, key);
+    this.assertOpen();
+    return this.readCountersIn(ref, key);
+  }
+
+  async pushCapped(namespace: string, key: string, value: unknown, max: number): Promise<void> {
+    const ref = this.collection("list", namespace, key);
+    if (!Number.isSafeInteger(max) || max < 1) throw new RangeError("max must be a positive integer");
+    const text = JSON.stringify(value);
+    if (text === undefined) throw new TypeError("value must be a JSON value");
+    this.assertOpen();
+    await this.pushIn(ref, key, text, max);
+  }
+
+  async readList<T = unknown>(namespace: string, key: string, options: ReadListOptions = {}): Promise<T[]> {
+    const ref = this.collection("list", namespace, key);
+    const { limit } = options;
+    if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
+      throw new RangeError("limit must be a positive integer");
+    }
+    this.assertOpen();
+    const texts = await this.readListIn(ref, key, limit);
+    // The caller states the value type; the store only guarantees JSON values.
+    return texts.map((text) => JSON.parse(text) as T);
   }
 
   async publish(channel: string, message: unknown): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { ConfigError } from "@cmp/core";
 import { describe, expect, it } from "vitest";
-import { createStore } from "./create-store.js";
+import { createMemoryStore, createStore } from "./create-store.js";
 import { StoreNameError } from "./store-name-error.js";
 
 const secret = new Uint8Array(randomBytes(32));
@@ -21,6 +21,16 @@ describe("createStore", () => {
     expect(store.kind).toBe("embedded");
     expect(store.prefix).toBe("cmp");
     await store.ping();
+    await store.close();
+  });
+
+  it("makes a memory store at once with createMemoryStore", async () => {
+    const store = createMemoryStore({ prefix: "mem" });
+    expect(store.kind).toBe("embedded");
+    expect(store.prefix).toBe("mem");
+    expect(await store.increment("usage", "n", 2)).toBe(2);
+    await store.namespace("kv").set("a", 1);
+    expect(await createMemoryStore({ prefix: "mem" }).namespace("kv").get("a")).toBeUndefined();
     await store.close();
   });
 

@@ -53,3 +53,16 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   const client = await connectRedis(options.url, commandTimeoutMs, onError);
   return new RedisStore(client, { prefix, box, commandTimeoutMs, onError });
 }
+
+/**
+ * A store in this process's memory only, made at once (no connection, no folder): what `createStore()`
+ * without options gives, for callers that cannot wait for a promise (an app built synchronously, tests).
+ */
+export function createMemoryStore(options: { prefix?: string; secret?: Uint8Array } = {}): Store {
+  const prefix = options.prefix ?? DEFAULT_STORE_PREFIX;
+  assertSafeName("prefix", prefix);
+  return new EmbeddedStore({
+    prefix,
+    box: options.secret === undefined ? null : createSecretBox(options.secret),
+  });
+}

@@ -52,4 +52,19 @@ describe("embedded store shared by two processes (one folder)", () => {
     expect(await store.namespace("counters").get("n")).toBe(80);
     await store.close();
   }, 120_000);
+
+  it("counter hashes and capped lists from two processes lose no change", async () => {
+    await runTwo(folder, ["incr", "40", join(folder, "unused")]);
+    await runTwo(folder, ["push", "30", join(folder, "unused")]);
+    const store = await createStore({ folder });
+    expect(await store.readCounters("usage", "shared")).toEqual({ requests: 80, tokens: 560 });
+    const values = await store.readList<{ pid: number; i: number }>("history", "all");
+    expect(values).toHaveLength(60);
+    // Each process's own values keep their order (newest first).
+    for (const pid of new Set(values.map((value) => value.pid))) {
+      const mine = values.filter((value) => value.pid === pid).map((value) => value.i);
+      expect(mine).toEqual(Array.from({ length: 30 }, (_, n) => 29 - n));
+    }
+    await store.close();
+  }, 120_000);
 });

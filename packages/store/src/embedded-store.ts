@@ -1,7 +1,9 @@
 import { access, constants, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Keyv, KeyvStoreAdapter } from "keyv";
-import { BaseStore, type NamespaceRef } from "./base-store.js";
+import { BaseStore, type CollectionRef, type NamespaceRef } from "./base-store.js";
+import { EmbeddedCounters } from "./embedded-counters.js";
+import { EmbeddedLists } from "./embedded-lists.js";
 import { createFileLeaseBackend } from "./file-lease-backend.js";
 import { FileStoreAdapter } from "./file-store-adapter.js";
 import { embeddedGuard, GuardedStoreAdapter } from "./guarded-store-adapter.js";
@@ -35,12 +37,18 @@ export class EmbeddedStore extends BaseStore {
   private readonly root: string | undefined;
   private readonly casMutex = new KeyedMutex();
   private readonly pubSub = new LocalPubSub();
+  private readonly counters: EmbeddedCounters;
+  private readonly lists: EmbeddedLists;
 
   constructor(options: { prefix: string; box: SecretBox | null; folder?: string }) {
     super(options.prefix, options.box);
     this.root = options.folder === undefined ? undefined : join(options.folder, options.prefix);
     this.lockBackend =
       this.root === undefined ? createMemoryLeaseBackend() : createFileLeaseBackend(this.root);
+    const runLocked = <T>(name: string, task: (assertHeld: () => void) => Promise<T>) =>
+      this.runUnderFileLock(name, task);
+    this.counters = new EmbeddedCounters(this.root, runLocked);
+    this.lists = new EmbeddedLists(this.root, runLocked);
   }
 
   protected isDurable(options: NamespaceOptions): boolean {
@@ -77,25 +85,63 @@ export class EmbeddedStore extends BaseStore {
     // One process queues its own callers here; the file lock orders the processes.
     return this.casMutex.run(lockName, async () => {
       if (!ref.durable) return compareAndWrite(() => undefined);
-      let lock: HeldLock;
-      try {
-        lock = await this.internalLock(lockName, { ttlMs: CAS_LOCK_TTL_MS, waitMs: CAS_LOCK_WAIT_MS });
-      } catch (cause) {
-        if (!LockTimeoutError.isInstance(cause)) throw cause;
-        throw new StoreUnavailableError("A compare-and-set waited too long for another process.", { cause });
-      }
-      try {
-        // A lease lost while reading (this process froze): another writer may be at work, so no write.
-        return await compareAndWrite(() => lock.assertHeld());
-      } catch (cause) {
-        if (!LockLostError.isInstance(cause)) throw cause;
-        throw new StoreUnavailableError("A compare-and-set lost its file lock; nothing was written.", {
-          cause,
-        });
-      } finally {
-        await lock.release();
-      }
+      return this.runUnderFileLock(lockName, compareAndWrite);
     });
+  }
+
+  /**
+   * Runs `task` under the internal file lock `name` (compare-and-set, counters, lists); `assertHeld`
+   * throws when the lease was lost meanwhile. A lock that cannot be had in time, or a lease lost, is a
+   * `StoreUnavailableError` and nothing more is written.
+   */
+  private async runUnderFileLock<T>(name: string, task: (assertHeld: () => void) => Promise<T>): Promise<T> {
+    let lock: HeldLock;
+    try {
+      lock = await this.internalLock(name, { ttlMs: CAS_LOCK_TTL_MS, waitMs: CAS_LOCK_WAIT_MS });
+    } catch (cause) {
+      if (!LockTimeoutError.isInstance(cause)) throw cause;
+      throw new StoreUnavailableError("A change waited too long for another process's file lock.", { cause });
+    }
+    try {
+      // A lease lost while reading (this process froze): another writer may be at work, so no write.
+      return await task(() => lock.assertHeld());
+    } catch (cause) {
+      if (!LockLostError.isInstance(cause)) throw cause;
+      throw new StoreUnavailableError("A change lost its file lock; nothing was written.", { cause });
+    } finally {
+      await lock.release();
+    }
+  }
+
+  protected incrementIn(
+    ref: CollectionRef,
+    key: string,
+    fields: Record<string, number>,
+    ttlMs: number | undefined,
+  ): Promise<Record<string, number>> {
+    return this.guarded(() => this.counters.increment(ref, key, fields, ttlMs));
+  }
+
+  protected readCountersIn(ref: CollectionRef, key: string): Promise<Record<string, number>> {
+    return this.guarded(() => this.counters.read(ref, key));
+  }
+
+  protected pushIn(ref: CollectionRef, key: string, text: string, max: number): Promise<void> {
+    return this.guarded(() => this.lists.push(ref, key, text, max));
+  }
+
+  protected readListIn(ref: CollectionRef, key: string, limit: number | undefined): Promise<string[]> {
+    return this.guarded(() => this.lists.read(ref, key, limit));
+  }
+
+  /** Any failure of the embedded store's own work as `StoreUnavailableError`. */
+  private async guarded<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (cause) {
+      if (StoreUnavailableError.isInstance(cause)) throw cause;
+      throw new StoreUnavailableError("The embedded store failed.", { cause });
+    }
   }
 
   protected async publishText(channel: string, text: string): Promise<void> {

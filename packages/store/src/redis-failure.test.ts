@@ -73,6 +73,11 @@ describe.skipIf(!available)("Redis store when Redis fails (real redis-server)", 
       () => store!.publish("management", { type: "x" }),
       () => store!.subscribe("management", () => undefined),
       () => store!.ping(),
+      () => store!.increment("usage", "n", 1, { ttlMs: 1_000 }),
+      () => store!.incrementFields("usage", "k", { requests: 1 }),
+      () => store!.readCounters("usage", "k"),
+      () => store!.pushCapped("history", "all", { a: 1 }, 10),
+      () => store!.readList("history", "all"),
     ];
     for (const operation of operations) {
       const error = await failure(operation);
@@ -94,6 +99,8 @@ describe.skipIf(!available)("Redis store when Redis fails (real redis-server)", 
       expect(StoreUnavailableError.isInstance(error), String(error)).toBe(true);
       const ping = await failure(() => store!.ping());
       expect(StoreUnavailableError.isInstance(ping), String(ping)).toBe(true);
+      const counted = await failure(() => store!.incrementFields("usage", "k", { requests: 1 }));
+      expect(StoreUnavailableError.isInstance(counted), String(counted)).toBe(true);
     } finally {
       process.kill(server.pid, "SIGCONT");
     }

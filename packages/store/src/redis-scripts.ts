@@ -37,3 +37,23 @@ else
   redis.call('SET', KEYS[1], ARGV[4])
 end
 return 1`;
+
+/**
+ * Adds to the fields of a counter hash and sets its expiry, in one step. KEYS[1] the hash; ARGV[1]
+ * the TTL in ms, "0" to keep the expiry; then pairs of field and increment. Returns the whole hash
+ * afterwards as a flat field/value list (`HGETALL`).
+ */
+export const INCREMENT_FIELDS_SCRIPT = `
+for i = 2, #ARGV, 2 do
+  redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+if ARGV[1] ~= '0' then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+end
+return redis.call('HGETALL', KEYS[1])`;
+
+/** Pushes a value at the head of a list and keeps the newest ones. KEYS[1] the list; ARGV[1] the cap; ARGV[2] the value. */
+export const PUSH_CAPPED_SCRIPT = `
+redis.call('LPUSH', KEYS[1], ARGV[2])
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+return 1`;

@@ -1,13 +1,13 @@
 import KeyvRedis from "@keyv/redis";
 import type { Keyv, KeyvStoreAdapter } from "keyv";
-import { BaseStore, type NamespaceRef } from "./base-store.js";
+import { BaseStore, type CollectionRef, type NamespaceRef } from "./base-store.js";
 import { GuardedStoreAdapter, type StoreGuard } from "./guarded-store-adapter.js";
 import type { LeaseBackend } from "./lease.js";
 import { deliver } from "./local-pub-sub.js";
 import { isStoredValueEqual } from "./namespace-keyv.js";
 import { connectClient, describeRedisError, type RedisClient } from "./redis-client.js";
 import { createRedisLeaseBackend } from "./redis-lease-backend.js";
-import { COMPARE_AND_SET_SCRIPT } from "./redis-scripts.js";
+import { COMPARE_AND_SET_SCRIPT, INCREMENT_FIELDS_SCRIPT, PUSH_CAPPED_SCRIPT } from "./redis-scripts.js";
 import type { SecretBox } from "./secret-box.js";
 import type { MessageHandler } from "./store-types.js";
 import { StoreUnavailableError } from "./store-unavailable-error.js";
@@ -120,6 +120,36 @@ export class RedisStore extends BaseStore {
     throw new StoreUnavailableError("A compare-and-set kept losing races with other writers; try again.");
   }
 
+  protected async incrementIn(
+    ref: CollectionRef,
+    key: string,
+    fields: Record<string, number>,
+    ttlMs: number | undefined,
+  ): Promise<Record<string, number>> {
+    const args = [ttlMs === undefined ? "0" : String(Math.max(1, Math.ceil(ttlMs)))];
+    for (const [field, by] of Object.entries(fields)) args.push(field, String(by));
+    const flat = await this.guard.run(() =>
+      this.client.eval(INCREMENT_FIELDS_SCRIPT, { keys: [`${ref.id}:${key}`], arguments: args }),
+    );
+    return toCounters(flat);
+  }
+
+  protected async readCountersIn(ref: CollectionRef, key: string): Promise<Record<string, number>> {
+    return toCounters(await this.guard.run(() => this.client.hGetAll(`${ref.id}:${key}`)));
+  }
+
+  protected async pushIn(ref: CollectionRef, key: string, text: string, max: number): Promise<void> {
+    await this.guard.run(() =>
+      this.client.eval(PUSH_CAPPED_SCRIPT, { keys: [`${ref.id}:${key}`], arguments: [String(max), text] }),
+    );
+  }
+
+  protected async readListIn(ref: CollectionRef, key: string, limit: number | undefined): Promise<string[]> {
+    const end = limit === undefined ? -1 : limit - 1;
+    const texts = await this.guard.run(() => this.client.lRange(`${ref.id}:${key}`, 0, end));
+    return texts.map(String);
+  }
+
   protected async publishText(channel: string, text: string): Promise<void> {
     await this.guard.run(() => this.client.publish(channel, text));
   }
@@ -165,6 +195,17 @@ export class RedisStore extends BaseStore {
       subscriber && closeClient(subscriber, this.commandTimeoutMs),
     ]);
   }
+}
+
+/** A counter hash as Redis returns it (a flat field/value list, or a map) as numbers. */
+function toCounters(reply: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (Array.isArray(reply)) {
+    for (let i = 0; i + 1 < reply.length; i += 2) out[String(reply[i])] = Number(reply[i + 1]);
+  } else if (reply !== null && typeof reply === "object") {
+    for (const [field, value] of Object.entries(reply)) out[field] = Number(value);
+  }
+  return out;
 }
 
 /** Closes gracefully (pending replies first) within `ms`, else drops the connection. */

@@ -85,6 +85,21 @@ export interface CompareAndSetOptions {
   memoryOnly?: boolean;
 }
 
+/** Options of `store.increment` and `store.incrementFields`. */
+export interface CounterOptions {
+  /**
+   * The counter expires this long after this call (each call with a TTL sets it anew). Without it the
+   * expiry stays as it was (none for a new counter).
+   */
+  ttlMs?: number;
+}
+
+/** Options of `store.readList`. */
+export interface ReadListOptions {
+  /** At most this many values, newest first. Default: the whole list. */
+  limit?: number;
+}
+
 /** A message handler of `store.subscribe`. */
 export type MessageHandler<T = unknown> = (message: T) => void;
 
@@ -146,6 +161,37 @@ export interface Store {
    * function is called. Resolves once the subscription is active. A throwing handler affects nothing else.
    */
   subscribe<T = unknown>(channel: string, handler: MessageHandler<T>): Promise<() => Promise<void>>;
+  /**
+   * Adds `by` (a safe integer, negative to subtract) to the counter `key` of `namespace` and resolves
+   * with its new value; an absent or expired counter starts at 0. Atomic against every other caller, in
+   * every replica (Redis `HINCRBY` + `PEXPIRE` in one script) or process on the folder (embedded: a queue
+   * per key plus the key's file lock). It is the field `value` of the counter hash `key`
+   * (see {@link incrementFields}, {@link readCounters}). Counters are apart from the namespace's Keyv
+   * values: the same name holds both without either seeing the other.
+   */
+  increment(namespace: string, key: string, by: number, options?: CounterOptions): Promise<number>;
+  /**
+   * Adds each of `fields` (field → safe integer) to the counter hash `key` of `namespace` in one atomic
+   * step, and resolves with every field of the hash after the change (fields never incremented are
+   * absent). For usage counts of input, output and request numbers that must move together.
+   */
+  incrementFields(
+    namespace: string,
+    key: string,
+    fields: Readonly<Record<string, number>>,
+    options?: CounterOptions,
+  ): Promise<Record<string, number>>;
+  /** The fields of the counter hash `key` of `namespace` (`{}` when absent or expired). */
+  readCounters(namespace: string, key: string): Promise<Record<string, number>>;
+  /**
+   * Puts `value` (anything JSON can carry) at the head of the list `key` of `namespace` and keeps only
+   * the newest `max` values (Redis `LPUSH` + `LTRIM` in one script; embedded: a file of JSON lines,
+   * appended under the key's file lock and cut back to `max` from time to time, so it holds at most about
+   * twice `max` lines per process writing to it; reads return at most `limit` newest values anyway).
+   */
+  pushCapped(namespace: string, key: string, value: unknown, max: number): Promise<void>;
+  /** The values of the list `key` of `namespace`, newest first (`[]` when absent). */
+  readList<T = unknown>(namespace: string, key: string, options?: ReadListOptions): Promise<T[]>;
   /** Resolves when the store answers (Redis `PING`, the folder is writable); rejects with `StoreUnavailableError`. */
   ping(): Promise<void>;
   /**

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AppContext } from "../app-context.js";
-import { createApiKeyGuard } from "../middleware/api-key-auth.js";
 import { createCors } from "../middleware/cors.js";
 import { isLoopbackHost, requireAllowedHost } from "../middleware/host-guard.js";
 import { normalizePath } from "../middleware/normalize-path.js";
@@ -25,8 +24,9 @@ export interface RequestPipelineOptions {
 
 /**
  * The server's one request pipeline, run for every request in this order: the request log, the Host
- * check (on loopback), CORS (only when origins are configured), path normalisation, the API key (when
- * keys are set). Then the JSON API routes are answered here (body read, route handler), and anything
+ * check (on loopback), CORS (only when origins are configured), path normalisation, the API key
+ * (`app.ops.authorize`: `CMP_API_KEYS` and named keys; with neither, nothing to check and no store
+ * command; a key's limits only on the JSON API routes). Then the JSON API routes are answered here (body read, route handler), and anything
  * else goes to `fallback` (the Express router of the small GET and management routes) with the same
  * typed {@link HttpContext}. Every failure is answered by {@link sendError}.
  *
@@ -41,40 +41,53 @@ export function createRequestPipeline(
   const { config, logger, tracker, now } = app;
   const checkHost = isLoopbackHost(config.host);
   const cors = config.corsOrigins.length > 0 ? createCors(config.corsOrigins) : null;
-  const keys = [
-    ...config.apiKeys,
-    ...(config.apiKeys.length > 0 && config.dashboardApiKey ? [config.dashboardApiKey] : []),
-  ];
-  const requireKey = keys.length > 0 ? createApiKeyGuard(keys) : null;
   const { jsonRoutes, isPublic, fallback, errorDialect } = options;
   const limit = config.bodyLimitBytes;
 
   return (req, res) => {
     const http = new HttpContext(req, res, now());
-    logRequest(http, logger, tracker, now, app.metrics);
+    logRequest(http, logger, tracker, now, app.metrics, app.ops);
+    let route: RouteHandler | undefined;
+    // The key check answers at once when it can (no named keys, a CMP_API_KEYS key, a cached named key
+    // without limits); otherwise the request waits for it here.
+    let admitted: Promise<void> | undefined;
     try {
       if (checkHost) requireAllowedHost(http);
       if (cors?.(http)) return;
       normalizePath(http);
       if (errorDialect !== undefined) http.errorDialect = errorDialect(http.path);
-      if (requireKey !== null && !isPublic(http.method, http.path)) requireKey(http);
+      route = http.method === "POST" ? jsonRoutes.get(http.path) : undefined;
+      if (!isPublic(http.method, http.path)) admitted = app.ops.authorize(http, route !== undefined);
     } catch (error) {
-      if (errorDialect !== undefined) http.errorDialect ??= errorDialect(http.path);
-      req.resume();
-      sendError(app, http, error);
+      refuse(http, error);
       return;
     }
-    const route = http.method === "POST" ? jsonRoutes.get(http.path) : undefined;
+    if (admitted === undefined) dispatch(http, route);
+    else
+      admitted.then(
+        () => dispatch(http, route),
+        (error: unknown) => refuse(http, error),
+      );
+  };
+
+  function refuse(http: HttpContext, error: unknown): void {
+    if (errorDialect !== undefined) http.errorDialect ??= errorDialect(http.path);
+    http.req.resume();
+    sendError(app, http, error);
+  }
+
+  function dispatch(http: HttpContext, route: RouteHandler | undefined): void {
     if (route === undefined) {
       bindContext(http);
-      fallback(req, res);
+      fallback(http.req, http.res);
       return;
     }
-    readJsonBody(req, limit)
+    const handler = route;
+    readJsonBody(http.req, limit)
       .then((body) => {
         http.body = body;
-        return route(app, http);
+        return handler(app, http);
       })
       .catch((error: unknown) => sendError(app, http, error));
-  };
+  }
 }

@@ -42,6 +42,17 @@ export function createApiKeyGuard(keys: string[]): (http: HttpContext) => void {
   };
 }
 
+/**
+ * The key a request presents: `Authorization: Bearer <key>`, else `x-api-key: <key>` (trimmed); `null`
+ * when it presents none.
+ */
+export function presentedApiKey(
+  authorization: string | undefined,
+  xApiKey: string | string[] | undefined,
+): string | null {
+  return presentedKey(authorization, xApiKey);
+}
+
 function presentedKey(
   authorization: string | undefined,
   xApiKey: string | string[] | undefined,

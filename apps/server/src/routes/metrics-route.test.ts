@@ -228,16 +228,20 @@ describe("who may read /metrics", () => {
     expect((await request(h.app).post("/metrics")).status).toBe(405);
   });
 
-  it("mayReadMetrics refuses a key the management API does not accept", async () => {
+  it("is for admin keys: CMP_API_KEYS and --admin named keys read it, other named keys get 403", async () => {
     const h = await start({ apiKeys: ["sk-one"] });
-    const config = h.app.context.config;
-    const http = (headers: Record<string, string>) =>
-      ({ header: (name: string) => headers[name], req: { headers } }) as never;
-    expect(mayReadMetrics(config, http({ authorization: "Bearer sk-one" }))).toBe(true);
-    expect(mayReadMetrics(config, http({ "x-api-key": "sk-one" }))).toBe(true);
-    expect(mayReadMetrics(config, http({ authorization: "Bearer sk-named-key" }))).toBe(false);
-    expect(mayReadMetrics(config, http({}))).toBe(false);
-    expect(mayReadMetrics({ ...config, metricsPublic: true }, http({}))).toBe(true);
-    expect(mayReadMetrics({ ...config, apiKeys: [] }, http({}))).toBe(true);
+    const create = async (body: Record<string, unknown>) =>
+      (await request(h.app).post("/v1/management/keys").set("authorization", "Bearer sk-one").send(body)).body
+        .key as string;
+    const reader = await create({ name: "reader" });
+    const admin = await create({ name: "ops", admin: true });
+    const scrape = (key: string) => request(h.app).get("/metrics").set("authorization", `Bearer ${key}`);
+    expect((await scrape("sk-one")).status).toBe(200);
+    expect((await scrape(admin)).status).toBe(200);
+    const refused = await scrape(reader);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe("metrics_forbidden");
+    expect((await scrape("sk-wrong")).status).toBe(401);
+    expect(mayReadMetrics({ metricsPublic: true }, {} as never)).toBe(true);
   });
 });

@@ -47,6 +47,8 @@ export function openApiRequest(
   }
   const record = app.tracker.start({ model, stream: request.stream, api: request.api });
   http.record = record;
+  // The named key's name on the record; a model the key may not use is refused (403) here.
+  app.ops.admitModel(http, model, record);
   const clientAbort = new ClientAbort(http.res);
   const writer = request.stream
     ? (request.createWriter?.(http.res, app.config.keepAliveMs) ??

@@ -1,6 +1,7 @@
 import { createCodexClient } from "@cmp/codex-client";
 import { bundledCatalog } from "@cmp/models";
 import { OAuthError } from "@cmp/oauth";
+import type { Store } from "@cmp/store";
 import { type FakeCodexServer, type ScenarioInput, startFakeCodexServer } from "@cmp/testkit";
 import type { Logger } from "pino";
 import type { AppConfig, TokenManagerLike } from "../app-deps.js";
@@ -57,6 +58,8 @@ export async function createHarness(
     logger?: Logger;
     /** The app's clock (default `Date.now`). */
     now?: () => number;
+    /** The operator store (`AppDeps.store`: keys, usage, history); default one in memory. The caller closes it. */
+    store?: Store;
   } = {},
 ): Promise<Harness> {
   const codex = await startFakeCodexServer(
@@ -82,6 +85,7 @@ export async function createHarness(
     ...(options.shutdownSignal ? { shutdownSignal: options.shutdownSignal } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.store ? { store: options.store } : {}),
   });
   return {
     app,
