@@ -50,7 +50,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await auth.close();
-  await rm(home, { recursive: true, force: true });
+  await rm(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 });
 
 describe("cmp-server login", () => {

@@ -68,7 +68,7 @@ describe.skipIf(!available)("cmp-server login, status and logout on the shared s
   });
   afterEach(async () => {
     await auth.close();
-    await rm(home, { recursive: true, force: true });
+    await rm(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   });
 
   it("imports a Codex login into the shared store, shows it from any machine, and logs out", async () => {
@@ -105,7 +105,7 @@ describe.skipIf(!available)("cmp-server login, status and logout on the shared s
     try {
       expect(await runStatusCommand([], { ...context(), home: elsewhere })).toBe(0);
     } finally {
-      await rm(elsewhere, { recursive: true, force: true });
+      await rm(elsewhere, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     }
     expect(out[0]).toBe("Logged in as user@example.com (pro plan, account acc_test).");
     expect(out[1]).toMatch(/^Access token expires \d{4}-/);

@@ -46,7 +46,8 @@ async function historyOf(
 afterEach(async () => {
   await Promise.all(harnesses.splice(0).map((h) => h.close()));
   await Promise.all(stores.splice(0).map((store) => store.close()));
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+  for (const folder of folders.splice(0))
+    rmSync(folder, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 });
 
 /** Every file under `dir`, with its text. */

@@ -63,7 +63,7 @@ export async function createEnvironment(
     env: { CMP_HOME: home, CMP_UPSTREAM_URL: upstream.codex.baseUrl, CMP_AUTH_ISSUER: upstream.auth.issuer },
     async cleanup() {
       await upstream.close();
-      await rm(home, { recursive: true, force: true });
+      await rm(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
 }

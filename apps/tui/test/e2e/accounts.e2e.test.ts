@@ -188,7 +188,7 @@ afterAll(async () => {
   await tui?.kill();
   server?.closeAllConnections();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  if (home) await rm(home, { recursive: true, force: true });
+  if (home) await rm(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 }, 30_000);
 
 describe("cmp-tui accounts and keys views in a terminal", () => {

@@ -73,7 +73,7 @@ afterAll(async () => {
   await tui?.kill();
   await server?.stop();
   await upstream?.close();
-  if (home) await rm(home, { recursive: true, force: true });
+  if (home) await rm(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 }, 30_000);
 
 describe("cmp-tui in a terminal", () => {
@@ -129,12 +129,14 @@ describe("cmp-tui in a terminal", () => {
     );
 
     const dashboard = await tui.waitFor(
-      (s) => s.includes("93.0% used ‼ almost out") && s.includes("Errors (1)") && /\s5\s+1\s/.test(s),
+      // The 429 is in the feed twice: the request's error, and its account cooling down until the reset.
+      (s) => s.includes("93.0% used ‼ almost out") && s.includes("Errors (2)") && /\s5\s+1\s/.test(s),
       "quota bars, totals and the error feed",
     );
     expect(dashboard).toContain("77.3% used ▲ near limit");
     expect(dashboard).toMatch(/5h\s+█+░+\s+93\.0% used/);
     expect(dashboard).toContain("HTTP 429");
+    expect(dashboard).toContain("account default is cooling down: usage_limit_reached");
     const all = await tui.captureAll();
     const rows = all.split("\n").filter((line) => line.includes(` ${model} `) && /\s(200|429)\s/.test(line));
     expect(rows).toHaveLength(5);

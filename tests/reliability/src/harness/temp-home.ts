@@ -16,5 +16,5 @@ export function removeTempHome(dir: string): void {
   } catch {
     // already gone
   }
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 }
