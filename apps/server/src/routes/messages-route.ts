@@ -20,6 +20,7 @@ import { createClaudeModelResolver } from "../state/anthropic-model-aliases.js";
 import type { RecordUsage } from "../state/request-record.js";
 import { withAccount } from "./account-failover.js";
 import { answerHeaders, openApiRequest } from "./open-api-request.js";
+import { prepareReasoningReplay } from "./reasoning-replay.js";
 import { retryWhileOverloaded } from "./retry-overload.js";
 import { prepareUpstream, type UpstreamPlan } from "./upstream-send.js";
 
@@ -82,29 +83,16 @@ function messagesUpstreamPlan(
       "the backend rejected custom instructions; sent the Codex prompt with your system prompt as a developer message",
     build: async (selected, resolved, { auth, replayReasoning, promptCacheKey }) => {
       const scope = { accountId: auth.accountId, slug: resolved.slug };
-      // Another replica may have served the turn that made these calls (shared store only).
-      if (replayReasoning && app.reasoningCache.shared)
-        await app.reasoningCache.load(scope, toolUseIds(request));
-      let fromCache = false;
+      const replay = await prepareReasoningReplay(app, scope, replayReasoning, () => toolUseIds(request));
       const result = convertMessagesRequestToResponses(request, {
         model: resolved,
         instructions: selected.instructions,
         systemMessages: selected.systemMessages,
         replayReasoning,
         promptCacheKey,
-        lookupReasoningItems: (callId) => {
-          const items = app.reasoningCache.get(scope, callId);
-          if (items !== undefined) fromCache = true;
-          return items;
-        },
+        lookupReasoningItems: replay.lookup,
       });
-      return {
-        value: result.value,
-        promptCacheKey: result.promptCacheKey,
-        continuesTurn: result.continuesTurn,
-        warnings: result.warnings,
-        replayedReasoning: result.replayedReasoning || fromCache,
-      };
+      return { ...result, replayedReasoning: result.replayedReasoning || replay.replayed };
     },
   };
 }

@@ -8,6 +8,7 @@ import type { AppContext } from "../app-context.js";
 import { isBackgroundTaskPrompt, type ProfileSettings } from "../client-profiles.js";
 import type { PoolAccount } from "../state/account-pool.js";
 import type { RequestRecord } from "../state/request-record.js";
+import { prepareReasoningReplay } from "./reasoning-replay.js";
 import { prepareUpstream } from "./upstream-send.js";
 
 /** Sends one upstream request (with the one-time instructions fallback); call it `n` times for `n` choices. */
@@ -96,29 +97,15 @@ export function prepareChat(
         "the backend rejected custom instructions; sent the Codex prompt with your system prompt as a developer message",
       build: async (selected, resolved, { auth, replayReasoning, promptCacheKey }) => {
         const scope = { accountId: auth.accountId, slug: resolved.slug };
-        // Another replica may have served the turn that made these calls (shared store only).
-        if (replayReasoning && ctx.reasoningCache.shared)
-          await ctx.reasoningCache.load(scope, toolCallIds(request));
-        let replayed = false;
+        const replay = await prepareReasoningReplay(ctx, scope, replayReasoning, () => toolCallIds(request));
         const result = convertChatRequestToResponses(request, {
           model: resolved,
           instructions: selected.instructions,
           systemMessages: selected.systemMessages,
           promptCacheKey,
-          lookupReasoningItems: (callId) => {
-            if (!replayReasoning) return undefined;
-            const items = ctx.reasoningCache.get(scope, callId);
-            if (items !== undefined) replayed = true;
-            return items;
-          },
+          lookupReasoningItems: replay.lookup,
         });
-        return {
-          value: result.value,
-          promptCacheKey: result.promptCacheKey,
-          continuesTurn: result.continuesTurn,
-          warnings: result.warnings,
-          replayedReasoning: replayed,
-        };
+        return { ...result, replayedReasoning: replay.replayed };
       },
     },
     account,

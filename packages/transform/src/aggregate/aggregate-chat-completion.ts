@@ -6,13 +6,12 @@ import type {
   ChatToolCall,
 } from "../chat/chat-completion-output-api.js";
 import { isChatStreamError } from "../chat/chat-completion-output-api.js";
-import type { OpenAIHttpError } from "../errors/openai-http-error.js";
 import type { ResponsesEvent } from "../responses/responses-api.js";
 import { createResponsesEventParser } from "../sse/responses-event-parser.js";
 import type { ByteSource } from "../stream/byte-source.js";
 import { mapUsage } from "../stream/map-usage.js";
-import { PullBody } from "../stream/pull-body.js";
-import { describeReadFailure, type ReadFailureDescriber } from "../stream/read-failure.js";
+import { MappedPullBody } from "../stream/mapped-pull-body.js";
+import type { ReadFailureDescriber } from "../stream/read-failure.js";
 import {
   ChatChunkMapper,
   type ChatMapperOptions,
@@ -144,23 +143,19 @@ export async function aggregateChatCompletion(
 ): Promise<ChatCompletion> {
   const aggregator = new ChatCompletionBuilder(options);
   const mapper = aggregator.mapper;
-  let readFailure: OpenAIHttpError | null = null;
-  const parser = createResponsesEventParser((event) => {
-    if (!mapper.done) aggregator.push(event);
-  });
-  await new PullBody(upstream, {
-    feed: (chunk) => parser.feed(chunk),
-    endOfInput: () => parser.end(),
-    upstreamEnd: () => (mapper.done ? (mapper.stopped ? "cancel" : "drain") : false),
-    take: () => "",
-    finish: (readError) => {
-      if (readError !== undefined && !mapper.done) {
-        readFailure = describeReadFailure(readError, options.describeReadError);
-      }
-      return "";
+  const stream = new MappedPullBody(
+    upstream,
+    () =>
+      createResponsesEventParser((event) => {
+        if (!mapper.done) aggregator.push(event);
+      }),
+    {
+      progress: mapper,
+      describeReadError: options.describeReadError,
+      onClose: () => options.onDone?.(mapper),
     },
-    onClose: () => options.onDone?.(mapper),
-  }).text();
-  if (readFailure !== null) throw readFailure;
+  );
+  await stream.body.text();
+  if (stream.readFailure !== null) throw stream.readFailure;
   return aggregator.finish();
 }

@@ -1,9 +1,8 @@
 import { createStreamIncompleteError } from "../errors/map-stream-failure.js";
-import type { OpenAIHttpError } from "../errors/openai-http-error.js";
 import { createResponsesEventParser } from "../sse/responses-event-parser.js";
 import type { ByteSource } from "../stream/byte-source.js";
-import { PullBody } from "../stream/pull-body.js";
-import { describeReadFailure, type ReadFailureDescriber } from "../stream/read-failure.js";
+import { MappedPullBody } from "../stream/mapped-pull-body.js";
+import type { ReadFailureDescriber } from "../stream/read-failure.js";
 import type {
   MessagesMessageObject,
   MessagesOutputBlock,
@@ -111,27 +110,26 @@ export async function aggregateMessage(
 ): Promise<MessagesMessageObject> {
   const mapper = new MessagesEventMapper(options);
   const accumulator = new MessageAccumulator();
-  let readFailure: OpenAIHttpError | null = null;
-  const parser = createResponsesEventParser((event) => {
-    if (mapper.done) return;
-    for (const part of mapper.push(event)) accumulator.push(part);
-  });
-  await new PullBody(upstream, {
-    feed: (chunk) => parser.feed(chunk),
-    endOfInput: () => parser.end(),
-    upstreamEnd: () => (mapper.done ? (mapper.stopped ? "cancel" : "drain") : false),
-    take: () => "",
-    finish: (readError) => {
-      if (readError !== undefined && !mapper.done) {
-        readFailure = describeReadFailure(readError, options.describeReadError);
-      } else {
-        for (const part of mapper.finish()) accumulator.push(part);
-      }
-      return "";
+  const stream = new MappedPullBody(
+    upstream,
+    () =>
+      createResponsesEventParser((event) => {
+        if (mapper.done) return;
+        for (const part of mapper.push(event)) accumulator.push(part);
+      }),
+    {
+      progress: mapper,
+      finish: () => mapper.finish(),
+      emit: (part) => {
+        accumulator.push(part);
+        return "";
+      },
+      describeReadError: options.describeReadError,
+      onClose: () => options.onDone?.(mapper),
     },
-    onClose: () => options.onDone?.(mapper),
-  }).text();
-  if (readFailure !== null) throw readFailure;
+  );
+  await stream.body.text();
+  if (stream.readFailure !== null) throw stream.readFailure;
   if (mapper.error !== null) throw mapper.error;
   // A mapper that is done without an error has started the message; this only guards the type.
   if (accumulator.message === null) throw createStreamIncompleteError();

@@ -2,8 +2,9 @@ import type { OpenAIHttpError } from "../errors/openai-http-error.js";
 import { encodeSseEvent } from "../sse/encode-sse.js";
 import { createResponsesEventParser, type SseParseStats } from "../sse/responses-event-parser.js";
 import type { ByteSource } from "../stream/byte-source.js";
-import { PullBody } from "../stream/pull-body.js";
-import { describeReadFailure, type ReadFailureDescriber } from "../stream/read-failure.js";
+import { MappedPullBody } from "../stream/mapped-pull-body.js";
+import type { PullBody } from "../stream/pull-body.js";
+import type { ReadFailureDescriber } from "../stream/read-failure.js";
 import { toAnthropicErrorBody } from "./anthropic-error.js";
 import type { MessagesStreamEvent } from "./messages-output-api.js";
 import {
@@ -50,40 +51,28 @@ export function createMessagesSseBody(
   options: MessagesSseBodyOptions,
 ): MessagesSseBody {
   const mapper = createMessagesStreamMapper(options);
-  let pending = "";
-  let readFailure: OpenAIHttpError | null = null;
-  const parser = createResponsesEventParser((event) => {
-    if (mapper.done) return;
-    for (const part of mapper.push(event)) pending += encodeMessagesEvent(part);
-  });
-  const body = new PullBody(upstream, {
-    feed: (chunk) => parser.feed(chunk),
-    endOfInput: () => parser.end(),
-    upstreamEnd: () => (mapper.done ? (mapper.stopped ? "cancel" : "drain") : false),
-    take: () => {
-      const text = pending;
-      pending = "";
-      return text;
+  const stream = new MappedPullBody(
+    upstream,
+    (out) =>
+      createResponsesEventParser((event) => {
+        if (mapper.done) return;
+        for (const part of mapper.push(event)) out.pending += encodeMessagesEvent(part);
+      }),
+    {
+      progress: mapper,
+      finish: () => mapper.finish(),
+      emit: encodeMessagesEvent,
+      failureText: (failure) => encodeSseEvent("error", toAnthropicErrorBody(failure)),
+      describeReadError: options.describeReadError,
+      onClose: () => options.onDone?.(mapper),
     },
-    finish: (readError) => {
-      if (readError !== undefined && !mapper.done) {
-        readFailure = describeReadFailure(readError, options.describeReadError);
-        pending += encodeSseEvent("error", toAnthropicErrorBody(readFailure));
-      } else {
-        for (const part of mapper.finish()) pending += encodeMessagesEvent(part);
-      }
-      const text = pending;
-      pending = "";
-      return text;
-    },
-    onClose: () => options.onDone?.(mapper),
-  });
+  );
   return {
-    body,
+    body: stream.body,
     mapper,
-    stats: parser.stats,
+    stats: stream.stats,
     get failure() {
-      return mapper.error ?? readFailure;
+      return mapper.error ?? stream.readFailure;
     },
   };
 }

@@ -1,17 +1,14 @@
 import type { ChatToolCallDelta } from "../chat/chat-completion-output-api.js";
-import { createStreamIncompleteError, mapStreamFailure } from "../errors/map-stream-failure.js";
 import type { OpenAIHttpError } from "../errors/openai-http-error.js";
 import {
   type ParsedOutputItem,
   parseOutputItem,
   type ReasoningItem,
   type ResponsesEvent,
-  type ResponsesOutputItem,
   type ResponsesResponse,
 } from "../responses/responses-api.js";
-import { createStopSequenceMatcher, type StopSequenceMatcher } from "../stream/stop-sequence-matcher.js";
-import { StreamedItems } from "../stream/streamed-items.js";
-import { type ToolCallSink, ToolCallTracker } from "../stream/tool-call-tracker.js";
+import { responseOutputId } from "../stream/response-output-id.js";
+import { ResponsesEventMapper } from "../stream/responses-event-mapper.js";
 import { toAnthropicErrorBody } from "./anthropic-error.js";
 import type {
   MessagesBlockDelta,
@@ -56,8 +53,6 @@ export interface MessagesStreamMapper {
   reasoningItemsByCallId(): Map<string, ReasoningItem[]>;
 }
 
-const NO_EVENTS: readonly MessagesStreamEvent[] = Object.freeze([]);
-
 interface OpenBlock {
   index: number;
   kind: MessagesOutputBlock["type"];
@@ -87,20 +82,17 @@ const itemKey = (itemId: string | null | undefined, outputIndex: number | null |
  * `_stop`, then `message_delta` and `message_stop`). `message_start` waits for the first output, so a
  * backend that fails at once can still be answered as an HTTP error.
  */
-export class MessagesEventMapper implements MessagesStreamMapper, ToolCallSink {
-  done = false;
-  stopped = false;
+export class MessagesEventMapper
+  extends ResponsesEventMapper<MessagesStreamEvent>
+  implements MessagesStreamMapper
+{
   stopReason: MessagesStopReason | null = null;
   usage: MessagesUsage | null = null;
   reasoningTokens = 0;
-  error: OpenAIHttpError | null = null;
 
   private readonly model: string;
   private readonly thinking: ThinkingOutput;
-  private readonly now: (() => number) | undefined;
-  private readonly matcher: StopSequenceMatcher | null;
   private id: string | null;
-  private responseId: string | null = null;
   private started = false;
   private nextIndex = 0;
   private open: OpenBlock | null = null;
@@ -109,12 +101,6 @@ export class MessagesEventMapper implements MessagesStreamMapper, ToolCallSink {
   private stopSequence: string | null = null;
   private anyText = false;
   private anyReasoning = false;
-  private out: MessagesStreamEvent[] | null = null;
-  private textItems: StreamedItems | null = null;
-  private reasoningSeen: StreamedItems | null = null;
-  private reasoningItems: ReasoningItem[] | null = null;
-  private reasoningByCall: Map<string, ReasoningItem[]> | null = null;
-  private tools: ToolCallTracker | null = null;
   /** Tool calls by the tracker's index, and by call id. */
   private toolCalls: Map<number, ToolBlock> | null = null;
   private toolCallsById: Map<string, ToolBlock> | null = null;
@@ -122,33 +108,10 @@ export class MessagesEventMapper implements MessagesStreamMapper, ToolCallSink {
   private queuedTools: ToolBlock[] = [];
 
   constructor(options: MessagesMapperOptions) {
+    super(options.stopSequences, options.now);
     this.model = options.model;
     this.id = options.id ?? null;
     this.thinking = options.thinking ?? "none";
-    this.now = options.now;
-    const stops = options.stopSequences;
-    this.matcher = stops && stops.length > 0 ? createStopSequenceMatcher(stops) : null;
-  }
-
-  push(event: ResponsesEvent): readonly MessagesStreamEvent[] {
-    if (this.done) return NO_EVENTS;
-    this.out = null;
-    this.handle(event);
-    return this.takeOut();
-  }
-
-  finish(): readonly MessagesStreamEvent[] {
-    if (this.done) return NO_EVENTS;
-    this.out = null;
-    this.fail(createStreamIncompleteError());
-    return this.takeOut();
-  }
-
-  reasoningItemsByCallId(): Map<string, ReasoningItem[]> {
-    if (this.tools !== null) {
-      for (const callId of this.tools.announcedCallIds()) this.rememberReasoning(callId);
-    }
-    return new Map(this.reasoningByCall ?? undefined);
   }
 
   /**
@@ -200,21 +163,8 @@ export class MessagesEventMapper implements MessagesStreamMapper, ToolCallSink {
     }
   }
 
-  private takeOut(): readonly MessagesStreamEvent[] {
-    const out = this.out;
-    this.out = null;
-    return out ?? NO_EVENTS;
-  }
-
-  private add(event: MessagesStreamEvent): void {
-    if (this.out === null) this.out = [event];
-    else this.out.push(event);
-  }
-
   private messageId(): string {
-    this.id ??= this.responseId
-      ? `msg_${this.responseId.replace(/^resp_/, "")}`
-      : `msg_${crypto.randomUUID().replaceAll("-", "")}`;
+    this.id ??= responseOutputId("msg_", this.responseId);
     return this.id;
   }
 
@@ -222,7 +172,7 @@ export class MessagesEventMapper implements MessagesStreamMapper, ToolCallSink {
   private start(): void {
     if (this.started) return;
     this.started = true;
-    this.add({
+    this.out.add({
       type: "message_start",
       message: {
         id: this.messageId(),
@@ -235,7 +185,7 @@ export class MessagesEventMapper implements MessagesStreamMapper, ToolCallSink {
         usage: mapMessagesUsage(null),
       },
     });
-    this.add({ type: "ping" });
+    this.out.add({ type: "ping" });
   }
 
   private openBlock(block: MessagesOutputBlock, item: string): number {
@@ -243,19 +193,19 @@ export class MessagesEventMapper implements MessagesStreamMapper, ToolCallSink {
     this.start();
     const index = this.nextIndex++;
     this.open = { index, kind: block.type, item, hasText: false };
-    this.add({ type: "content_block_start", index, content_block: block });
+    this.out.add({ type: "content_block_start", index, content_block: block });
     return index;
   }
 
   private delta(index: number, delta: MessagesBlockDelta): void {
-    this.add({ type: "content_block_delta", index, delta });
+    this.out.add({ type: "content_block_delta", index, delta });
   }
 
   private close(): void {
     const open = this.open;
     if (open === null) return;
     this.open = null;
-    this.add({ type: "content_block_stop", index: open.index });
+    this.out.add({ type: "content_block_stop", index: open.index });
   }
 
   /** Text held back as a possible start of a stop sequence goes out when something else follows. */
@@ -305,25 +255,9 @@ export class MessagesEventMapper implements MessagesStreamMapper, ToolCallSink {
     this.delta(block.index, { type: "thinking_delta", thinking: piece });
   }
 
-  private trackTools(): ToolCallTracker {
-    this.tools ??= new ToolCallTracker(this);
-    return this.tools;
-  }
-
-  private markText(itemId: string | null | undefined, outputIndex: number | null | undefined): void {
-    this.textItems ??= new StreamedItems();
-    this.textItems.mark(itemId, outputIndex);
-  }
-
-  private rememberReasoning(callId: string): void {
-    this.reasoningByCall ??= new Map();
-    if (!this.reasoningByCall.has(callId)) this.reasoningByCall.set(callId, [...(this.reasoningItems ?? [])]);
-  }
-
-  private itemDone(item: ParsedOutputItem, outputIndex: number | null | undefined): void {
+  protected itemDone(item: ParsedOutputItem, outputIndex: number | null | undefined): void {
     if (item.type === "function_call") {
-      this.trackTools().done(item, item.id, outputIndex);
-      this.rememberReasoning(item.call_id);
+      this.functionCallDone(item, outputIndex);
       const call = this.toolCallsById?.get(item.call_id);
       if (call === undefined) return;
       call.done = true;
@@ -359,17 +293,8 @@ export class MessagesEventMapper implements MessagesStreamMapper, ToolCallSink {
     item: Extract<ParsedOutputItem, { type: "reasoning" }>,
     outputIndex: number | null | undefined,
   ): void {
-    const summary = (item.summary ?? []).map((part) => ({
-      type: "summary_text" as const,
-      text: part.text ?? "",
-    }));
+    const summary = this.recordReasoning(item);
     const encrypted = item.encrypted_content;
-    if (encrypted) {
-      this.reasoningItems ??= [];
-      if (!this.reasoningItems.some((r) => r.encrypted_content === encrypted)) {
-        this.reasoningItems.push({ type: "reasoning", summary, encrypted_content: encrypted });
-      }
-    }
     if (this.thinking === "none") return;
     const streamed = this.reasoningSeen?.has(item.id, outputIndex, this.anyReasoning) ?? this.anyReasoning;
     let block: OpenBlock | null = streamed && this.open?.kind === "thinking" ? this.open : null;
@@ -390,13 +315,7 @@ export class MessagesEventMapper implements MessagesStreamMapper, ToolCallSink {
   private complete(response: ResponsesResponse, incomplete: boolean): void {
     this.usage = mapMessagesUsage(response.usage);
     this.reasoningTokens = reasoningTokensOf(response.usage);
-    const output = response.output;
-    if (output) {
-      for (let i = 0; i < output.length; i++) {
-        const item = parseOutputItem(output[i] as ResponsesOutputItem);
-        if (item && !this.done) this.itemDone(item, i);
-      }
-    }
+    this.outputItemsDone(response);
     if (this.done) return;
     const reason = response.incomplete_details?.reason;
     if (incomplete || response.status === "incomplete") {
@@ -414,21 +333,21 @@ export class MessagesEventMapper implements MessagesStreamMapper, ToolCallSink {
     this.start();
     this.stopReason = reason;
     this.done = true;
-    this.add({
+    this.out.add({
       type: "message_delta",
       delta: { stop_reason: reason, stop_sequence: this.stopSequence },
       usage: this.usage ?? mapMessagesUsage(null),
     });
-    this.add({ type: "message_stop" });
+    this.out.add({ type: "message_stop" });
   }
 
-  private fail(failure: OpenAIHttpError): void {
+  protected fail(failure: OpenAIHttpError): void {
     this.error = failure;
     this.done = true;
-    this.add(toAnthropicErrorBody(failure));
+    this.out.add(toAnthropicErrorBody(failure));
   }
 
-  private handle(event: ResponsesEvent): void {
+  protected handle(event: ResponsesEvent): void {
     switch (event.type) {
       case "response.created":
       case "response.in_progress":
@@ -453,8 +372,7 @@ export class MessagesEventMapper implements MessagesStreamMapper, ToolCallSink {
         return;
       case "response.reasoning_summary_text.delta":
       case "response.reasoning_text.delta":
-        this.reasoningSeen ??= new StreamedItems();
-        this.reasoningSeen.mark(event.item_id, event.output_index);
+        this.markReasoning(event.item_id, event.output_index);
         this.reasoningText(event.delta, itemKey(event.item_id, event.output_index));
         return;
       case "response.function_call_arguments.delta":
@@ -463,12 +381,9 @@ export class MessagesEventMapper implements MessagesStreamMapper, ToolCallSink {
       case "response.function_call_arguments.done":
         this.trackTools().argsDone(event.item_id, event.output_index, event.arguments);
         return;
-      case "response.output_item.added": {
-        if (event.item.type !== "function_call") return;
-        const item = parseOutputItem(event.item);
-        if (item?.type === "function_call") this.trackTools().added(item, item.id, event.output_index);
+      case "response.output_item.added":
+        this.itemAdded(event.item, event.output_index);
         return;
-      }
       case "response.output_item.done": {
         const item = parseOutputItem(event.item);
         if (item) this.itemDone(item, event.output_index);
@@ -481,7 +396,7 @@ export class MessagesEventMapper implements MessagesStreamMapper, ToolCallSink {
         return;
       case "response.failed":
       case "error":
-        this.fail(mapStreamFailure(event, { now: this.now?.() ?? Date.now() }));
+        this.failWith(event);
         return;
       default: {
         // A new type in `ResponsesEvent` must be handled above (the parser drops unknown types).

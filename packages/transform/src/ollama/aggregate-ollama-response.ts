@@ -1,9 +1,7 @@
 import { createStreamIncompleteError } from "../errors/map-stream-failure.js";
-import type { OpenAIHttpError } from "../errors/openai-http-error.js";
 import { createResponsesEventParser } from "../sse/responses-event-parser.js";
 import type { ByteSource } from "../stream/byte-source.js";
-import { PullBody } from "../stream/pull-body.js";
-import { describeReadFailure } from "../stream/read-failure.js";
+import { MappedPullBody } from "../stream/mapped-pull-body.js";
 import type { OllamaNdjsonBodyOptions } from "./create-ollama-ndjson-body.js";
 import { OllamaAnswerMapper, type OllamaAnswerPart } from "./ollama-answer-mapper.js";
 import type { OllamaChatResponse, OllamaGenerateResponse, OllamaToolCall } from "./ollama-api.js";
@@ -45,26 +43,25 @@ export async function aggregateOllamaResponse(
   const mapper = new OllamaAnswerMapper(options);
   const chat = mapper.chat;
   const fold = new OllamaAnswerFold();
-  let readFailure: OpenAIHttpError | null = null;
-  const parser = createResponsesEventParser((event) => {
-    if (!chat.done) for (const part of mapper.push(event)) fold.add(part);
-  });
-  await new PullBody(upstream, {
-    feed: (chunk) => parser.feed(chunk),
-    endOfInput: () => parser.end(),
-    upstreamEnd: () => (chat.done ? (chat.stopped ? "cancel" : "drain") : false),
-    take: () => "",
-    finish: (readError) => {
-      if (readError !== undefined && !chat.done) {
-        readFailure = describeReadFailure(readError, options.describeReadError);
-      } else {
-        for (const part of mapper.finish()) fold.add(part);
-      }
-      return "";
+  const stream = new MappedPullBody(
+    upstream,
+    () =>
+      createResponsesEventParser((event) => {
+        if (!chat.done) for (const part of mapper.push(event)) fold.add(part);
+      }),
+    {
+      progress: chat,
+      finish: () => mapper.finish(),
+      emit: (part) => {
+        fold.add(part);
+        return "";
+      },
+      describeReadError: options.describeReadError,
+      onClose: () => options.onDone?.(mapper),
     },
-    onClose: () => options.onDone?.(mapper),
-  }).text();
-  if (readFailure !== null) throw readFailure;
+  );
+  await stream.body.text();
+  if (stream.readFailure !== null) throw stream.readFailure;
   if (chat.error !== null) throw chat.error;
   const last = fold.last;
   // `finish` always ends in a final object or an error; this only guards the types.

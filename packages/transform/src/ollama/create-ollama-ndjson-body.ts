@@ -1,8 +1,9 @@
 import type { OpenAIHttpError } from "../errors/openai-http-error.js";
 import { createResponsesEventParser, type SseParseStats } from "../sse/responses-event-parser.js";
 import type { ByteSource } from "../stream/byte-source.js";
-import { PullBody } from "../stream/pull-body.js";
-import { describeReadFailure, type ReadFailureDescriber } from "../stream/read-failure.js";
+import { MappedPullBody } from "../stream/mapped-pull-body.js";
+import type { PullBody } from "../stream/pull-body.js";
+import type { ReadFailureDescriber } from "../stream/read-failure.js";
 import { encodeOllamaKeepAlive, encodeOllamaLine, toOllamaErrorBody } from "./encode-ollama-line.js";
 import { OllamaAnswerMapper, type OllamaAnswerOptions } from "./ollama-answer-mapper.js";
 
@@ -42,40 +43,28 @@ export function createOllamaNdjsonBody(
 ): OllamaNdjsonBody {
   const mapper = new OllamaAnswerMapper(options);
   const chat = mapper.chat;
-  let pending = "";
-  let readFailure: OpenAIHttpError | null = null;
-  const parser = createResponsesEventParser((event) => {
-    if (chat.done) return;
-    for (const part of mapper.push(event)) pending += encodeOllamaLine(part);
-  });
-  const body = new PullBody(upstream, {
-    feed: (chunk) => parser.feed(chunk),
-    endOfInput: () => parser.end(),
-    upstreamEnd: () => (chat.done ? (chat.stopped ? "cancel" : "drain") : false),
-    take: () => {
-      const text = pending;
-      pending = "";
-      return text;
+  const stream = new MappedPullBody(
+    upstream,
+    (out) =>
+      createResponsesEventParser((event) => {
+        if (chat.done) return;
+        for (const part of mapper.push(event)) out.pending += encodeOllamaLine(part);
+      }),
+    {
+      progress: chat,
+      finish: () => mapper.finish(),
+      emit: encodeOllamaLine,
+      failureText: (failure) => encodeOllamaLine(toOllamaErrorBody(failure)),
+      describeReadError: options.describeReadError,
+      onClose: () => options.onDone?.(mapper),
     },
-    finish: (readError) => {
-      if (readError !== undefined && !chat.done) {
-        readFailure = describeReadFailure(readError, options.describeReadError);
-        pending += encodeOllamaLine(toOllamaErrorBody(readFailure));
-      } else {
-        for (const part of mapper.finish()) pending += encodeOllamaLine(part);
-      }
-      const text = pending;
-      pending = "";
-      return text;
-    },
-    onClose: () => options.onDone?.(mapper),
-  });
+  );
   return {
-    body,
+    body: stream.body,
     mapper,
-    stats: parser.stats,
+    stats: stream.stats,
     get failure() {
-      return chat.error ?? readFailure;
+      return chat.error ?? stream.readFailure;
     },
     keepAliveLine: () => encodeOllamaKeepAlive(options),
   };

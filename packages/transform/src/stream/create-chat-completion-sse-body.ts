@@ -3,8 +3,9 @@ import { createChatChunkEncoder } from "../sse/encode-chat-chunk.js";
 import { encodeSse, SSE_DONE } from "../sse/encode-sse.js";
 import { createResponsesEventParser, type SseParseStats } from "../sse/responses-event-parser.js";
 import type { ByteSource } from "./byte-source.js";
-import { PullBody } from "./pull-body.js";
-import { describeReadFailure, type ReadFailureDescriber } from "./read-failure.js";
+import { MappedPullBody } from "./mapped-pull-body.js";
+import type { PullBody } from "./pull-body.js";
+import type { ReadFailureDescriber } from "./read-failure.js";
 import {
   type ChatMapperOptions,
   createResponsesToChatMapper,
@@ -46,40 +47,29 @@ export function createChatCompletionSseBody(
 ): ChatCompletionSseBody {
   const mapper = createResponsesToChatMapper(options);
   const encode = createChatChunkEncoder();
-  let pending = "";
-  let readFailure: OpenAIHttpError | null = null;
-  const parser = createResponsesEventParser((event) => {
-    if (mapper.done) return;
-    for (const part of mapper.push(event)) pending += encode(part);
-  });
-  const body = new PullBody(upstream, {
-    feed: (chunk) => parser.feed(chunk),
-    endOfInput: () => parser.end(),
-    upstreamEnd: () => (mapper.done ? (mapper.stopped ? "cancel" : "drain") : false),
-    take: () => {
-      const text = pending;
-      pending = "";
-      return text;
+  const stream = new MappedPullBody(
+    upstream,
+    (out) =>
+      createResponsesEventParser((event) => {
+        if (mapper.done) return;
+        for (const part of mapper.push(event)) out.pending += encode(part);
+      }),
+    {
+      progress: mapper,
+      finish: () => mapper.finish(),
+      emit: encode,
+      failureText: (failure) => encodeSse(failure.body),
+      trailer: SSE_DONE,
+      describeReadError: options.describeReadError,
+      onClose: () => options.onDone?.(mapper),
     },
-    finish: (readError) => {
-      if (readError !== undefined && !mapper.done) {
-        readFailure = describeReadFailure(readError, options.describeReadError);
-        pending += encodeSse(readFailure.body);
-      } else {
-        for (const part of mapper.finish()) pending += encode(part);
-      }
-      const text = pending + SSE_DONE;
-      pending = "";
-      return text;
-    },
-    onClose: () => options.onDone?.(mapper),
-  });
+  );
   return {
-    body,
+    body: stream.body,
     mapper,
-    stats: parser.stats,
+    stats: stream.stats,
     get failure() {
-      return mapper.error ?? readFailure;
+      return mapper.error ?? stream.readFailure;
     },
   };
 }

@@ -6,20 +6,17 @@ import type {
   ChatStreamPart,
   ChatToolCallDelta,
 } from "../chat/chat-completion-output-api.js";
-import { createStreamIncompleteError, mapStreamFailure } from "../errors/map-stream-failure.js";
 import type { OpenAIHttpError } from "../errors/openai-http-error.js";
 import {
   type ParsedOutputItem,
   parseOutputItem,
   type ReasoningItem,
   type ResponsesEvent,
-  type ResponsesOutputItem,
   type ResponsesResponse,
 } from "../responses/responses-api.js";
 import { mapUsage } from "./map-usage.js";
-import { createStopSequenceMatcher, type StopSequenceMatcher } from "./stop-sequence-matcher.js";
-import { StreamedItems } from "./streamed-items.js";
-import { type ToolCallSink, ToolCallTracker } from "./tool-call-tracker.js";
+import { responseOutputId } from "./response-output-id.js";
+import { ResponsesEventMapper } from "./responses-event-mapper.js";
 
 /** How reasoning summaries reach the client. */
 export type ReasoningOutput = "fields" | "think" | "none";
@@ -65,21 +62,14 @@ export interface ResponsesToChatMapper {
   reasoningItemsByCallId(): Map<string, ReasoningItem[]>;
 }
 
-/** What `push` and `finish` return when nothing was emitted; frozen, as every caller shares it. */
-const NO_PARTS: readonly ChatStreamPart[] = Object.freeze([]);
-
 /**
  * The state machine behind {@link createResponsesToChatMapper}. State lives in fields and the
  * collections needed only for reasoning, tool calls or stop sequences are made on first use, so a
  * plain text answer costs a handful of fields.
  */
-export class ChatChunkMapper implements ResponsesToChatMapper, ToolCallSink {
-  done = false;
-  stopped = false;
+export class ChatChunkMapper extends ResponsesEventMapper<ChatStreamPart> implements ResponsesToChatMapper {
   finishReason: ChatFinishReason | null = null;
   usage: ChatCompletionUsage | null = null;
-  error: OpenAIHttpError | null = null;
-  responseId: string | null = null;
 
   private id: string | null;
   private readonly model: string;
@@ -87,57 +77,21 @@ export class ChatChunkMapper implements ResponsesToChatMapper, ToolCallSink {
   private readonly includeUsage: boolean;
   private readonly reasoningOutput: ReasoningOutput;
   private readonly legacyFunctionCall: boolean;
-  private readonly now: (() => number) | undefined;
-  private readonly matcher: StopSequenceMatcher | null;
   private roleSent = false;
   private thinkOpen = false;
   private anyText = false;
   private anyReasoning = false;
   private reasoningSeparator = false;
   private lastTextItem: string | null | undefined = null;
-  /** Parts of the current `push`/`finish`; `null` until the first one. */
-  private out: ChatStreamPart[] | null = null;
-  private textItems: StreamedItems | null = null;
-  private reasoningItemsSeen: StreamedItems | null = null;
-  /** Encrypted reasoning items of this turn, in order. */
-  private reasoningItems: ReasoningItem[] | null = null;
-  private reasoningByCall: Map<string, ReasoningItem[]> | null = null;
-  private tools: ToolCallTracker | null = null;
 
   constructor(options: Omit<ChatMapperOptions, "includeUsage">, includeUsage: boolean) {
+    super(options.stop, options.now);
     this.id = options.id ?? null;
     this.model = options.model;
     this.created = options.created;
     this.includeUsage = includeUsage;
     this.reasoningOutput = options.reasoningOutput ?? "fields";
     this.legacyFunctionCall = options.legacyFunctionCall ?? false;
-    this.now = options.now;
-    const stop = options.stop;
-    this.matcher =
-      stop === null || stop === undefined || (typeof stop !== "string" && stop.length === 0)
-        ? null
-        : createStopSequenceMatcher(typeof stop === "string" ? [stop] : stop);
-  }
-
-  push(event: ResponsesEvent): readonly ChatStreamPart[] {
-    if (this.done) return NO_PARTS;
-    this.out = null;
-    this.handle(event);
-    return this.takeOut();
-  }
-
-  finish(): readonly ChatStreamPart[] {
-    if (this.done) return NO_PARTS;
-    this.out = null;
-    this.fail(createStreamIncompleteError());
-    return this.takeOut();
-  }
-
-  reasoningItemsByCallId(): Map<string, ReasoningItem[]> {
-    if (this.tools !== null) {
-      for (const callId of this.tools.announcedCallIds()) this.rememberReasoning(callId);
-    }
-    return new Map(this.reasoningByCall ?? undefined);
   }
 
   /** Sink of the tool-call tracker. */
@@ -151,21 +105,8 @@ export class ChatChunkMapper implements ResponsesToChatMapper, ToolCallSink {
     } else this.emit({ function_call: { name: delta.function.name, arguments: delta.function.arguments } });
   }
 
-  private takeOut(): readonly ChatStreamPart[] {
-    const out = this.out;
-    this.out = null;
-    return out ?? NO_PARTS;
-  }
-
-  private add(part: ChatStreamPart): void {
-    if (this.out === null) this.out = [part];
-    else this.out.push(part);
-  }
-
   private completionId(): string {
-    this.id ??= this.responseId
-      ? `chatcmpl-${this.responseId.replace(/^resp_/, "")}`
-      : `chatcmpl-${crypto.randomUUID().replaceAll("-", "")}`;
+    this.id ??= responseOutputId("chatcmpl-", this.responseId);
     return this.id;
   }
 
@@ -188,7 +129,7 @@ export class ChatChunkMapper implements ResponsesToChatMapper, ToolCallSink {
         }
       : { id, object: "chat.completion.chunk", created: this.created, model: this.model, choices: [choice] };
     this.roleSent = true;
-    this.add(chunk);
+    this.out.add(chunk);
   }
 
   private closeThink(): void {
@@ -209,7 +150,7 @@ export class ChatChunkMapper implements ResponsesToChatMapper, ToolCallSink {
     this.done = true;
     this.emit(this.roleSent ? {} : { content: "" }, reason);
     if (this.includeUsage) {
-      this.add({
+      this.out.add({
         id: this.completionId(),
         object: "chat.completion.chunk",
         created: this.created,
@@ -220,12 +161,12 @@ export class ChatChunkMapper implements ResponsesToChatMapper, ToolCallSink {
     }
   }
 
-  private fail(failure: OpenAIHttpError): void {
+  protected fail(failure: OpenAIHttpError): void {
     this.flushHeld();
     this.closeThink();
     this.error = failure;
     this.done = true;
-    this.add(failure.body);
+    this.out.add(failure.body);
   }
 
   private text(delta: string): void {
@@ -260,32 +201,9 @@ export class ChatChunkMapper implements ResponsesToChatMapper, ToolCallSink {
     }
   }
 
-  private trackTools(): ToolCallTracker {
-    this.tools ??= new ToolCallTracker(this);
-    return this.tools;
-  }
-
-  private markText(itemId: string | null | undefined, outputIndex: number | null | undefined): void {
-    this.textItems ??= new StreamedItems();
-    this.textItems.mark(itemId, outputIndex);
-  }
-
-  /** Ties the reasoning items seen so far to a tool call, once. */
-  private rememberReasoning(callId: string): void {
-    this.reasoningByCall ??= new Map();
-    if (!this.reasoningByCall.has(callId)) this.reasoningByCall.set(callId, [...(this.reasoningItems ?? [])]);
-  }
-
-  private itemAdded(raw: ResponsesOutputItem, outputIndex: number | null | undefined): void {
-    if (raw.type !== "function_call") return;
-    const item = parseOutputItem(raw);
-    if (item?.type === "function_call") this.trackTools().added(item, item.id, outputIndex);
-  }
-
-  private itemDone(item: ParsedOutputItem, outputIndex: number | null | undefined): void {
+  protected itemDone(item: ParsedOutputItem, outputIndex: number | null | undefined): void {
     if (item.type === "function_call") {
-      this.trackTools().done(item, item.id, outputIndex);
-      this.rememberReasoning(item.call_id);
+      this.functionCallDone(item, outputIndex);
       return;
     }
     if (item.type === "reasoning") {
@@ -305,21 +223,9 @@ export class ChatChunkMapper implements ResponsesToChatMapper, ToolCallSink {
     item: Extract<ParsedOutputItem, { type: "reasoning" }>,
     outputIndex: number | null | undefined,
   ): void {
-    const summary = (item.summary ?? []).map((part) => ({
-      type: "summary_text" as const,
-      text: part.text ?? "",
-    }));
-    const encrypted = item.encrypted_content;
-    // Only encrypted items can be replayed: nothing is stored upstream.
-    if (encrypted) {
-      this.reasoningItems ??= [];
-      if (!this.reasoningItems.some((r) => r.encrypted_content === encrypted)) {
-        this.reasoningItems.push({ type: "reasoning", summary, encrypted_content: encrypted });
-      }
-    }
-    if (this.reasoningItemsSeen?.has(item.id, outputIndex, this.anyReasoning) ?? this.anyReasoning) return;
-    this.reasoningItemsSeen ??= new StreamedItems();
-    this.reasoningItemsSeen.mark(item.id, outputIndex);
+    const summary = this.recordReasoning(item);
+    if (this.reasoningSeen?.has(item.id, outputIndex, this.anyReasoning) ?? this.anyReasoning) return;
+    this.markReasoning(item.id, outputIndex);
     for (const part of summary) {
       this.reasoningSeparator = true;
       this.reasoning(part.text);
@@ -328,13 +234,7 @@ export class ChatChunkMapper implements ResponsesToChatMapper, ToolCallSink {
 
   private complete(response: ResponsesResponse, incomplete: boolean): void {
     this.usage = mapUsage(response.usage);
-    const output = response.output;
-    if (output) {
-      for (let i = 0; i < output.length; i++) {
-        const item = parseOutputItem(output[i] as ResponsesOutputItem);
-        if (item && !this.done) this.itemDone(item, i);
-      }
-    }
+    this.outputItemsDone(response);
     if (this.done) return;
     const reason = response.incomplete_details?.reason;
     if (incomplete || response.status === "incomplete") {
@@ -343,7 +243,7 @@ export class ChatChunkMapper implements ResponsesToChatMapper, ToolCallSink {
     else this.finishWith(this.legacyFunctionCall ? "function_call" : "tool_calls");
   }
 
-  private handle(event: ResponsesEvent): void {
+  protected handle(event: ResponsesEvent): void {
     switch (event.type) {
       case "response.created":
       case "response.in_progress":
@@ -370,8 +270,7 @@ export class ChatChunkMapper implements ResponsesToChatMapper, ToolCallSink {
         return;
       case "response.reasoning_summary_text.delta":
       case "response.reasoning_text.delta":
-        this.reasoningItemsSeen ??= new StreamedItems();
-        this.reasoningItemsSeen.mark(event.item_id, event.output_index);
+        this.markReasoning(event.item_id, event.output_index);
         this.reasoning(event.delta);
         return;
       case "response.function_call_arguments.delta":
@@ -394,11 +293,9 @@ export class ChatChunkMapper implements ResponsesToChatMapper, ToolCallSink {
         this.complete(event.response, event.type === "response.incomplete");
         return;
       case "response.failed":
-      case "error": {
-        const now = this.now;
-        this.fail(mapStreamFailure(event, { now: now?.() ?? Date.now() }));
+      case "error":
+        this.failWith(event);
         return;
-      }
       default: {
         // Compile-time check: a new type in `ResponsesEvent` must be handled above. At run time
         // nothing else arrives (the parser drops unknown types), and ignoring it would be right.

@@ -73,3 +73,15 @@ export function createStopSequenceMatcher(stops: readonly string[]): StopSequenc
     },
   };
 }
+
+/**
+ * The matcher for a request's stop sequences (`stop` as a string or a list), or `null` when it names
+ * none, so a mapper without stop sequences skips the matcher altogether.
+ */
+export function stopSequenceMatcherFor(
+  stop: string | readonly string[] | null | undefined,
+): StopSequenceMatcher | null {
+  if (stop === null || stop === undefined) return null;
+  if (typeof stop === "string") return createStopSequenceMatcher([stop]);
+  return stop.length === 0 ? null : createStopSequenceMatcher(stop);
+}
