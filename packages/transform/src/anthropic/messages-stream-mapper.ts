@@ -148,7 +148,7 @@ export class MessagesEventMapper
 
   private openTool(call: ToolBlock): void {
     this.flushHeld();
-    call.block = this.openBlock({ type: "tool_use", id: call.id, name: call.name, input: {} }, "");
+    call.block = this.openBlock({ type: "tool_use", id: call.id, name: call.name, input: {} }, "").index;
     if (call.buffered !== "")
       this.delta(call.block, { type: "input_json_delta", partial_json: call.buffered });
     call.buffered = "";
@@ -188,13 +188,15 @@ export class MessagesEventMapper
     this.out.add({ type: "ping" });
   }
 
-  private openBlock(block: MessagesOutputBlock, item: string): number {
+  /** Closes the open block, starts `block` and returns it as the open one. */
+  private openBlock(block: MessagesOutputBlock, item: string): OpenBlock {
     this.close();
     this.start();
     const index = this.nextIndex++;
-    this.open = { index, kind: block.type, item, hasText: false };
+    const open: OpenBlock = { index, kind: block.type, item, hasText: false };
+    this.open = open;
     this.out.add({ type: "content_block_start", index, content_block: block });
-    return index;
+    return open;
   }
 
   private delta(index: number, delta: MessagesBlockDelta): void {
@@ -217,7 +219,7 @@ export class MessagesEventMapper
   private textDelta(text: string): void {
     if (text === "") return;
     const index =
-      this.open?.kind === "text" ? this.open.index : this.openBlock({ type: "text", text: "" }, "");
+      this.open?.kind === "text" ? this.open.index : this.openBlock({ type: "text", text: "" }, "").index;
     this.delta(index, { type: "text_delta", text });
   }
 
@@ -240,8 +242,7 @@ export class MessagesEventMapper
     const open = this.open;
     if (open?.kind === "thinking" && open.item === item) return open;
     this.flushHeld();
-    this.openBlock({ type: "thinking", thinking: "", signature: "" }, item);
-    return this.open as unknown as OpenBlock;
+    return this.openBlock({ type: "thinking", thinking: "", signature: "" }, item);
   }
 
   private reasoningText(delta: string, item: string): void {
