@@ -1,7 +1,7 @@
 import { createTokenManager, logout, type TokenStore } from "@cmp/oauth";
 import { POOL_NAMESPACE } from "../state/account-directory.js";
 import type { AccountHealth } from "../state/account-health.js";
-import { isUsable } from "../state/account-health.js";
+import { isUsable, stateAt } from "../state/account-health.js";
 import {
   type CommandAccounts,
   type CommandContext,
@@ -29,10 +29,9 @@ function describeWindow(label: string, window: unknown): string | null {
 }
 
 function describeState(health: AccountHealth | null, now: number): string {
-  if (isUsable(health, now)) return "active";
-  const h = health as AccountHealth;
-  if (h.state === "cooling_down") return `cooling down until ${new Date(h.until ?? now).toISOString()}`;
-  return h.state === "needs_login" ? "needs login" : "disabled";
+  const state = stateAt(health, now);
+  if (state === "cooling_down") return `cooling down until ${new Date(health?.until ?? now).toISOString()}`;
+  return state === "needs_login" ? "needs login" : state;
 }
 
 /** `cmp-server accounts`: every account with its email, plan, state, quota windows and last error. */

@@ -22,6 +22,11 @@ export function isUsable(health: AccountHealth | null | undefined, now: number):
   return health == null || (health.state === "cooling_down" && (health.until ?? 0) <= now);
 }
 
+/** The state an account with this health is in at `now` (a cooldown that ended is `active`). */
+export function stateAt(health: AccountHealth | null | undefined, now: number): AccountState {
+  return health == null || isUsable(health, now) ? "active" : health.state;
+}
+
 /** The channel on which a replica says that an account's health changed. */
 const HEALTH_CHANNEL = "pool.health";
 const healthKey = (name: string) => `health.${name}`;

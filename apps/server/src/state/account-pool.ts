@@ -5,7 +5,7 @@ import { OpenAIHttpError } from "@cmp/transform";
 import type { Logger } from "pino";
 import type { TokenManagerLike } from "../app-deps.js";
 import { POOL_NAMESPACE } from "./account-directory.js";
-import { type AccountHealth, AccountHealthBoard, isUsable } from "./account-health.js";
+import { type AccountHealth, AccountHealthBoard, isUsable, stateAt } from "./account-health.js";
 import { ExpiringLru } from "./expiring-lru.js";
 import type { ManagementBus } from "./management-bus.js";
 import { type AccountStrategy, type AccountWindows, pickNewAccount } from "./pool-routing.js";
@@ -319,8 +319,7 @@ export class AccountPool {
 
   /** The account's state now. */
   stateOf(name: string): AccountState {
-    const health = this.health.get(name);
-    return isUsable(health, this.now()) ? "active" : (health as AccountHealth).state;
+    return stateAt(this.health.get(name), this.now());
   }
 
   /** The health record of an account (`null`: active, or a cooldown that is over but not cleared yet). */
@@ -336,7 +335,7 @@ export class AccountPool {
         const { name } = slot.account;
         const login = await slot.account.tokenManager.getStatus().catch(() => null);
         const health = this.health.get(name);
-        const state = isUsable(health, now) ? "active" : (health as AccountHealth).state;
+        const state = stateAt(health, now);
         const window = (w: AccountWindows["primary"]) =>
           w && {
             used_percent: w.usedPercent,
