@@ -256,6 +256,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       await pool.close();
       await codexClient.close().catch(() => {});
       await stopRelay?.();
+      // Usage and history still gathered in this process, before the store closes.
+      await app.context.ops.close();
       await operatorStore.close().catch(() => {});
       logger.info("stopped");
       clearInterval(logFlush);

@@ -15,6 +15,10 @@ import { UsageLedger } from "./usage-ledger.js";
 
 /** How often at most one replica writes a key's last use. */
 const LAST_USED_EVERY_MS = 60_000;
+/** How long usage and history wait in a replica before they are written to the store. */
+export const FLUSH_EVERY_MS = 1_000;
+/** Usage counters (keys × accounts × models) that make a flush start at once (bounds the memory). */
+const MAX_PENDING_COUNTERS = 1_000;
 
 /** Options of {@link Operations}. */
 export interface OperationsOptions {
@@ -66,6 +70,7 @@ export class Operations {
   private readonly staticDigests: Buffer[];
   private readonly dashboardDigest: Buffer | null;
   private readonly lastUsedWritten = new Map<string, number>();
+  private flushTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private readonly logger: Logger;
 
@@ -276,28 +281,47 @@ export class Operations {
 
   /**
    * After a request's record closed: adds its usage to its key's, account's and model's counters and
-   * the record to the history, in the background. A store that cannot answer loses these (logged).
+   * the record to the history. Only the counter of a key with a token budget is written at once; the
+   * rest waits for the next flush, at most {@link FLUSH_EVERY_MS} later. A store that cannot answer
+   * loses these (logged).
    */
   finished(http: HttpContext, record: RequestRecord): void {
     const identity = requestIdentity(http);
-    const now = this.now();
-    const entry = { ...record };
-    Promise.all([
-      this.usage.record(
+    this.usage
+      .record(
         {
           key: identity?.kind === "named" ? identity.key : null,
           account: record.account,
           model: record.slug ?? record.model,
           usage: record.usage,
         },
-        now,
-      ),
-      this.history.add(entry, http.body),
-    ]).catch((error: unknown) =>
-      this.logger.warn(
-        { err: String(error), id: record.id },
-        "could not record a request's usage or history",
-      ),
+        this.now(),
+      )
+      ?.catch((error: unknown) => this.lost(error, record.id));
+    this.history.add(record, http.body);
+    if (this.usage.pendingCount >= MAX_PENDING_COUNTERS) void this.flush();
+    else this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS).unref();
+  }
+
+  /** Writes the usage and history gathered so far; never rejects (what the store refused is logged). */
+  flush(): Promise<void> {
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    return Promise.all([this.usage.flush(this.now()), this.history.flush()]).then(
+      () => undefined,
+      (error: unknown) => this.lost(error, null),
+    );
+  }
+
+  /** Writes what is gathered; the server calls it at shutdown, before it closes the store. */
+  close(): Promise<void> {
+    return this.flush();
+  }
+
+  private lost(error: unknown, id: string | null): void {
+    this.logger.warn(
+      { err: String(error), ...(id === null ? {} : { id }) },
+      "could not record requests' usage or history",
     );
   }
 }

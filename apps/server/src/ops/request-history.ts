@@ -35,23 +35,50 @@ function matchesStatus(entry: RequestRecord, status: string): boolean {
  * shared by every replica and kept across restarts (Redis; or files under `CMP_HOME/store`). Entries
  * are request records (key name, account, model, effort, API, status, latency, time to first token,
  * tokens, error code), never bodies, unless `CMP_LOG_BODIES=1`, and then with secrets redacted.
+ *
+ * Entries wait in this process until {@link flush} (`Operations` flushes within a second, and
+ * {@link page} first), so that a busy server writes the list once per flush instead of once per
+ * request; at most `size` wait, as older ones would be cut from the list anyway.
  */
 export class RequestHistory {
+  private pending: HistoryEntry[] = [];
+
   constructor(
     private readonly store: Store,
     private readonly size: number,
     private readonly logBodies: boolean,
   ) {}
 
-  /** Adds a finished request; `body` is kept only with `CMP_LOG_BODIES=1`, redacted and cut to size. */
-  async add(record: RequestRecord, body: unknown): Promise<void> {
+  /** How many entries wait for {@link flush}. */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /**
+   * Adds a finished request (a copy of `record`: the caller's object may still change); `body` is kept
+   * only with `CMP_LOG_BODIES=1`, redacted and cut to size.
+   */
+  add(record: RequestRecord, body: unknown): void {
     const entry: HistoryEntry = { ...record };
     if (this.logBodies && body !== undefined) entry.body = loggedBody(body);
-    await this.store.pushCapped(HISTORY_NAMESPACE, HISTORY_KEY, entry, this.size);
+    this.pending.push(entry);
+    if (this.pending.length > this.size) this.pending.shift();
+  }
+
+  /** Writes the waiting entries, oldest first (the list's head is the newest). Refused ones are lost. */
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    // Issued together: the embedded store appends them under one lock, Redis gets them pipelined, in order.
+    await Promise.all(
+      batch.map((entry) => this.store.pushCapped(HISTORY_NAMESPACE, HISTORY_KEY, entry, this.size)),
+    );
   }
 
   /** The entries that match `query`, newest first. */
   async page(query: HistoryQuery): Promise<HistoryEntry[]> {
+    await this.flush();
     const entries = await this.store.readList<HistoryEntry>(HISTORY_NAMESPACE, HISTORY_KEY, {
       limit: this.size,
     });

@@ -37,14 +37,27 @@ function toKeyUsage(fields: Record<string, number>): KeyUsage {
   };
 }
 
+/** A counter's changes gathered since the last flush, and when the counter may expire (ms). */
+interface PendingCounter {
+  fields: Record<string, number>;
+  expiresAt: number;
+}
+
 /**
  * The usage counters in the operator store, shared by every replica: per named key (over its budget's
- * period, else the UTC day), per pool account and per model (UTC days). Each finished request adds its
- * tokens and one request in one atomic step per counter (`store.incrementFields`); counters expire
- * {@link USAGE_RETENTION_MS} after their period ends. Also the per-minute request counts of keys with a
- * requests-per-minute limit (fixed UTC minutes, kept two minutes).
+ * period, else the UTC day), per pool account and per model (UTC days). Counters change in one atomic
+ * step each (`store.incrementFields`) and expire {@link USAGE_RETENTION_MS} after their period ends.
+ * Also the per-minute request counts of keys with a requests-per-minute limit (fixed UTC minutes, kept
+ * two minutes).
+ *
+ * A finished request's counts are gathered in this process and written by {@link flush} (`Operations`
+ * flushes within a second): one store command per counter per flush instead of three per request, so
+ * accounting costs the request path a map update. The counter of a key with a token budget is the
+ * exception, written at once: the budget is checked against the shared count, on every replica.
  */
 export class UsageLedger {
+  private pending = new Map<string, PendingCounter>();
+
   constructor(private readonly store: Store) {}
 
   /** The counter key of `scope` (`key`, `account`, `model`) `name` in `period`. */
@@ -52,8 +65,16 @@ export class UsageLedger {
     return `${scope}:${name}:${periodLabel(period)}`;
   }
 
-  /** Adds a finished request to its key's, account's and model's counters. */
-  async record(finished: FinishedUsage, now: number): Promise<void> {
+  /** How many counters have changes waiting for {@link flush}. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * Adds a finished request to its key's, account's and model's counters: the key's at once when it has
+   * a token budget (the returned promise), the rest at the next {@link flush}.
+   */
+  record(finished: FinishedUsage, now: number): Promise<void> | undefined {
     const fields: Record<string, number> = { requests: 1 };
     const usage = finished.usage;
     if (usage !== null) {
@@ -62,18 +83,57 @@ export class UsageLedger {
       fields["output"] = Math.round(usage.output);
       fields["reasoning"] = Math.round(usage.reasoning);
     }
-    const add = (scope: "key" | "account" | "model", name: string, period: Period) =>
-      this.store.incrementFields(USAGE_NAMESPACE, UsageLedger.counterKey(scope, name, period), fields, {
-        ttlMs: period.end - now + USAGE_RETENTION_MS,
-      });
-    const day = periodAt("day", now);
-    const changes: Array<Promise<unknown>> = [];
+    let written: Promise<void> | undefined;
     if (finished.key !== null) {
-      changes.push(add("key", finished.key.name, periodAt(keyPeriodKind(finished.key), now)));
+      const period = periodAt(keyPeriodKind(finished.key), now);
+      const counter = UsageLedger.counterKey("key", finished.key.name, period);
+      const expiresAt = period.end + USAGE_RETENTION_MS;
+      if (finished.key.budget === null) this.gather(counter, fields, expiresAt);
+      else written = this.write(counter, fields, expiresAt, now);
     }
-    if (finished.account) changes.push(add("account", finished.account, day));
-    if (finished.model) changes.push(add("model", finished.model, day));
-    await Promise.all(changes);
+    if (finished.account || finished.model) {
+      const day = periodAt("day", now);
+      const expiresAt = day.end + USAGE_RETENTION_MS;
+      if (finished.account)
+        this.gather(UsageLedger.counterKey("account", finished.account, day), fields, expiresAt);
+      if (finished.model)
+        this.gather(UsageLedger.counterKey("model", finished.model, day), fields, expiresAt);
+    }
+    return written;
+  }
+
+  /**
+   * Writes the changes gathered so far, one `incrementFields` per counter. Changes that the store
+   * refuses are lost (the promise rejects with the first error): a retry could count them twice.
+   */
+  async flush(now: number): Promise<void> {
+    if (this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    await Promise.all(
+      [...batch].map(([counter, { fields, expiresAt }]) => this.write(counter, fields, expiresAt, now)),
+    );
+  }
+
+  private gather(counter: string, fields: Record<string, number>, expiresAt: number): void {
+    const pending = this.pending.get(counter);
+    if (pending === undefined) {
+      this.pending.set(counter, { fields: { ...fields }, expiresAt });
+      return;
+    }
+    for (const [field, by] of Object.entries(fields))
+      pending.fields[field] = (pending.fields[field] ?? 0) + by;
+  }
+
+  private async write(
+    counter: string,
+    fields: Record<string, number>,
+    expiresAt: number,
+    now: number,
+  ): Promise<void> {
+    await this.store.incrementFields(USAGE_NAMESPACE, counter, fields, {
+      ttlMs: Math.max(1, expiresAt - now),
+    });
   }
 
   /** What `key` used in its current period. */

@@ -28,7 +28,8 @@ function toHttp(error: unknown): unknown {
 /** `GET /v1/management/keys` (admin): every named key with its limits, last use and usage this period. */
 export async function handleListKeys(app: AppContext, http: HttpContext): Promise<void> {
   const now = app.now();
-  const keys = await app.ops.registry.list();
+  // This replica's usage still gathered in memory counts too.
+  const [keys] = await Promise.all([app.ops.registry.list(), app.ops.flush()]);
   const body: ApiKeyList = {
     object: "list",
     data: await Promise.all(keys.map((key) => describeApiKey(app.ops.store, key, now))),

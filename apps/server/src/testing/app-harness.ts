@@ -96,6 +96,7 @@ export async function createHarness(
         .filter((r) => r.path.endsWith("/responses"))
         .map((r) => r.body as Record<string, unknown>),
     close: async () => {
+      await app.context.ops.close();
       await codexClient.close();
       await codex.close();
     },
