@@ -175,18 +175,16 @@ describe("CmpMetrics", () => {
 
   it("counts live requests and open streams by api when scraped", async () => {
     const metrics = createMetrics({ processMetrics: false });
-    const { EventEmitter } = await import("node:events");
-    const res = Object.assign(new EventEmitter(), { statusCode: 200, writableFinished: true });
-    const stream = { record: record({ stream: true }), sse: true, errorCode: null, res: res as never };
-    const plain = { record: record({ api: "responses" }), sse: false, errorCode: null, res: res as never };
-    const notApi = { record: undefined, sse: false, errorCode: null, res: res as never };
-    for (const request of [stream, plain, notApi]) metrics.track(request);
+    const stream = { record: record({ stream: true }), sse: true, errorCode: null };
+    const plain = { record: record({ api: "responses" }), sse: false, errorCode: null };
+    const notApi = { record: undefined, sse: false, errorCode: null };
+    for (const request of [stream, plain, notApi]) metrics.started(request);
     let m = await scrape(metrics);
     expect(m.total("cmp_in_flight_requests", { api: "chat" })).toBe(1);
     expect(m.total("cmp_in_flight_requests", { api: "responses" })).toBe(1);
     expect(m.total("cmp_in_flight_requests", { api: "ollama" })).toBe(0);
     expect(m.total("cmp_open_streams")).toBe(1);
-    res.emit("close");
+    for (const request of [stream, plain, notApi]) metrics.requestFinished(request, 200, false);
     m = await scrape(metrics);
     expect(m.total("cmp_in_flight_requests")).toBe(0);
     expect(m.total("cmp_requests_total")).toBe(3);

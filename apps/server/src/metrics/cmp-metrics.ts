@@ -1,4 +1,3 @@
-import type { ServerResponse } from "node:http";
 import { bundledCatalog } from "@cmp/models";
 import { KNOWN_REQUEST_APIS, type RequestRecord } from "@cmp/protocol";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
@@ -214,14 +213,11 @@ export class CmpMetrics {
   }
 
   /**
-   * Follows a request from its arrival to its end (the request log calls this for every request): in
-   * flight until its response closes, then {@link CmpMetrics.requestFinished} with the status sent, or
-   * as aborted when the client left before the answer ended.
+   * A request arrived (the request log calls this for every request): it is in flight until
+   * {@link CmpMetrics.requestFinished}, which the request log calls when its response closes.
    */
-  track(request: MeteredRequest & { readonly res: ServerResponse }): void {
-    const { res } = request;
+  started(request: MeteredRequest): void {
     this.live.add(request);
-    res.once("close", () => this.requestFinished(request, res.statusCode, !res.writableFinished));
   }
 
   /**

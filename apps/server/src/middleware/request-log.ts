@@ -25,10 +25,11 @@ export function logRequest(
   logger: Logger,
   tracker: RequestTracker,
   now: () => number,
-  metrics?: Pick<CmpMetrics, "track">,
+  metrics?: Pick<CmpMetrics, "started" | "requestFinished">,
   hooks?: RecordHooks,
 ): void {
   const { res } = http;
+  metrics?.started(http);
   res.once("close", () => {
     const record = http.record;
     const aborted = !res.writableFinished;
@@ -56,6 +57,8 @@ export function logRequest(
         },
         "request",
       );
+      // Last: the metrics read the finished record.
+      metrics?.requestFinished(http, res.statusCode, aborted);
       return;
     }
     const level = res.statusCode >= 500 ? "warn" : http.path === "/health" ? "debug" : "info";
@@ -69,7 +72,6 @@ export function logRequest(
       },
       "request",
     );
+    metrics?.requestFinished(http, res.statusCode, aborted);
   });
-  // After the listener above, so the metrics read the finished record.
-  metrics?.track(http);
 }

@@ -37,9 +37,18 @@ function toKeyUsage(fields: Record<string, number>): KeyUsage {
   };
 }
 
+/** What a usage counter counts; a finished request adds one request and its tokens. */
+type UsageCounts = {
+  requests: number;
+  input: number;
+  cached: number;
+  output: number;
+  reasoning: number;
+};
+
 /** A counter's changes gathered since the last flush, and when the counter may expire (ms). */
 interface PendingCounter {
-  fields: Record<string, number>;
+  counts: UsageCounts;
   expiresAt: number;
 }
 
@@ -52,11 +61,13 @@ interface PendingCounter {
  *
  * A finished request's counts are gathered in this process and written by {@link flush} (`Operations`
  * flushes within a second): one store command per counter per flush instead of three per request, so
- * accounting costs the request path a map update. The counter of a key with a token budget is the
+ * accounting costs the request path a few map updates. The counter of a key with a token budget is the
  * exception, written at once: the budget is checked against the shared count, on every replica.
  */
 export class UsageLedger {
   private pending = new Map<string, PendingCounter>();
+  /** The current period of each kind and its label (date arithmetic once a period, not per request). */
+  private readonly periods = new Map<BudgetPeriod, { period: Period; label: string }>();
 
   constructor(private readonly store: Store) {}
 
@@ -75,29 +86,27 @@ export class UsageLedger {
    * a token budget (the returned promise), the rest at the next {@link flush}.
    */
   record(finished: FinishedUsage, now: number): Promise<void> | undefined {
-    const fields: Record<string, number> = { requests: 1 };
     const usage = finished.usage;
-    if (usage !== null) {
-      fields["input"] = Math.round(usage.input);
-      fields["cached"] = Math.round(usage.cached);
-      fields["output"] = Math.round(usage.output);
-      fields["reasoning"] = Math.round(usage.reasoning);
-    }
+    const counts: UsageCounts = {
+      requests: 1,
+      input: usage === null ? 0 : Math.round(usage.input),
+      cached: usage === null ? 0 : Math.round(usage.cached),
+      output: usage === null ? 0 : Math.round(usage.output),
+      reasoning: usage === null ? 0 : Math.round(usage.reasoning),
+    };
     let written: Promise<void> | undefined;
     if (finished.key !== null) {
-      const period = periodAt(keyPeriodKind(finished.key), now);
-      const counter = UsageLedger.counterKey("key", finished.key.name, period);
+      const { period, label } = this.periodAt(keyPeriodKind(finished.key), now);
+      const counter = `key:${finished.key.name}:${label}`;
       const expiresAt = period.end + USAGE_RETENTION_MS;
-      if (finished.key.budget === null) this.gather(counter, fields, expiresAt);
-      else written = this.write(counter, fields, expiresAt, now);
+      if (finished.key.budget === null) this.gather(counter, counts, expiresAt);
+      else written = this.write(counter, counts, expiresAt, now);
     }
     if (finished.account || finished.model) {
-      const day = periodAt("day", now);
-      const expiresAt = day.end + USAGE_RETENTION_MS;
-      if (finished.account)
-        this.gather(UsageLedger.counterKey("account", finished.account, day), fields, expiresAt);
-      if (finished.model)
-        this.gather(UsageLedger.counterKey("model", finished.model, day), fields, expiresAt);
+      const { period, label } = this.periodAt("day", now);
+      const expiresAt = period.end + USAGE_RETENTION_MS;
+      if (finished.account) this.gather(`account:${finished.account}:${label}`, counts, expiresAt);
+      if (finished.model) this.gather(`model:${finished.model}:${label}`, counts, expiresAt);
     }
     return written;
   }
@@ -111,27 +120,35 @@ export class UsageLedger {
     const batch = this.pending;
     this.pending = new Map();
     await Promise.all(
-      [...batch].map(([counter, { fields, expiresAt }]) => this.write(counter, fields, expiresAt, now)),
+      [...batch].map(([counter, { counts, expiresAt }]) => this.write(counter, counts, expiresAt, now)),
     );
   }
 
-  private gather(counter: string, fields: Record<string, number>, expiresAt: number): void {
-    const pending = this.pending.get(counter);
-    if (pending === undefined) {
-      this.pending.set(counter, { fields: { ...fields }, expiresAt });
-      return;
-    }
-    for (const [field, by] of Object.entries(fields))
-      pending.fields[field] = (pending.fields[field] ?? 0) + by;
+  private periodAt(per: BudgetPeriod, now: number): { period: Period; label: string } {
+    const known = this.periods.get(per);
+    if (known !== undefined && now >= known.period.start && now < known.period.end) return known;
+    const period = periodAt(per, now);
+    const current = { period, label: periodLabel(period) };
+    this.periods.set(per, current);
+    return current;
   }
 
-  private async write(
-    counter: string,
-    fields: Record<string, number>,
-    expiresAt: number,
-    now: number,
-  ): Promise<void> {
-    await this.store.incrementFields(USAGE_NAMESPACE, counter, fields, {
+  private gather(counter: string, counts: UsageCounts, expiresAt: number): void {
+    const pending = this.pending.get(counter);
+    if (pending === undefined) {
+      this.pending.set(counter, { counts: { ...counts }, expiresAt });
+      return;
+    }
+    const sum = pending.counts;
+    sum.requests += counts.requests;
+    sum.input += counts.input;
+    sum.cached += counts.cached;
+    sum.output += counts.output;
+    sum.reasoning += counts.reasoning;
+  }
+
+  private async write(counter: string, counts: UsageCounts, expiresAt: number, now: number): Promise<void> {
+    await this.store.incrementFields(USAGE_NAMESPACE, counter, counts, {
       ttlMs: Math.max(1, expiresAt - now),
     });
   }
