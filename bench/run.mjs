@@ -9,7 +9,9 @@
 //
 //   node bench/run.mjs [--quick] [--duration S] [--reps N] [--scenarios a,b] [--model M]
 //                      [--store embedded,redis] [--profile] [--out FILE] [--server-entry PATH]
-//                      [--node-arg ARG]...
+//                      [--baseline-entry PATH] [--node-arg ARG]...
+// `--baseline-entry` adds another build of the server (a worktree of an earlier commit, or one with a
+// feature taken out) as an embedded target in the same repetitions, with its ratio to this one.
 import { randomBytes } from "node:crypto";
 import {
   existsSync,
@@ -45,6 +47,16 @@ const ROOT = resolve(HERE, "..");
 export const SCENARIOS = [
   { id: "ns_c1", label: "non-stream, c=1", stream: false, deltas: 1, concurrency: 1 },
   { id: "ns_c32", label: "non-stream, c=32", stream: false, deltas: 1, concurrency: 32 },
+  // The same load for every target (paced, not back to back): CPU per request without the feedback of a
+  // closed loop, where a slower server also batches less per wake-up and so spends more per request.
+  {
+    id: "ns_r400",
+    label: "non-stream, 400 req/s paced, c≤32",
+    stream: false,
+    deltas: 1,
+    concurrency: 32,
+    ratePerS: 400,
+  },
   { id: "s200_c1", label: "stream 200 deltas, c=1", stream: true, deltas: 200, concurrency: 1 },
   { id: "s200_c32", label: "stream 200 deltas, c=32", stream: true, deltas: 200, concurrency: 32 },
   {
@@ -84,6 +96,9 @@ const USAGE = `usage: node bench/run.mjs [options]
   --verify-tokens      let the fake backend verify every bearer token (costs it CPU)
   --out FILE           results file (default bench/results.json)
   --server-entry PATH  built server CLI (default apps/server/dist/cli.js)
+  --baseline-entry PATH
+                       another build's CLI, run embedded beside the embedded target in the same
+                       reps (before/after figures: cmp server / baseline)
   --node-arg ARG       extra node option for the server (repeatable)`;
 
 function parseOptions() {
@@ -101,6 +116,7 @@ function parseOptions() {
       "keep-log": { type: "boolean", default: false },
       out: { type: "string", default: join(HERE, "results.json") },
       "server-entry": { type: "string", default: join(ROOT, "apps/server/dist/cli.js") },
+      "baseline-entry": { type: "string" },
       "node-arg": { type: "string", multiple: true, default: [] },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -133,6 +149,8 @@ function parseOptions() {
     stores.splice(stores.indexOf("redis"), 1);
     if (stores.length === 0) stores.push("embedded");
   }
+  if (values["baseline-entry"] !== undefined && !stores.includes("embedded"))
+    throw new Error("--baseline-entry is compared with the embedded target: keep embedded in --store");
   return { ...values, durationS, reps, scenarios, quietWaitS, stores };
 }
 
@@ -279,6 +297,7 @@ const EMBEDDED = "cmp server";
 const REDIS = "cmp server (redis)";
 const POOL = "cmp server (3 accounts)";
 const MESSAGES = "cmp server /v1/messages";
+const BASELINE = "baseline build";
 
 async function main() {
   const options = parseOptions();
@@ -293,12 +312,12 @@ async function main() {
   let keepLog = true;
   try {
     upstream = await startUpstream({ verifyTokens: options["verify-tokens"] });
-    const launch = async (name, store, env) => {
+    const launch = async (name, store, env, serverEntry = options["server-entry"]) => {
       const dir = join(workDir, store);
       const entry = { name, store, dir, logFile: join(dir, "server.log"), profileDir: join(dir, "profile") };
       mkdirSync(dir, { recursive: true });
       entry.server = await startServer({
-        entry: options["server-entry"],
+        entry: serverEntry,
         logFile: entry.logFile,
         nodeArgs: [
           ...(options.profile ? ["--cpu-prof", `--cpu-prof-dir=${entry.profileDir}`] : []),
@@ -328,6 +347,11 @@ async function main() {
       const home = join(workDir, "embedded", "home");
       writeAuthJson(home, upstream.tokens);
       await launch(EMBEDDED, "embedded", { CMP_HOME: home });
+    }
+    if (options["baseline-entry"] !== undefined) {
+      const home = join(workDir, "baseline", "home");
+      writeAuthJson(home, upstream.tokens);
+      await launch(BASELINE, "baseline", { CMP_HOME: home }, resolve(options["baseline-entry"]));
     }
     if (options.stores.includes("pool")) {
       // The same embedded server with a pool of three accounts: every request is routed (sticky, by
@@ -396,6 +420,7 @@ async function main() {
     if (names.includes(EMBEDDED) && names.includes(REDIS)) pairs.push([REDIS, EMBEDDED]);
     if (names.includes(EMBEDDED) && names.includes(POOL)) pairs.push([POOL, EMBEDDED]);
     if (names.includes(EMBEDDED) && names.includes(MESSAGES)) pairs.push([MESSAGES, EMBEDDED]);
+    if (names.includes(BASELINE)) pairs.push([EMBEDDED, BASELINE]);
     /** Requests each target answered in the whole run, warm-up included (for per-request profiles). */
     const served = Object.fromEntries(names.map((n) => [n, 0]));
     const perRun = options.scenarios.length * targets.length * options.durationS;

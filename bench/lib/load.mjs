@@ -3,6 +3,7 @@
 // and records latency, time to first byte and to first content, and content chunks.
 import http from "node:http";
 import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import { benchTag, expectedText } from "./bench-text.mjs";
 
 const SYSTEM_PROMPT = "You are a benchmark fixture. Repeat the words you are given.";
@@ -181,10 +182,12 @@ function percentile(sorted, p) {
 /**
  * Runs one measurement against a target and returns its figures.
  * `target` is `{ api: "chat" | "responses" | "messages", url, headers }`; `scenario` is
- * `{ stream, deltas, delayMs, concurrency }`.
+ * `{ stream, deltas, delayMs, concurrency, readBytesPerS, ratePerS }`. With `ratePerS` the requests are
+ * paced (started at that rate, at most `concurrency` at once) instead of sent back to back: every target
+ * then serves the same load, so its CPU per request is not bent by how fast it is.
  */
 export async function runLoad({ target, scenario, durationS, model = "gpt-5", timeoutS = 60, idPrefix }) {
-  const { stream, deltas, delayMs = 0, concurrency, readBytesPerS = 0 } = scenario;
+  const { stream, deltas, delayMs = 0, concurrency, readBytesPerS = 0, ratePerS = 0 } = scenario;
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const url = new URL(target.url);
   const headers = {
@@ -259,8 +262,21 @@ export async function runLoad({ target, scenario, durationS, model = "gpt-5", ti
     }
   }
 
+  // Paced: the next request starts at the next free slot of the schedule; a slot missed because every
+  // connection was busy is not made up (the load stays at or under the rate, never in bursts).
+  const interval = ratePerS > 0 ? 1000 / ratePerS : 0;
+  let nextSlot = t0;
   async function worker() {
-    while (performance.now() < deadline) await one();
+    while (performance.now() < deadline) {
+      if (interval > 0) {
+        const slot = Math.max(nextSlot, performance.now());
+        nextSlot = slot + interval;
+        const wait = slot - performance.now();
+        if (wait > 0) await sleep(wait);
+        if (performance.now() >= deadline) break;
+      }
+      await one();
+    }
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
   const wallMs = Math.max(tEnd, performance.now()) - t0;

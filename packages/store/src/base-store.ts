@@ -78,8 +78,8 @@ export abstract class BaseStore implements Store {
     ttlMs: number | undefined,
   ): Promise<Record<string, number>>;
   protected abstract readCountersIn(ref: CollectionRef, key: string): Promise<Record<string, number>>;
-  /** Pushes one JSON text at the head of the list and keeps the newest `max`. */
-  protected abstract pushIn(ref: CollectionRef, key: string, text: string, max: number): Promise<void>;
+  /** Pushes JSON texts (oldest first, at least one) at the head of the list and keeps the newest `max`. */
+  protected abstract pushIn(ref: CollectionRef, key: string, texts: string[], max: number): Promise<void>;
   /** The list's JSON texts, newest first, at most `limit`. */
   protected abstract readListIn(
     ref: CollectionRef,
@@ -211,13 +211,18 @@ export abstract class BaseStore implements Store {
     return this.readCountersIn(ref, key);
   }
 
-  async pushCapped(namespace: string, key: string, value: unknown, max: number): Promise<void> {
+  async pushCapped(namespace: string, key: string, values: readonly unknown[], max: number): Promise<void> {
     const ref = this.collection("list", namespace, key);
     if (!Number.isSafeInteger(max) || max < 1) throw new RangeError("max must be a positive integer");
-    const text = JSON.stringify(value);
-    if (text === undefined) throw new TypeError("value must be a JSON value");
+    if (!Array.isArray(values)) throw new TypeError("values must be an array of JSON values");
+    // Values that would be cut at once are not written at all.
+    const texts = values.slice(-max).map((value) => {
+      const text = JSON.stringify(value);
+      if (text === undefined) throw new TypeError("values must be JSON values");
+      return text;
+    });
     this.assertOpen();
-    await this.pushIn(ref, key, text, max);
+    if (texts.length > 0) await this.pushIn(ref, key, texts, max);
   }
 
   async readList<T = unknown>(namespace: string, key: string, options: ReadListOptions = {}): Promise<T[]> {

@@ -60,16 +60,33 @@ describe("embedded counters and capped lists", () => {
     it(`keeps the newest values of a capped list, newest first (${kind})`, async () => {
       const store = await open(withFolder);
       expect(await store.readList("history", "all")).toEqual([]);
-      for (let i = 0; i < 25; i += 1) await store.pushCapped("history", "all", { i }, 10);
+      for (let i = 0; i < 25; i += 1) await store.pushCapped("history", "all", [{ i }], 10);
       expect(await store.readList("history", "all")).toEqual(
         Array.from({ length: 10 }, (_, n) => ({ i: 24 - n })),
       );
       expect(await store.readList("history", "all", { limit: 3 })).toEqual([{ i: 24 }, { i: 23 }, { i: 22 }]);
       await Promise.all(
-        Array.from({ length: 30 }, (_, i) => store.pushCapped("history", "all", { c: i }, 10)),
+        Array.from({ length: 30 }, (_, i) => store.pushCapped("history", "all", [{ c: i }], 10)),
       );
       const values = await store.readList<{ c: number }>("history", "all", { limit: 10 });
       expect(values.map((value) => value.c)).toEqual(Array.from({ length: 10 }, (_, n) => 29 - n));
+    });
+
+    it(`pushes a batch in one step, oldest first, keeping the newest max (${kind})`, async () => {
+      const store = await open(withFolder);
+      await store.pushCapped("history", "batch", [], 5);
+      expect(await store.readList("history", "batch")).toEqual([]);
+      await store.pushCapped("history", "batch", [{ b: 0 }, { b: 1 }], 5);
+      await store.pushCapped(
+        "history",
+        "batch",
+        Array.from({ length: 12 }, (_, i) => ({ b: i + 2 })),
+        5,
+      );
+      expect(await store.readList("history", "batch")).toEqual([13, 12, 11, 10, 9].map((b) => ({ b })));
+      await expect(store.pushCapped("history", "batch", [undefined], 5)).rejects.toThrow(TypeError);
+      await expect(store.pushCapped("history", "batch", { b: 1 } as never, 5)).rejects.toThrow(TypeError);
+      expect(await store.readList("history", "batch", { limit: 1 })).toEqual([{ b: 13 }]);
     });
   }
 
@@ -79,8 +96,8 @@ describe("embedded counters and capped lists", () => {
     await Promise.all([
       ...Array.from({ length: 40 }, () => one.incrementFields("usage", "shared", { requests: 1, tokens: 3 })),
       ...Array.from({ length: 40 }, () => two.incrementFields("usage", "shared", { requests: 1, tokens: 3 })),
-      ...Array.from({ length: 20 }, (_, i) => one.pushCapped("history", "all", { from: "one", i }, 100)),
-      ...Array.from({ length: 20 }, (_, i) => two.pushCapped("history", "all", { from: "two", i }, 100)),
+      ...Array.from({ length: 20 }, (_, i) => one.pushCapped("history", "all", [{ from: "one", i }], 100)),
+      ...Array.from({ length: 20 }, (_, i) => two.pushCapped("history", "all", [{ from: "two", i }], 100)),
     ]);
     await one.close();
     await two.close();
@@ -91,7 +108,7 @@ describe("embedded counters and capped lists", () => {
 
   it("cuts a list file back to about max lines, and skips a line cut short by a crash", async () => {
     const store = await open();
-    for (let i = 0; i < 100; i += 1) await store.pushCapped("history", "all", { i }, 10);
+    for (let i = 0; i < 100; i += 1) await store.pushCapped("history", "all", [{ i }], 10);
     const dir = join(folder, "cmp", "list", "history");
     const [file] = readdirSync(dir);
     const path = join(dir, file as string);
@@ -100,7 +117,7 @@ describe("embedded counters and capped lists", () => {
     // A crash in the middle of an append leaves its own line cut short.
     appendFileSync(path, '\n10\t{"i":10');
     expect(await store.readList("history", "all", { limit: 2 })).toEqual([{ i: 99 }, { i: 98 }]);
-    await store.pushCapped("history", "all", { i: 100 }, 10);
+    await store.pushCapped("history", "all", [{ i: 100 }], 10);
     expect((await store.readList<{ i: number }>("history", "all"))[0]).toEqual({ i: 100 });
   });
 
@@ -109,7 +126,7 @@ describe("embedded counters and capped lists", () => {
     await expect(store.increment("usage", "k", 1.5)).rejects.toThrow(RangeError);
     await expect(store.increment("bad name", "k", 1)).rejects.toThrow();
     await expect(store.incrementFields("usage", "", { a: 1 })).rejects.toThrow(TypeError);
-    await expect(store.pushCapped("history", "all", 1, 0)).rejects.toThrow(RangeError);
+    await expect(store.pushCapped("history", "all", [1], 0)).rejects.toThrow(RangeError);
     await expect(store.readList("history", "all", { limit: 0 })).rejects.toThrow(RangeError);
     await store.close();
     const closed = await store.increment("usage", "k", 1).catch((error: unknown) => error);

@@ -10,7 +10,7 @@ import { StoreUnavailableError } from "./store-unavailable-error.js";
 
 interface Push {
   ref: CollectionRef;
-  text: string;
+  texts: string[];
   max: number;
 }
 
@@ -41,16 +41,19 @@ export class EmbeddedLists {
     this.batcher = new KeyedBatcher((batchKey, pushes) => this.flushToFile(batchKey, pushes));
   }
 
-  async push(ref: CollectionRef, key: string, text: string, max: number): Promise<void> {
+  /** Pushes `texts` (oldest first) at the head of the list. */
+  async push(ref: CollectionRef, key: string, texts: string[], max: number): Promise<void> {
     if (this.root === undefined) {
       const mapKey = `${ref.id}:${key}`;
-      const list = this.memory.get(mapKey) ?? [];
-      list.unshift(text);
+      const list = texts
+        .slice(-max)
+        .reverse()
+        .concat(this.memory.get(mapKey) ?? []);
       if (list.length > max) list.length = max;
       this.memory.set(mapKey, list);
       return;
     }
-    await this.batcher.add(JSON.stringify([ref.name, key]), { ref, text, max });
+    await this.batcher.add(JSON.stringify([ref.name, key]), { ref, texts, max });
   }
 
   async read(ref: CollectionRef, key: string, limit: number | undefined): Promise<string[]> {
@@ -98,11 +101,14 @@ export class EmbeddedLists {
       try {
         await mkdir(dirname(path), { recursive: true, mode: 0o700 });
         // Each value starts on a new line: a line left cut short by a crash ends before the next one.
-        await appendFile(path, pushes.map((push) => `\n${push.max}\t${push.text}`).join(""), { mode: 0o600 });
+        let lines = "";
+        for (const push of pushes) for (const text of push.texts) lines += `\n${push.max}\t${text}`;
+        await appendFile(path, lines, { mode: 0o600 });
       } catch (cause) {
         throw listError("append to", cause);
       }
-      const pushed = (this.sinceCompaction.get(batchKey) ?? max) + pushes.length;
+      let pushed = this.sinceCompaction.get(batchKey) ?? max;
+      for (const push of pushes) pushed += push.texts.length;
       if (pushed < max) {
         this.sinceCompaction.set(batchKey, pushed);
         return;

@@ -126,8 +126,8 @@ export class EmbeddedStore extends BaseStore {
     return this.guarded(() => this.counters.read(ref, key));
   }
 
-  protected pushIn(ref: CollectionRef, key: string, text: string, max: number): Promise<void> {
-    return this.guarded(() => this.lists.push(ref, key, text, max));
+  protected pushIn(ref: CollectionRef, key: string, texts: string[], max: number): Promise<void> {
+    return this.guarded(() => this.lists.push(ref, key, texts, max));
   }
 
   protected readListIn(ref: CollectionRef, key: string, limit: number | undefined): Promise<string[]> {

@@ -73,7 +73,7 @@ describe.skipIf(!available)("Redis counters and capped lists (real redis-server)
   it("keeps the newest max values of a list (LPUSH + LTRIM), newest first, shared by replicas", async () => {
     const one = await open("shared-list");
     const two = await open("shared-list");
-    for (let i = 0; i < 15; i += 1) await (i % 2 === 0 ? one : two).pushCapped("history", "all", { i }, 10);
+    for (let i = 0; i < 15; i += 1) await (i % 2 === 0 ? one : two).pushCapped("history", "all", [{ i }], 10);
     expect(await raw.lLen("shared-list:list:history:all")).toBe(10);
     expect(await two.readList("history", "all")).toEqual(
       Array.from({ length: 10 }, (_, n) => ({ i: 14 - n })),
@@ -82,10 +82,29 @@ describe.skipIf(!available)("Redis counters and capped lists (real redis-server)
     expect(await one.readList("history", "absent")).toEqual([]);
   });
 
+  it("pushes a batch in one script, oldest first, keeping the newest max", async () => {
+    const store = await open("batch-list");
+    await store.pushCapped("history", "all", [], 4);
+    expect(await raw.exists("batch-list:list:history:all")).toBe(0);
+    await store.pushCapped(
+      "history",
+      "all",
+      Array.from({ length: 9 }, (_, i) => ({ i })),
+      4,
+    );
+    expect(await raw.lLen("batch-list:list:history:all")).toBe(4);
+    expect(await store.readList("history", "all")).toEqual([8, 7, 6, 5].map((i) => ({ i })));
+    // A batch longer than Lua's stack would allow with unpack.
+    const long = Array.from({ length: 20_000 }, (_, i) => i);
+    await store.pushCapped("history", "all", long, 30_000);
+    expect(await raw.lLen("batch-list:list:history:all")).toBe(20_004);
+    expect(await store.readList("history", "all", { limit: 2 })).toEqual([19_999, 19_998]);
+  });
+
   it("keeps counters and lists across a restart of the client", async () => {
     const first = await open("restart");
     await first.increment("usage", "n", 7);
-    await first.pushCapped("history", "all", { kept: true }, 5);
+    await first.pushCapped("history", "all", [{ kept: true }], 5);
     await first.close();
     const second = await open("restart");
     expect(await second.readCounters("usage", "n")).toEqual({ value: 7 });
@@ -98,7 +117,7 @@ describe.skipIf(!available)("Redis counters and capped lists (real redis-server)
     for (const call of [
       () => store.increment("usage", "n", 1),
       () => store.readCounters("usage", "n"),
-      () => store.pushCapped("history", "all", 1, 5),
+      () => store.pushCapped("history", "all", [1], 5),
       () => store.readList("history", "all"),
     ]) {
       const error = await call().catch((e: unknown) => e);

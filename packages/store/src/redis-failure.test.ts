@@ -76,7 +76,7 @@ describe.skipIf(!available)("Redis store when Redis fails (real redis-server)", 
       () => store!.increment("usage", "n", 1, { ttlMs: 1_000 }),
       () => store!.incrementFields("usage", "k", { requests: 1 }),
       () => store!.readCounters("usage", "k"),
-      () => store!.pushCapped("history", "all", { a: 1 }, 10),
+      () => store!.pushCapped("history", "all", [{ a: 1 }], 10),
       () => store!.readList("history", "all"),
     ];
     for (const operation of operations) {

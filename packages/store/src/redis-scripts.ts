@@ -52,8 +52,13 @@ if ARGV[1] ~= '0' then
 end
 return redis.call('HGETALL', KEYS[1])`;
 
-/** Pushes a value at the head of a list and keeps the newest ones. KEYS[1] the list; ARGV[1] the cap; ARGV[2] the value. */
+/**
+ * Pushes values at the head of a list and keeps the newest ones. KEYS[1] the list; ARGV[1] the cap;
+ * ARGV[2..] the values, oldest first. One LPUSH per value: `unpack` of a long batch would overflow Lua's stack.
+ */
 export const PUSH_CAPPED_SCRIPT = `
-redis.call('LPUSH', KEYS[1], ARGV[2])
+for i = 2, #ARGV do
+  redis.call('LPUSH', KEYS[1], ARGV[i])
+end
 redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[1]) - 1)
 return 1`;

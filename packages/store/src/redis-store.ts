@@ -138,9 +138,12 @@ export class RedisStore extends BaseStore {
     return toCounters(await this.guard.run(() => this.client.hGetAll(`${ref.id}:${key}`)));
   }
 
-  protected async pushIn(ref: CollectionRef, key: string, text: string, max: number): Promise<void> {
+  protected async pushIn(ref: CollectionRef, key: string, texts: string[], max: number): Promise<void> {
     await this.guard.run(() =>
-      this.client.eval(PUSH_CAPPED_SCRIPT, { keys: [`${ref.id}:${key}`], arguments: [String(max), text] }),
+      this.client.eval(PUSH_CAPPED_SCRIPT, {
+        keys: [`${ref.id}:${key}`],
+        arguments: [String(max), ...texts],
+      }),
     );
   }
 

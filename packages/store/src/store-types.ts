@@ -184,12 +184,14 @@ export interface Store {
   /** The fields of the counter hash `key` of `namespace` (`{}` when absent or expired). */
   readCounters(namespace: string, key: string): Promise<Record<string, number>>;
   /**
-   * Puts `value` (anything JSON can carry) at the head of the list `key` of `namespace` and keeps only
-   * the newest `max` values (Redis `LPUSH` + `LTRIM` in one script; embedded: a file of JSON lines,
-   * appended under the key's file lock and cut back to `max` from time to time, so it holds at most about
-   * twice `max` lines per process writing to it; reads return at most `limit` newest values anyway).
+   * Puts `values` (each anything JSON can carry; oldest first, so the last one becomes the head) at the
+   * head of the list `key` of `namespace` and keeps only the newest `max` values, all in one step (Redis
+   * `LPUSH` + `LTRIM` in one script; embedded: a file of JSON lines, appended under the key's file lock
+   * and cut back to `max` from time to time, so it holds at most about twice `max` lines per process
+   * writing to it; reads return at most `limit` newest values anyway). A batch costs one store
+   * operation, so a busy writer gathers values and pushes them together; `[]` does nothing.
    */
-  pushCapped(namespace: string, key: string, value: unknown, max: number): Promise<void>;
+  pushCapped(namespace: string, key: string, values: readonly unknown[], max: number): Promise<void>;
   /** The values of the list `key` of `namespace`, newest first (`[]` when absent). */
   readList<T = unknown>(namespace: string, key: string, options?: ReadListOptions): Promise<T[]>;
   /** Resolves when the store answers (Redis `PING`, the folder is writable); rejects with `StoreUnavailableError`. */

@@ -32,10 +32,11 @@ function context(sharedStore?: CommandContext["sharedStore"]): CommandContext {
   };
 }
 
-const keys = (args: string[], sharedStore?: CommandContext["sharedStore"]) => {
+const FIXED_NOW = () => Date.parse("2026-12-05T10:00:00Z");
+const keys = (args: string[], sharedStore?: CommandContext["sharedStore"], now = FIXED_NOW) => {
   out = [];
   err = [];
-  return runKeysCommand(args, context(sharedStore), { now: () => Date.parse("2026-12-05T10:00:00Z") });
+  return runKeysCommand(args, context(sharedStore), { now });
 };
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -153,8 +154,9 @@ describe("cmp-server keys (embedded store under CMP_HOME/store)", () => {
       .set("authorization", `Bearer ${key}`)
       .send({ model: "gpt-5.4", messages: [{ role: "user", content: "hi" }] });
     expect(chat.status).toBe(200);
+    // The server counts on the real clock: the command reads the same period only on that clock too.
     await eventually(async () => {
-      await keys(["list", "--json"]);
+      await keys(["list", "--json"], undefined, Date.now);
       return apiKeyListSchema.parse(JSON.parse(out.join("\n"))).data[0]?.usage.requests === 1;
     }, "usage visible to the command");
     // Another key keeps the server closed once this one is gone (with no key left it is open again).

@@ -1,6 +1,6 @@
 import { bundledCatalog } from "@cmp/models";
 import { KNOWN_REQUEST_APIS, type RequestRecord } from "@cmp/protocol";
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Registry } from "prom-client";
 import {
   boundedLabel,
   type LabelBound,
@@ -9,6 +9,7 @@ import {
   statusClassLabel,
   statusLabel,
 } from "./bounded-label.js";
+import { CellHistogram, type HistogramCell } from "./cell-histogram.js";
 import { KNOWN_ERROR_CODES } from "./known-error-codes.js";
 import { processMetricsRegistry } from "./process-metrics.js";
 import { type AccountQuota, type QuotaGaugeWindow, quotaGaugeWindows } from "./quota-view.js";
@@ -68,8 +69,6 @@ const LIMIT_PATTERN = /^[a-z0-9_]{1,64}$/;
 /** The most combinations of request labels kept between scrapes (more: they are flushed and dropped). */
 const MAX_CACHED_SERIES = 5_000;
 
-type Observe = { observe(value: number): void };
-
 /**
  * One combination of request labels: its counts since the last scrape, as plain numbers (a request
  * adds to them; a scrape moves them into the counters), and its histogram children, bound once.
@@ -83,8 +82,8 @@ interface RequestSeries {
   cached: number;
   output: number;
   reasoning: number;
-  duration: Observe | null;
-  ttft: Observe | null;
+  duration: HistogramCell | null;
+  ttft: HistogramCell | null;
 }
 
 /**
@@ -121,8 +120,8 @@ export class CmpMetrics {
 
   private readonly requests: Counter<"api" | "model" | "account" | "key" | "code">;
   private readonly requestErrors: Counter<"api" | "code">;
-  private readonly duration: Histogram<"api" | "model" | "code_class">;
-  private readonly ttft: Histogram<"api" | "model">;
+  private readonly duration: CellHistogram<"api" | "model" | "code_class">;
+  private readonly ttft: CellHistogram<"api" | "model">;
   private readonly inputTokens: Counter<"model" | "account" | "key">;
   private readonly cachedTokens: Counter<"model" | "account" | "key">;
   private readonly outputTokens: Counter<"model" | "account" | "key">;
@@ -160,18 +159,18 @@ export class CmpMetrics {
       registers,
       collect: flush,
     });
-    this.duration = new Histogram({
+    this.duration = new CellHistogram({
       name: "cmp_request_duration_seconds",
       help: "Time from an API request's start to the end of its answer, by API, backend model and status class.",
       labelNames: ["api", "model", "code_class"] as const,
-      buckets: [...LATENCY_BUCKETS_SECONDS],
+      buckets: LATENCY_BUCKETS_SECONDS,
       registers,
     });
-    this.ttft = new Histogram({
+    this.ttft = new CellHistogram({
       name: "cmp_time_to_first_token_seconds",
       help: "Time from an API request's start to the first token sent to the client, by API and backend model.",
       labelNames: ["api", "model"] as const,
-      buckets: [...LATENCY_BUCKETS_SECONDS],
+      buckets: LATENCY_BUCKETS_SECONDS,
       registers,
     });
     this.inputTokens = tokens("cmp_input_tokens_total", "Input (prompt)");
@@ -342,10 +341,8 @@ export class CmpMetrics {
       cached: 0,
       output: 0,
       reasoning: 0,
-      duration: isApi
-        ? this.duration.labels({ api, model, code_class: statusClassLabel(Number(code)) })
-        : null,
-      ttft: isApi ? this.ttft.labels({ api, model }) : null,
+      duration: isApi ? this.duration.cell({ api, model, code_class: statusClassLabel(Number(code)) }) : null,
+      ttft: isApi ? this.ttft.cell({ api, model }) : null,
     };
     this.series.set(cacheKey, series);
     return series;

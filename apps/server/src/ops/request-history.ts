@@ -70,10 +70,8 @@ export class RequestHistory {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    // Issued together: the embedded store appends them under one lock, Redis gets them pipelined, in order.
-    await Promise.all(
-      batch.map((entry) => this.store.pushCapped(HISTORY_NAMESPACE, HISTORY_KEY, entry, this.size)),
-    );
+    // One store operation for the batch: one append under the list's lock, or one Redis script.
+    await this.store.pushCapped(HISTORY_NAMESPACE, HISTORY_KEY, batch, this.size);
   }
 
   /** The entries that match `query`, newest first. */

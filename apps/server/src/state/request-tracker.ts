@@ -25,6 +25,11 @@ class TrackedRecord implements RequestRecord {
   durationMs: number | null = null;
   usage: RequestRecord["usage"] = null;
   error: string | null = null;
+  // Set later (by the pool, the key check and the request log): declared here so that every record has
+  // one shape, which keeps the code that reads records monomorphic.
+  account: string | null = null;
+  key: string | null = null;
+  errorCode: string | null = null;
 
   constructor(
     id: string,

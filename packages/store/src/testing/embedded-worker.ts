@@ -34,7 +34,7 @@ for (let i = 0; i < count; i += 1) {
   } else if (mode === "incr") {
     await store.incrementFields("usage", "shared", { requests: 1, tokens: 7 });
   } else if (mode === "push") {
-    await store.pushCapped("history", "all", { pid: process.pid, i }, 1_000);
+    await store.pushCapped("history", "all", [{ pid: process.pid, i }], 1_000);
   } else {
     const counters = store.namespace("counters");
     for (;;) {
