@@ -78,7 +78,10 @@ export abstract class BaseStore implements Store {
     ttlMs: number | undefined,
   ): Promise<Record<string, number>>;
   protected abstract readCountersIn(ref: CollectionRef, key: string): Promise<Record<string, number>>;
-  /** Pushes JSON texts (oldest first, at least one) at the head of the list and keeps the newest `max`. */
+  /**
+   * Pushes JSON texts (oldest first, at least one and at most `max`: `pushCapped` cut the batch) at the
+   * head of the list and keeps the newest `max`.
+   */
   protected abstract pushIn(ref: CollectionRef, key: string, texts: string[], max: number): Promise<void>;
   /** The list's JSON texts, newest first, at most `limit`. */
   protected abstract readListIn(

@@ -45,10 +45,7 @@ export class EmbeddedLists {
   async push(ref: CollectionRef, key: string, texts: string[], max: number): Promise<void> {
     if (this.root === undefined) {
       const mapKey = `${ref.id}:${key}`;
-      const list = texts
-        .slice(-max)
-        .reverse()
-        .concat(this.memory.get(mapKey) ?? []);
+      const list = texts.toReversed().concat(this.memory.get(mapKey) ?? []);
       if (list.length > max) list.length = max;
       this.memory.set(mapKey, list);
       return;
