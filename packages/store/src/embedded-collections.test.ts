@@ -121,6 +121,29 @@ describe("embedded counters and capped lists", () => {
     expect((await store.readList<{ i: number }>("history", "all"))[0]).toEqual({ i: 100 });
   });
 
+  it("replaces the list file with a batch that alone fills the list, then appends again", async () => {
+    const one = await open();
+    const two = await open();
+    await two.pushCapped("history", "all", [{ from: "two", i: 0 }], 10);
+    await one.pushCapped(
+      "history",
+      "all",
+      Array.from({ length: 25 }, (_, i) => ({ from: "one", i })),
+      10,
+    );
+    const dir = join(folder, "cmp", "list", "history");
+    const path = join(dir, readdirSync(dir)[0] as string);
+    const { readFileSync } = await import("node:fs");
+    // Exactly the batch's newest ten lines: no append, no older line left behind.
+    expect(readFileSync(path, "utf8").trim().split("\n")).toHaveLength(10);
+    await two.pushCapped("history", "all", [{ from: "two", i: 1 }], 10);
+    const values = await one.readList<{ from: string; i: number }>("history", "all");
+    expect(values.map((v) => `${v.from}${v.i}`)).toEqual([
+      "two1",
+      ...Array.from({ length: 9 }, (_, n) => `one${24 - n}`),
+    ]);
+  });
+
   it("refuses bad arguments and work after close()", async () => {
     const store = await open();
     await expect(store.increment("usage", "k", 1.5)).rejects.toThrow(RangeError);

@@ -26,7 +26,8 @@ function listError(action: string, cause: unknown): StoreUnavailableError {
  * oldest first), appended to under the list's file lock, so processes on one folder never lose a value. Writing
  * the whole list for every push would cost a full rewrite and fsync per value; instead each process
  * appends, and cuts the file back to the newest `max` lines (an atomic rewrite) on its first push and
- * after every `max` pushes of its own. A line cut short by a crash is skipped on read.
+ * after every `max` pushes of its own. A batch that alone holds `max` values or more replaces the file
+ * with its newest `max` (one atomic write). A line cut short by a crash is skipped on read.
  */
 export class EmbeddedLists {
   private readonly memory = new Map<string, string[]>();
@@ -94,7 +95,21 @@ export class EmbeddedLists {
     const [, key] = JSON.parse(batchKey) as [string, string];
     const path = this.path(first.ref, key);
     const max = (pushes[pushes.length - 1] as Push).max;
+    let count = 0;
+    for (const push of pushes) count += push.texts.length;
     await this.runLocked(`list:${first.ref.id}:${key}`, async (assertHeld) => {
+      if (count >= max) {
+        // The batch alone fills the list (a busy server's flush): its newest `max` values are the whole
+        // list, so they replace the file in one write instead of an append, a read back and a rewrite.
+        assertHeld();
+        try {
+          await writeFileAtomically(path, newestLines(pushes, max));
+        } catch (cause) {
+          throw listError("write", cause);
+        }
+        this.sinceCompaction.set(batchKey, 0);
+        return;
+      }
       try {
         await mkdir(dirname(path), { recursive: true, mode: 0o700 });
         // Each value starts on a new line: a line left cut short by a crash ends before the next one.
@@ -104,8 +119,7 @@ export class EmbeddedLists {
       } catch (cause) {
         throw listError("append to", cause);
       }
-      let pushed = this.sinceCompaction.get(batchKey) ?? max;
-      for (const push of pushes) pushed += push.texts.length;
+      const pushed = (this.sinceCompaction.get(batchKey) ?? max) + count;
       if (pushed < max) {
         this.sinceCompaction.set(batchKey, pushed);
         return;
@@ -123,6 +137,18 @@ export class EmbeddedLists {
     });
     return pushes.map(() => undefined);
   }
+}
+
+/** The file text of the newest `max` values of `pushes` (each line with its own push's cap), oldest first. */
+function newestLines(pushes: Push[], max: number): string {
+  const lines: string[] = [];
+  for (let p = pushes.length - 1; p >= 0 && lines.length < max; p -= 1) {
+    const push = pushes[p] as Push;
+    for (let i = push.texts.length - 1; i >= 0 && lines.length < max; i -= 1) {
+      lines.push(`${push.max}\t${push.texts[i]}`);
+    }
+  }
+  return `\n${lines.reverse().join("\n")}`;
 }
 
 /** One line of a list file, `<max>\t<JSON>`; `null` for a line cut short or otherwise unreadable. */

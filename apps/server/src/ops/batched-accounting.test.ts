@@ -136,7 +136,7 @@ describe("RequestHistory: entries gathered, written oldest first, read after a f
   });
 });
 
-describe("Operations: one flush within a second of a request, and at close", () => {
+describe("Operations: one flush within FLUSH_EVERY_MS of a request, and at close", () => {
   function operations(store: Store): Operations {
     return new Operations({
       store,

@@ -36,7 +36,7 @@ function matchesStatus(entry: RequestRecord, status: string): boolean {
  * are request records (key name, account, model, effort, API, status, latency, time to first token,
  * tokens, error code), never bodies, unless `CMP_LOG_BODIES=1`, and then with secrets redacted.
  *
- * Entries wait in this process until {@link flush} (`Operations` flushes within a second, and
+ * Entries wait in this process until {@link flush} (`Operations` flushes within 5 s, and
  * {@link page} first), so that a busy server writes the list once per flush instead of once per
  * request; at most `size` wait, as older ones would be cut from the list anyway.
  */

@@ -60,7 +60,7 @@ interface PendingCounter {
  * two minutes).
  *
  * A finished request's counts are gathered in this process and written by {@link flush} (`Operations`
- * flushes within a second): one store command per counter per flush instead of three per request, so
+ * flushes within `FLUSH_EVERY_MS`, 5 s): one store command per counter per flush instead of three per request, so
  * accounting costs the request path a few map updates. The counter of a key with a token budget is the
  * exception, written at once: the budget is checked against the shared count, on every replica.
  */
