@@ -29,6 +29,7 @@ import {
 import type { PoolAccount } from "./state/account-pool.js";
 import { startManagementRelay } from "./state/management-relay.js";
 import { openSharedStore } from "./state/open-shared-store.js";
+import { exitCleanlyOnSignals } from "./stop-signals.js";
 import { PRODUCT_NAME, SERVER_VERSION } from "./version.js";
 
 /** A started server: its URL and a way to stop it. */
@@ -334,12 +335,5 @@ export async function runServe(env: Record<string, string | undefined> = process
       `${JSON.stringify({ level: 50, msg: "uncaught exception", err: String(error?.stack ?? error) })}\n`,
     );
   });
-  const onSignal = () => {
-    running.shutdown().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once("SIGTERM", onSignal);
-  process.once("SIGINT", onSignal);
+  exitCleanlyOnSignals(running.shutdown);
 }
