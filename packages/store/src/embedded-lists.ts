@@ -95,15 +95,19 @@ export class EmbeddedLists {
     const [, key] = JSON.parse(batchKey) as [string, string];
     const path = this.path(first.ref, key);
     const max = (pushes[pushes.length - 1] as Push).max;
-    let count = 0;
-    for (const push of pushes) count += push.texts.length;
+    // Each line is `<max>\t<JSON>`; each value starts on a new line, so a line left cut short by a crash
+    // ends before the next one.
+    const added: string[] = [];
+    for (const push of pushes) for (const text of push.texts) added.push(`${push.max}\t${text}`);
+    // The file text of the newest `max` of `lines` (a rewrite, whether a full batch or a cut back).
+    const newest = (lines: string[]) => `\n${lines.slice(-max).join("\n")}`;
     await this.runLocked(`list:${first.ref.id}:${key}`, async (assertHeld) => {
-      if (count >= max) {
+      if (added.length >= max) {
         // The batch alone fills the list (a busy server's flush): its newest `max` values are the whole
         // list, so they replace the file in one write instead of an append, a read back and a rewrite.
         assertHeld();
         try {
-          await writeFileAtomically(path, newestLines(pushes, max));
+          await writeFileAtomically(path, newest(added));
         } catch (cause) {
           throw listError("write", cause);
         }
@@ -112,14 +116,11 @@ export class EmbeddedLists {
       }
       try {
         await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-        // Each value starts on a new line: a line left cut short by a crash ends before the next one.
-        let lines = "";
-        for (const push of pushes) for (const text of push.texts) lines += `\n${push.max}\t${text}`;
-        await appendFile(path, lines, { mode: 0o600 });
+        await appendFile(path, `\n${added.join("\n")}`, { mode: 0o600 });
       } catch (cause) {
         throw listError("append to", cause);
       }
-      const pushed = (this.sinceCompaction.get(batchKey) ?? max) + count;
+      const pushed = (this.sinceCompaction.get(batchKey) ?? max) + added.length;
       if (pushed < max) {
         this.sinceCompaction.set(batchKey, pushed);
         return;
@@ -128,7 +129,7 @@ export class EmbeddedLists {
       assertHeld();
       if (lines.length > max) {
         try {
-          await writeFileAtomically(path, `\n${lines.slice(-max).join("\n")}`);
+          await writeFileAtomically(path, newest(lines));
         } catch (cause) {
           throw listError("cut back", cause);
         }
@@ -137,18 +138,6 @@ export class EmbeddedLists {
     });
     return pushes.map(() => undefined);
   }
-}
-
-/** The file text of the newest `max` values of `pushes` (each line with its own push's cap), oldest first. */
-function newestLines(pushes: Push[], max: number): string {
-  const lines: string[] = [];
-  for (let p = pushes.length - 1; p >= 0 && lines.length < max; p -= 1) {
-    const push = pushes[p] as Push;
-    for (let i = push.texts.length - 1; i >= 0 && lines.length < max; i -= 1) {
-      lines.push(`${push.max}\t${push.texts[i]}`);
-    }
-  }
-  return `\n${lines.reverse().join("\n")}`;
 }
 
 /** One line of a list file, `<max>\t<JSON>`; `null` for a line cut short or otherwise unreadable. */
