@@ -32,6 +32,8 @@ export class HttpContext {
   sse = false;
   /** The error shape of the API this request speaks (set by the pipeline from the path); OpenAI's when unset. */
   errorDialect: ErrorDialect | undefined = undefined;
+  /** Where the metrics keep this request while it is in flight (`LiveRequests`); declared for one object shape. */
+  liveSlot = -1;
 
   constructor(
     readonly req: IncomingMessage,

@@ -11,6 +11,7 @@ import {
 } from "./bounded-label.js";
 import { CellHistogram, type HistogramCell } from "./cell-histogram.js";
 import { KNOWN_ERROR_CODES } from "./known-error-codes.js";
+import { LiveRequests, type LiveSlot } from "./live-requests.js";
 import { processMetricsRegistry } from "./process-metrics.js";
 import { type AccountQuota, type QuotaGaugeWindow, quotaGaugeWindows } from "./quota-view.js";
 
@@ -41,7 +42,7 @@ export const RETRY_REASONS = [
 export type RetryReason = (typeof RETRY_REASONS)[number] | (string & {});
 
 /** What the metrics read of a request while it runs and when it ends (the pipeline's `HttpContext` is one). */
-export interface MeteredRequest {
+export interface MeteredRequest extends LiveSlot {
   /** The API request's record; `undefined` for the other routes (`/v1/models`, `/health`, …). */
   readonly record: RequestRecord | undefined;
   /** True for a streamed answer. */
@@ -101,7 +102,7 @@ export class CmpMetrics {
   readonly contentType: string = Registry.PROMETHEUS_CONTENT_TYPE;
 
   private readonly includeProcess: boolean;
-  private readonly live = new Set<MeteredRequest>();
+  private readonly live = new LiveRequests<MeteredRequest>();
   private readonly series = new Map<string, RequestSeries>();
   private readonly quotas = new Map<string, AccountQuota>();
   private readonly quotaReaders = new Map<string, () => AccountQuota | null>();
