@@ -20,7 +20,7 @@ const LAST_USED_EVERY_MS = 60_000;
  * a fixed few store writes (a file lock, a read and an fsynced rewrite per counter on the embedded
  * store), whatever the number of requests: at 1 s usage and history cost 8–11 % of the CPU of a
  * request at 400 req/s (2 % of it without the writes); at 5 s metrics and accounting together cost
- * about 3 % (docs/performance.md). Budgets do not wait: a key with a token budget has its counter
+ * at most about 3 % (docs/performance.md). Budgets do not wait: a key with a token budget has its counter
  * written as each request ends.
  */
 export const FLUSH_EVERY_MS = 5_000;
