@@ -8,9 +8,9 @@ export interface LiveSlot {
  * the gap, both without a search. Each member holds its own index, so it can be in one list at a time.
  *
  * Not a `Set`: with one add and one delete per request, a `Set` of the requests in flight doubled the
- * CPU of the garbage collector's helper threads under load (about +30 µs per request at 32 concurrent
- * requests, 12 % of the server's CPU; docs/performance.md, "Metrics and accounting"); this array costs
- * nothing measurable.
+ * CPU of the garbage collector's helper threads under load (+30 to +45 µs per request at 32 concurrent
+ * requests, 12 to 21 % of the server's CPU; docs/performance.md, "Metrics and accounting"); this array
+ * costs nothing measurable.
  */
 export class LiveRequests<T extends LiveSlot> implements Iterable<T> {
   private readonly members: T[] = [];
